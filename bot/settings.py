@@ -1,0 +1,40 @@
+"""Settings: the only place that reads the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_SQLITE_NAME = "briefbot.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    seed: bool
+    timezone: str = "Europe/London"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
+        values: dict[str, str] = {}
+        if env_file is not None and env_file.is_file():
+            values.update({key: value for key, value in dotenv_values(env_file).items() if value is not None})
+        values.update(os.environ if environ is None else environ)
+        data_dir = Path(values.get("BRIEFBOT_DATA_DIR") or _default_data_dir(values)).expanduser()
+        url = values.get("DATABASE_URL") or f"sqlite:///{data_dir / DEFAULT_SQLITE_NAME}"
+        return cls(
+            database_url=url,
+            data_dir=data_dir,
+            seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
+            timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
+        )
+
+
+def _default_data_dir(values: Mapping[str, str]) -> str:
+    base = values.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "briefbot")

@@ -1,0 +1,231 @@
+"""The long CSV: one observation a row, with its provenance. Used for the seed, export and import.
+
+An import is validated whole before anything is written: one bad row rejects the file, naming the line
+and the reason, so a store is never half-updated.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.models import STATUSES, SUPPRESSION_SYMBOLS, Geography, Indicator, Observation
+from data.periods import Period, PeriodError, PeriodKind
+from data.writes import ObservationInput, WriteSummary, write_observations
+
+COLUMNS = (
+    "indicator",
+    "geography",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "period_label",
+    "value",
+    "symbol",
+    "numerator",
+    "denominator",
+    "status",
+    "source_document",
+    "source_locator",
+    "source_quote",
+    "note",
+)
+REQUIRED = (
+    "indicator",
+    "geography",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "source_document",
+    "source_locator",
+)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class ImportRejected(ValueError):
+    """The file was not imported; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(problem) for problem in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"nothing was imported: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a row may refer to: indicator codes with their units, and geography codes."""
+
+    units: dict[str, str]
+    geographies: frozenset[str]
+
+    @classmethod
+    def of(cls, session: Session) -> Vocabulary:
+        units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())
+        return cls(units, frozenset(session.scalars(select(Geography.code)).all()))
+
+
+def parse_rows(handle: IO[str], vocabulary: Vocabulary) -> list[ObservationInput]:
+    reader = csv.DictReader(handle)
+    missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportRejected([RowProblem(1, f"the header lacks column(s) {', '.join(missing)}")])
+    inputs: list[ObservationInput] = []
+    problems: list[RowProblem] = []
+    first_seen: dict[tuple[str, str, date, date], int] = {}
+    for row in reader:
+        line = reader.line_num
+        try:
+            item = parse_row({key: (value or "").strip() for key, value in row.items() if key}, vocabulary)
+        except ValueError as error:
+            problems.append(RowProblem(line, str(error)))
+            continue
+        key = (item.indicator, item.geography, item.period.start, item.period.end)
+        if key in first_seen:
+            problems.append(RowProblem(line, f"the same figure as line {first_seen[key]} ({item.label})"))
+            continue
+        first_seen[key] = line
+        inputs.append(item)
+    if problems:
+        raise ImportRejected(problems)
+    return inputs
+
+
+def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
+    indicator = row["indicator"]
+    if indicator not in vocabulary.units:
+        raise ValueError(f"unknown indicator {indicator!r}")
+    if row["geography"] not in vocabulary.geographies:
+        raise ValueError(f"unknown geography {row['geography']!r}")
+    value = _number(row.get("value", ""), "value")
+    symbol = row.get("symbol") or None
+    if symbol is not None and symbol not in SUPPRESSION_SYMBOLS:
+        raise ValueError(f"symbol {symbol!r} is not one of {', '.join(SUPPRESSION_SYMBOLS)}")
+    if (value is None) == (symbol is None):
+        raise ValueError("give either a value or a suppression symbol, not both or neither")
+    _check_range(value, vocabulary.units[indicator])
+    status = row.get("status") or "final"
+    if status not in STATUSES:
+        raise ValueError(f"status {status!r} is not provisional or final")
+    for column in ("source_document", "source_locator"):
+        if not row.get(column):
+            raise ValueError(f"{column} is empty: every figure needs its source")
+    return ObservationInput(
+        indicator=indicator,
+        geography=row["geography"],
+        period=_period(row),
+        value=value,
+        symbol=symbol,
+        numerator=_number(row.get("numerator", ""), "numerator"),
+        denominator=_number(row.get("denominator", ""), "denominator"),
+        status=status,
+        source_document=row["source_document"],
+        source_locator=row["source_locator"],
+        source_quote=row.get("source_quote") or None,
+        note=row.get("note") or None,
+    )
+
+
+def _period(row: dict[str, str]) -> Period:
+    try:
+        kind = PeriodKind(row["period_kind"])
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in PeriodKind)
+        raise ValueError(f"period_kind {row['period_kind']!r} is not one of {kinds}") from None
+    try:
+        start, end = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])
+    except ValueError:
+        raise ValueError("period dates must be written YYYY-MM-DD") from None
+    try:
+        return Period(end=end, start=start, kind=kind, label=row.get("period_label", ""))
+    except PeriodError as error:
+        raise ValueError(str(error)) from None
+
+
+def _number(text: str, column: str) -> float | None:
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{column} {text!r} is not a finite number")
+    return number
+
+
+def _check_range(value: float | None, unit: str) -> None:
+    if value is None:
+        return
+    if value < 0 and unit != "money":
+        raise ValueError(f"value {value:g} is negative")
+    if unit == "percent" and value > 100:
+        raise ValueError(f"value {value:g} is over 100 for a percentage")
+
+
+def import_csv(session: Session, path: Path, *, actor: str, channel: str) -> WriteSummary:
+    """Validate the whole file, then write it in the caller's transaction."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        inputs = parse_rows(handle, Vocabulary.of(session))
+    return write_observations(session, inputs, actor=actor, channel=channel, reason=f"import of {path.name}")
+
+
+def export_rows(session: Session) -> Iterator[dict[str, str]]:
+    statement = (
+        select(Indicator.code, Geography.code, Observation)
+        .join(Indicator, Observation.indicator_id == Indicator.id)
+        .join(Geography, Observation.geography_id == Geography.id)
+        .order_by(Indicator.code, Geography.code, Observation.period_end, Observation.period_start)
+    )
+    for indicator, geography, observation in session.execute(statement).tuples():
+        yield {
+            "indicator": indicator,
+            "geography": geography,
+            "period_kind": observation.period_kind,
+            "period_start": observation.period_start.isoformat(),
+            "period_end": observation.period_end.isoformat(),
+            "period_label": observation.period_label,
+            "value": _text(observation.value),
+            "symbol": observation.symbol or "",
+            "numerator": _text(observation.numerator),
+            "denominator": _text(observation.denominator),
+            "status": observation.status,
+            "source_document": observation.source_document,
+            "source_locator": observation.source_locator,
+            "source_quote": observation.source_quote or "",
+            "note": observation.note or "",
+        }
+
+
+def write_csv(rows: Iterable[dict[str, str]], handle: IO[str]) -> int:
+    writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _text(number: float | None) -> str:
+    # repr keeps every digit, so an export reads back to the identical float.
+    if number is None:
+        return ""
+    return str(int(number)) if number.is_integer() else repr(number)

@@ -1,0 +1,241 @@
+"""Writing figures: every change is audited, and a correction keeps the previous value in history.
+
+Callers own the transaction: a batch is written inside the caller's session and committed (or rolled
+back) as one unit, so an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from data.models import AuditLog, Geography, Indicator, Observation, ObservationRevision
+from data.periods import Period
+
+PAYLOAD_FIELDS = (
+    "period_kind",
+    "period_label",
+    "value",
+    "symbol",
+    "numerator",
+    "denominator",
+    "status",
+    "source_document",
+    "source_locator",
+    "source_quote",
+    "note",
+)
+Key = tuple[int, int, date, date]
+
+
+class UnknownReference(ValueError):
+    """An indicator or geography code the store does not hold."""
+
+
+@dataclass(frozen=True)
+class ObservationInput:
+    indicator: str
+    geography: str
+    period: Period
+    value: float | None
+    symbol: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    status: str = "final"
+    source_document: str = ""
+    source_locator: str = ""
+    source_quote: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.indicator} | {self.geography} | {self.period.start} to {self.period.end}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "period_kind": self.period.kind.value,
+            "period_label": self.period.label,
+            "value": self.value,
+            "symbol": self.symbol,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "status": self.status,
+            "source_document": self.source_document,
+            "source_locator": self.source_locator,
+            "source_quote": self.source_quote,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def code_ids(session: Session, model: type[Indicator] | type[Geography], codes: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(codes))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).tuples().all())
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        kind = "indicator" if model is Indicator else "geography"
+        raise UnknownReference(f"unknown {kind} code(s): {', '.join(missing[:10])}")
+    return found
+
+
+def write_observations(
+    session: Session,
+    inputs: Sequence[ObservationInput],
+    *,
+    actor: str,
+    channel: str,
+    reason: str,
+) -> WriteSummary:
+    indicator_ids = code_ids(session, Indicator, (item.indicator for item in inputs))
+    geography_ids = code_ids(session, Geography, (item.geography for item in inputs))
+    existing = _existing(session, indicator_ids.values(), geography_ids.values())
+    now = datetime.now(UTC)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    revisions: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    unchanged = 0
+    for item in inputs:
+        key = (indicator_ids[item.indicator], geography_ids[item.geography], item.period.end, item.period.start)
+        after = item.payload()
+        current = existing.get(key)
+        if current is None:
+            inserts.append(_new_row(key, after, now, actor))
+            audits.append(_audit(now, actor, channel, "create", item.label, None, after, reason))
+            continue
+        observation_id, before = current
+        if before == after:
+            unchanged += 1
+            continue
+        updates.append({"id": observation_id, **after, "updated_at": now, "updated_by": actor})
+        revisions.append(
+            {
+                "observation_id": observation_id,
+                "previous": _jsonable(before),
+                "superseded_at": now,
+                "superseded_by": actor,
+                "reason": reason,
+            }
+        )
+        audits.append(_audit(now, actor, channel, "update", item.label, before, after, reason))
+    if inserts:
+        session.execute(insert(Observation), inserts)
+    if updates:
+        session.execute(update(Observation), updates)
+    if revisions:
+        session.execute(insert(ObservationRevision), revisions)
+    if audits:
+        session.execute(insert(AuditLog), audits)
+    return WriteSummary(created=len(inserts), updated=len(updates), unchanged=unchanged)
+
+
+def _existing(
+    session: Session, indicator_ids: Iterable[int], geography_ids: Iterable[int]
+) -> dict[Key, tuple[int, dict[str, Any]]]:
+    columns = [getattr(Observation, name) for name in PAYLOAD_FIELDS]
+    wanted_geographies = set(geography_ids)
+    found: dict[Key, tuple[int, dict[str, Any]]] = {}
+    for indicator_id in set(indicator_ids):
+        statement = select(
+            Observation.id, Observation.geography_id, Observation.period_end, Observation.period_start, *columns
+        ).where(Observation.indicator_id == indicator_id)
+        if len(wanted_geographies) <= 500:
+            statement = statement.where(Observation.geography_id.in_(wanted_geographies))
+        for row in session.execute(statement).tuples():
+            observation_id, geography_id, end, start, *values = row
+            if geography_id in wanted_geographies:
+                found[(indicator_id, geography_id, end, start)] = (
+                    observation_id,
+                    dict(zip(PAYLOAD_FIELDS, values, strict=True)),
+                )
+    return found
+
+
+def _new_row(key: Key, payload: dict[str, Any], now: datetime, actor: str) -> dict[str, Any]:
+    indicator_id, geography_id, end, start = key
+    return {
+        "indicator_id": indicator_id,
+        "geography_id": geography_id,
+        "period_start": start,
+        "period_end": end,
+        **payload,
+        "updated_at": now,
+        "updated_by": actor,
+    }
+
+
+def _audit(
+    now: datetime,
+    actor: str,
+    channel: str,
+    action: str,
+    entity_key: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str,
+) -> dict[str, Any]:
+    return {
+        "at": now,
+        "actor": actor,
+        "channel": channel,
+        "action": action,
+        "entity": "observation",
+        "entity_key": entity_key,
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+        "reason": reason,
+    }
+
+
+def _jsonable(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    if payload is None:
+        return None
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in payload.items()}
+
+
+def record_audit(
+    session: Session,
+    *,
+    actor: str,
+    channel: str,
+    action: str,
+    entity: str,
+    entity_key: str,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """An audit row for writes other than observations (catalogue loads, imports as a whole)."""
+    session.execute(
+        insert(AuditLog),
+        [
+            {
+                "at": datetime.now(UTC),
+                "actor": actor,
+                "channel": channel,
+                "action": action,
+                "entity": entity,
+                "entity_key": entity_key,
+                "before": None,
+                "after": _jsonable(after),
+                "reason": reason,
+            }
+        ],
+    )
