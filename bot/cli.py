@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -9,7 +10,10 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from bot.answers import Answer
+from bot.service import Briefbot
 from bot.settings import Settings
+from charts.cache import content_key
 from data import db
 from data.exchange import ImportRejected, export_rows, import_csv, write_csv
 from data.store import load_seed, prepare
@@ -23,6 +27,10 @@ class Context:
 
     def ready(self) -> None:
         prepare(self.engine, seed=self.settings.seed)
+
+    def briefbot(self) -> Briefbot:
+        self.ready()
+        return Briefbot(self.engine)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -107,3 +115,44 @@ def import_command(context: Context, file: Path, actor: str) -> None:
 
 def _safe_url(context: Context) -> str:
     return context.engine.url.render_as_string(hide_password=True)
+
+
+@main.command("ask")
+@click.argument("question", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
+@click.option("--chart-dir", type=click.Path(file_okay=False, path_type=Path), help="Write charts here.")
+@pass_context
+def ask_command(context: Context, question: tuple[str, ...], as_json: bool, chart_dir: Path | None) -> None:
+    """Answer a question, e.g. briefbot ask "NEET in JESS". Use - to read one question per line from stdin."""
+    bot = context.briefbot()
+    if question == ("-",):
+        for line in sys.stdin:
+            if line.strip():
+                _print_answer(bot, line.strip(), as_json=True, chart_dir=chart_dir)
+        return
+    _print_answer(bot, " ".join(question), as_json=as_json, chart_dir=chart_dir)
+
+
+def _print_answer(bot: Briefbot, text: str, *, as_json: bool, chart_dir: Path | None) -> None:
+    answer = bot.ask(text)
+    chart_path = _write_chart(bot, answer, chart_dir)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(chart_path), ensure_ascii=False))
+        return
+    click.echo(answer.text)
+    if answer.follow_ups:
+        click.echo("Next: " + " | ".join(option.question for option in answer.follow_ups))
+    if chart_path:
+        click.echo(f"Chart: {chart_path}")
+
+
+def _write_chart(bot: Briefbot, answer: Answer, chart_dir: Path | None) -> str | None:
+    if chart_dir is None or answer.chart is None:
+        return None
+    chart = bot.chart(answer)
+    assert chart is not None
+    chart_dir.mkdir(parents=True, exist_ok=True)
+    path = chart_dir / f"chart-{content_key(answer.chart)[:12]}.png"
+    path.write_bytes(chart.png)
+    path.with_suffix(".txt").write_text(chart.alt_text + "\n", encoding="utf-8")
+    return str(path)

@@ -129,6 +129,7 @@ def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_D
     _add_wards_and_committees(catalogue, reference_dir)
     _add_statistical_neighbours(catalogue, reference_dir)
     _add_extra_aliases(catalogue, seed_dir)
+    _add_part_aliases(catalogue)
     catalogue.memberships.extend(
         MembershipSpec(
             row["child"],
@@ -168,6 +169,7 @@ def _indicator(row: dict[str, str]) -> IndicatorSpec:
 def _add_seed_geographies(catalogue: Catalogue, seed_dir: Path) -> None:
     for row in read_csv(seed_dir / "geographies.csv"):
         aliases = _name_aliases(row["name"], *split_list(row["aliases"]))
+        aliases += tuple((normalise(part), "part") for part in split_list(row["part_aliases"]))
         catalogue.add(
             GeographySpec(
                 row["code"],
@@ -188,6 +190,22 @@ def _add_extra_aliases(catalogue: Catalogue, seed_dir: Path) -> None:
         extra = tuple((normalise(alias), "name") for alias in split_list(row["aliases"]))
         merged = tuple(dict.fromkeys(spec.aliases + extra))
         catalogue.geographies[spec.code] = replace(spec, aliases=merged)
+
+
+PARTS_FOR = ("ward", "committee_area", "school_cluster")
+
+
+def _add_part_aliases(catalogue: Catalogue) -> None:
+    """ "Beeston" for "Beeston, Cottingley and Middleton": weaker than a full name, so data decides."""
+    full = {alias for spec in catalogue.geographies.values() for alias, kind in spec.aliases if kind != "part"}
+    for code, spec in list(catalogue.geographies.items()):
+        if spec.type not in PARTS_FOR:
+            continue
+        parts = {
+            part.strip().removesuffix(" cluster") for part in normalise(spec.name.replace(",", " and ")).split(" and ")
+        }
+        extra = tuple((part, "part") for part in sorted(parts - full) if len(part) >= 4)
+        catalogue.geographies[code] = replace(spec, aliases=tuple(dict.fromkeys(spec.aliases + extra)))
 
 
 def _add_regions_and_authorities(catalogue: Catalogue, reference_dir: Path) -> None:

@@ -81,6 +81,7 @@ class TargetInfo:
 class Alias:
     alias: str
     code: str
+    kind: str = "name"
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def indicator_aliases(session: Session) -> list[Alias]:
 
 
 def geography_aliases(session: Session) -> list[Alias]:
-    rows = session.execute(select(GeographyAlias.alias, Geography.code).join(Geography))
+    rows = session.execute(select(GeographyAlias.alias, Geography.code, GeographyAlias.kind).join(Geography))
     return [Alias(*row) for row in rows]
 
 
@@ -236,8 +237,12 @@ def targets(session: Session) -> list[TargetInfo]:
     return [TargetInfo(*row) for row in rows]
 
 
-def document_titles(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Document.key, Document.title)).tuples().all())
+def document_citations(session: Session) -> dict[str, str]:
+    """How to cite each document: its title and, where known, its date ("..., 19 Jun 2013")."""
+    rows = session.execute(select(Document.key, Document.title, Document.published)).tuples().all()
+    return {
+        key: f"{title} ({published.day} {published:%b %Y})" if published else title for key, title, published in rows
+    }
 
 
 def observation_count(session: Session) -> int:

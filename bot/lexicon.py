@@ -1,0 +1,96 @@
+"""What the store knows, held in memory for instant answers: words, places, coverage, targets.
+
+Built from the store in one pass and rebuilt when the store changes (every write leaves an audit row,
+so the newest audit id is the change token).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data import queries
+from data.models import AuditLog
+from data.queries import GeographyInfo, IndicatorInfo, Membership, TargetInfo
+from data.text import normalise
+
+FULL = 2
+PART = 1
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    version: int
+    indicators: dict[str, IndicatorInfo]
+    geographies: dict[str, GeographyInfo]
+    indicator_words: dict[str, frozenset[str]]
+    geography_words: dict[str, dict[str, int]]
+    coverage: dict[str, frozenset[str]]
+    parents: dict[str, tuple[Membership, ...]]
+    children: dict[str, tuple[Membership, ...]]
+    targets: dict[tuple[str, str], tuple[TargetInfo, ...]]
+    documents: dict[str, str]
+    longest_phrase: int = field(default=1)
+
+    def has_data(self, indicator: str, geography: str) -> bool:
+        return geography in self.coverage.get(indicator, frozenset())
+
+    def indicators_with_data(self, geography: str) -> list[str]:
+        return [code for code, places in self.coverage.items() if geography in places]
+
+    def is_current(self, geography: str, today: date) -> bool:
+        info = self.geographies[geography]
+        return info.valid_to is None or info.valid_to >= today
+
+    def source_title(self, document: str) -> str:
+        return self.documents.get(document, document)
+
+
+def store_version(session: Session) -> int:
+    return session.scalar(select(func.max(AuditLog.id))) or 0
+
+
+def load_lexicon(session: Session) -> Lexicon:
+    version = store_version(session)
+    indicator_words: dict[str, set[str]] = defaultdict(set)
+    for alias in queries.indicator_aliases(session):
+        indicator_words[alias.alias].add(alias.code)
+    indicators = {info.code: info for info in queries.indicators(session)}
+    for code in indicators:
+        indicator_words[code.lower().replace("_", " ")].add(code)
+    geography_words: dict[str, dict[str, int]] = defaultdict(dict)
+    for alias in queries.geography_aliases(session):
+        strength = PART if alias.kind == "part" else FULL
+        geography_words[alias.alias][alias.code] = max(strength, geography_words[alias.alias].get(alias.code, 0))
+    for info in queries.geographies(session):
+        # Codes read back unambiguously: buttons and follow-ups use them when names are shared.
+        geography_words[normalise(info.code)][info.code] = FULL
+    coverage: dict[str, set[str]] = defaultdict(set)
+    for indicator, geography in queries.data_coverage(session):
+        coverage[indicator].add(geography)
+    parents: dict[str, list[Membership]] = defaultdict(list)
+    children: dict[str, list[Membership]] = defaultdict(list)
+    for membership in queries.memberships(session):
+        parents[membership.child].append(membership)
+        children[membership.parent].append(membership)
+    targets: dict[tuple[str, str], list[TargetInfo]] = defaultdict(list)
+    for target in queries.targets(session):
+        targets[(target.indicator, target.geography)].append(target)
+    phrases = [*indicator_words, *geography_words]
+    return Lexicon(
+        version=version,
+        indicators=indicators,
+        geographies={info.code: info for info in queries.geographies(session)},
+        indicator_words={word: frozenset(codes) for word, codes in indicator_words.items()},
+        geography_words=dict(geography_words),
+        coverage={code: frozenset(places) for code, places in coverage.items()},
+        parents={code: tuple(items) for code, items in parents.items()},
+        children={code: tuple(items) for code, items in children.items()},
+        targets={key: tuple(items) for key, items in targets.items()},
+        documents=queries.document_citations(session),
+        longest_phrase=max((len(phrase.split()) for phrase in phrases), default=1),
+    )

@@ -1,0 +1,138 @@
+"""Choosing among places and figures: which "Beeston", which NEET measure, and who to compare with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.lexicon import Lexicon
+from bot.understanding import Mention
+from data.catalogue import LEEDS, LEEDS_SN_GROUP
+
+TYPE_ORDER = ("school_cluster", "ward", "committee_area", "local_authority", "comparator_group", "region", "country")
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    tied: tuple[str, ...] = ()
+
+
+def place_has_data(lexicon: Lexicon, place: str, indicators: tuple[str, ...]) -> bool:
+    if not indicators:
+        return bool(lexicon.indicators_with_data(place))
+    return any(lexicon.has_data(code, place) for code in family_of(lexicon, indicators))
+
+
+def family_of(lexicon: Lexicon, indicators: tuple[str, ...]) -> tuple[str, ...]:
+    families = {lexicon.indicators[code].family for code in indicators if code in lexicon.indicators}
+    same_family = [code for code, info in lexicon.indicators.items() if info.family in families]
+    return tuple(dict.fromkeys([*indicators, *same_family]))
+
+
+def choose_place(mention: Mention, lexicon: Lexicon, indicators: tuple[str, ...], today: date) -> Choice:
+    """Strongest match first; among equals, the one with data; several with data is a question back."""
+    strongest = max(strength for _, strength in mention.candidates)
+    pool = [code for code, strength in mention.candidates if strength == strongest and code in lexicon.geographies]
+    with_data = [code for code in pool if place_has_data(lexicon, code, indicators)]
+    if len(with_data) > 1:
+        current = [code for code in with_data if lexicon.is_current(code, today)]
+        if len(current) == 1 and _same_name(lexicon, with_data):
+            return Choice(current[0])
+        return Choice(_smallest_first(lexicon, with_data)[0], tuple(_smallest_first(lexicon, with_data)))
+    if with_data:
+        return Choice(with_data[0])
+    current = [code for code in pool if lexicon.is_current(code, today)]
+    return Choice(_smallest_first(lexicon, current or pool)[0])
+
+
+def _same_name(lexicon: Lexicon, codes: list[str]) -> bool:
+    return len({lexicon.geographies[code].name.replace("&", "and") for code in codes}) == 1
+
+
+def _smallest_first(lexicon: Lexicon, codes: list[str]) -> list[str]:
+    def rank(code: str) -> tuple[int, str]:
+        kind = lexicon.geographies[code].type
+        return (TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER), lexicon.geographies[code].name)
+
+    return sorted(codes, key=rank)
+
+
+def choose_indicator(mention: Mention, lexicon: Lexicon, place: str | None) -> str:
+    codes = [code for code, _ in mention.candidates if code in lexicon.indicators]
+    if place is not None:
+        for code in codes:
+            if lexicon.has_data(code, place):
+                return code
+    return codes[0]
+
+
+def sibling_with_data(lexicon: Lexicon, indicator: str, place: str) -> str | None:
+    """Another definition in the same family that has figures for this place (stated as such)."""
+    info = lexicon.indicators[indicator]
+    siblings = [
+        code
+        for code, other in lexicon.indicators.items()
+        if other.family == info.family and code != indicator and lexicon.has_data(code, place)
+    ]
+    siblings.sort(key=lambda code: (lexicon.indicators[code].unit != info.unit, code))
+    return siblings[0] if siblings else None
+
+
+def companion(lexicon: Lexicon, indicator: str) -> str | None:
+    """The count beside a rate (or the rate beside a count) of the same measure: NEET_COUNT for NEET_PCT."""
+    stem = indicator.rsplit("_", 1)[0]
+    for code in lexicon.indicators:
+        if code != indicator and code.rsplit("_", 1)[0] == stem and code.split("_")[-1] in {"COUNT", "PCT", "RATE"}:
+            return code
+    return None
+
+
+def _in_force(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
+def parents(lexicon: Lexicon, place: str, day: date) -> list[str]:
+    """Areas this place lies in (a cluster counts its committee area as a parent)."""
+    found = []
+    for link in lexicon.parents.get(place, ()):
+        parent_type = lexicon.geographies[link.parent].type
+        if not _in_force(link.valid_from, link.valid_to, day):
+            continue
+        if link.relation == "part_of" or (link.relation == "related_to" and parent_type == "committee_area"):
+            found.append(link.parent)
+    return found
+
+
+def comparators(lexicon: Lexicon, place: str, day: date) -> list[str]:
+    """Parent areas nearest first, then Leeds' statistical neighbours, the region and England."""
+    seen: list[str] = []
+    queue = [place]
+    while queue:
+        current = queue.pop(0)
+        for parent in parents(lexicon, current, day):
+            if parent not in seen and parent != place:
+                seen.append(parent)
+                queue.append(parent)
+    if (place == LEEDS or LEEDS in seen) and LEEDS_SN_GROUP in lexicon.geographies:
+        seen.append(LEEDS_SN_GROUP)
+    return _smallest_first(lexicon, seen)
+
+
+def inside(lexicon: Lexicon, area: str, day: date) -> list[str]:
+    """Places within an area on a day: its wards, and the school clusters related to it."""
+    found = [
+        link.child
+        for link in lexicon.children.get(area, ())
+        if _in_force(link.valid_from, link.valid_to, day)
+        and link.relation in {"part_of", "related_to"}
+        and lexicon.geographies[link.child].type in {"ward", "school_cluster", "committee_area"}
+    ]
+    return _smallest_first(lexicon, list(dict.fromkeys(found)))
+
+
+def related(lexicon: Lexicon, place: str) -> list[str]:
+    """Every place linked to this one in any direction, at any time: for "what exists instead"."""
+    linked = [link.parent for link in lexicon.parents.get(place, ())]
+    linked += [link.child for link in lexicon.children.get(place, ())]
+    return _smallest_first(lexicon, [code for code in dict.fromkeys(linked) if code != place])

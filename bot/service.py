@@ -1,0 +1,60 @@
+"""Briefbot: the one object every front end (CLI, Slack, Teams) asks. Holds the store and the lexicon."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.answering import Answerer
+from bot.answers import Answer
+from bot.lexicon import Lexicon, load_lexicon, store_version
+from bot.understanding import Question, understand
+from charts.cache import ChartCache
+from charts.render import RenderedChart
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london_today() -> date:
+    return datetime.now(LONDON).date()
+
+
+class Briefbot:
+    def __init__(
+        self, engine: Engine, *, today: Callable[[], date] = london_today, charts: ChartCache | None = None
+    ) -> None:
+        self.engine = engine
+        self.charts = charts or ChartCache()
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.today = today
+        self._lexicon: Lexicon | None = None
+        self._lock = threading.Lock()
+
+    def lexicon(self, session: Session) -> Lexicon:
+        """The cached lexicon, rebuilt when anything has been written since it was built."""
+        current = self._lexicon
+        if current is not None and store_version(session) == current.version:
+            return current
+        with self._lock:
+            if self._lexicon is None or store_version(session) != self._lexicon.version:
+                self._lexicon = load_lexicon(session)
+            return self._lexicon
+
+    def understand(self, text: str) -> Question:
+        with self.sessions() as session:
+            return understand(text, self.lexicon(session), self.today())
+
+    def ask(self, text: str) -> Answer:
+        with self.sessions() as session:
+            lexicon = self.lexicon(session)
+            today = self.today()
+            question = understand(text, lexicon, today)
+            return Answerer(session, lexicon, today).answer(question)
+
+    def chart(self, answer: Answer) -> RenderedChart | None:
+        return None if answer.chart is None else self.charts.render(answer.chart)

@@ -1,0 +1,357 @@
+"""What a question means: text in, a structured Question out. No chat platform, no database.
+
+"NEET in JESS", "cp plans beeston since 2010", "<@U123> LAC rate Leeds vs England" all come here.
+Words are matched against the store's own aliases (longest phrase first), typos with rapidfuzz above a
+confidence threshold, and periods with a handful of patterns councillors actually write.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+from bot.lexicon import Lexicon
+from data.text import normalise
+
+SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?:[^>]*>")
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
+YEAR = r"((?:19|20)\d{2})"
+DMY = r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
+SINCE = re.compile(rf"\b(?:since|from)\s+(?:{DMY}|{YEAR})\b")
+EXACT_DAY = re.compile(rf"\b{DMY}\b")
+YEAR_PAIR = re.compile(rf"\b{YEAR}\s*[/-]\s*(\d{{2}})\b")
+MONTH_YEAR = re.compile(rf"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+{YEAR}\b")
+BARE_YEAR = re.compile(rf"\b(?:in\s+)?{YEAR}\b")
+RELATIVE_YEAR = re.compile(r"\b(last|this|previous|current)\s+year\b")
+
+HELP_WORDS = {"help", "examples", "example", "what can you do", "how do i use this", "commands", "hello", "hi"}
+TREND_WORDS = {
+    "trend",
+    "trends",
+    "over time",
+    "history",
+    "historic",
+    "historical",
+    "time series",
+    "series",
+    "how has",
+    "changed",
+    "over the years",
+    "track record",
+    "progress",
+}
+COMPARE_WORDS = {
+    "vs",
+    "v",
+    "versus",
+    "compare",
+    "compared",
+    "comparison",
+    "against",
+    "benchmark",
+    "benchmarks",
+    "like for like",
+    "how does",
+    "how do",
+    "relative to",
+    "compared with",
+    "compared to",
+}
+ACROSS_WORDS = {"across", "by cluster", "by ward", "each cluster", "each ward", "breakdown", "within"}
+OVERVIEW_WORDS = {
+    "what do we know about",
+    "what do we know",
+    "overview",
+    "tell me about",
+    "brief me on",
+    "brief me",
+    "briefing",
+    "summary",
+    "summarise",
+    "summarize",
+    "profile",
+    "everything",
+    "key figures",
+    "all figures",
+    "snapshot of",
+    "three obsessions",
+    "obsessions",
+}
+TARGET_WORDS = {"target", "targets", "goal", "aim", "ambition"}
+STOPWORDS = set(
+    "a an and are as at be by can could do does figure figures for from get give has have how i in is it its "
+    "latest me most my now of on or our please recent show tell than that the their there these this to us "
+    "was we were what whats which who with would you current currently data number numbers level levels "
+    "stats statistics info information about any many much rate there re today look up find see "
+    "latest figure up down happening going".split()
+)
+CONNECTORS = {"and", "with", "to", "vs", "v", "versus"}
+FUZZY_CUTOFF = 85.0
+SHORT_FUZZY_CUTOFF = 88.0
+
+
+class Intent(StrEnum):
+    VALUE = "value"
+    TREND = "trend"
+    COMPARE = "compare"
+    OVERVIEW = "overview"
+    HELP = "help"
+
+
+@dataclass(frozen=True)
+class PeriodAsk:
+    """The period a question asks about, as a window on period end dates."""
+
+    start: date
+    end: date
+    description: str
+    kinds: frozenset[str] | None = None
+    since: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Words matched to one or more store codes. strength: 2 a full name, 1 part of a name."""
+
+    phrase: str
+    candidates: tuple[tuple[str, int], ...]
+    typed: str = ""
+
+    @property
+    def fuzzy(self) -> bool:
+        return bool(self.typed) and self.typed != self.phrase
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    intent: Intent
+    indicators: tuple[Mention, ...] = ()
+    places: tuple[Mention, ...] = ()
+    period: PeriodAsk | None = None
+    compare: bool = False
+    across: bool = False
+    wants_target: bool = False
+    unknown_words: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def clean(text: str) -> str:
+    return " ".join(SLACK_MARKUP.sub(" ", text).split())
+
+
+def understand(text: str, lexicon: Lexicon, today: date) -> Question:
+    cleaned = clean(text)
+    lowered = cleaned.lower()
+    period, lowered, problems = _extract_period(lowered, today)
+    words = normalise(lowered)
+    words, flags = _strip_keywords(words)
+    indicators, places, leftovers = _match(words.split(), lexicon)
+    unknown = tuple(word for word in leftovers if word not in STOPWORDS and not word.isdigit())
+    question = Question(
+        text=cleaned,
+        intent=Intent.VALUE,
+        indicators=tuple(indicators),
+        places=tuple(places),
+        period=period,
+        compare="compare" in flags,
+        across="across" in flags,
+        wants_target="target" in flags,
+        unknown_words=unknown,
+        problems=tuple(problems),
+    )
+    return replace(question, intent=_intent(question, flags, cleaned))
+
+
+def _intent(question: Question, flags: set[str], cleaned: str) -> Intent:
+    if not question.indicators and not question.places:
+        return Intent.HELP if (not cleaned.strip(" ?!.") or "help" in flags) else Intent.VALUE
+    if "overview" in flags or (question.places and not question.indicators):
+        return Intent.OVERVIEW
+    if "trend" in flags or (question.period is not None and question.period.since):
+        return Intent.TREND
+    if question.compare or question.across or len(question.places) > 1:
+        return Intent.COMPARE
+    return Intent.VALUE
+
+
+def _strip_keywords(words: str) -> tuple[str, set[str]]:
+    flags: set[str] = set()
+    padded = f" {words} "
+    for flag, phrases in (
+        ("overview", OVERVIEW_WORDS),
+        ("help", HELP_WORDS),
+        ("trend", TREND_WORDS),
+        ("compare", COMPARE_WORDS),
+        ("across", ACROSS_WORDS),
+        ("target", TARGET_WORDS),
+    ):
+        for phrase in sorted(phrases, key=len, reverse=True):
+            if f" {phrase} " in padded:
+                flags.add(flag)
+                padded = padded.replace(f" {phrase} ", " | ")
+    return " ".join(padded.split()), flags
+
+
+def _match(tokens: list[str], lexicon: Lexicon) -> tuple[list[Mention], list[Mention], list[str]]:
+    indicators: list[Mention] = []
+    places: list[Mention] = []
+    leftovers: list[str] = []
+    runs: list[list[str]] = [[]]
+    index = 0
+    while index < len(tokens):
+        length = _longest_known(tokens, index, lexicon)
+        if length == 0:
+            token = tokens[index]
+            if token == "|" or token in STOPWORDS or token in CONNECTORS:
+                runs.append([])
+            else:
+                runs[-1].append(token)
+            index += 1
+            continue
+        phrase = " ".join(tokens[index : index + length])
+        _record(phrase, phrase, lexicon, indicators, places)
+        runs.append([])
+        index += length
+    for run in runs:
+        leftovers += _fuzzy_run(run, lexicon, indicators, places)
+    return indicators, places, leftovers
+
+
+def _longest_known(tokens: list[str], index: int, lexicon: Lexicon) -> int:
+    for length in range(min(lexicon.longest_phrase, len(tokens) - index), 0, -1):
+        phrase = " ".join(tokens[index : index + length])
+        if "|" in phrase:
+            continue
+        if phrase in lexicon.indicator_words or phrase in lexicon.geography_words:
+            return length
+    return 0
+
+
+def _record(phrase: str, typed: str, lexicon: Lexicon, indicators: list[Mention], places: list[Mention]) -> None:
+    if phrase in lexicon.indicator_words:
+        codes = sorted(lexicon.indicator_words[phrase])
+        indicators.append(Mention(phrase, tuple((code, 2) for code in codes), typed))
+    elif phrase in lexicon.geography_words:
+        candidates = tuple(sorted(lexicon.geography_words[phrase].items()))
+        places.append(Mention(phrase, candidates, typed))
+
+
+def _fuzzy_run(run: list[str], lexicon: Lexicon, indicators: list[Mention], places: list[Mention]) -> list[str]:
+    """Typos: the longest span of unmatched words close enough to a known phrase."""
+    leftovers: list[str] = []
+    index = 0
+    while index < len(run):
+        for length in range(min(3, len(run) - index), 0, -1):
+            typed = " ".join(run[index : index + length])
+            phrase = closest_phrase(typed, lexicon)
+            if phrase is not None:
+                _record(phrase, typed, lexicon, indicators, places)
+                index += length
+                break
+        else:
+            leftovers.append(run[index])
+            index += 1
+    return leftovers
+
+
+def closest_phrase(typed: str, lexicon: Lexicon, cutoff: float | None = None) -> str | None:
+    if len(typed) < 3 or typed in STOPWORDS:
+        return None
+    limit = cutoff if cutoff is not None else (SHORT_FUZZY_CUTOFF if len(typed) <= 5 else FUZZY_CUTOFF)
+    found = process.extractOne(typed, _choices(lexicon), scorer=fuzz.ratio, score_cutoff=limit)
+    return None if found is None else str(found[0])
+
+
+_CHOICES: dict[int, list[str]] = {}
+
+
+def _choices(lexicon: Lexicon) -> list[str]:
+    key = id(lexicon)
+    if key not in _CHOICES:
+        _CHOICES.clear()
+        _CHOICES[key] = sorted({*lexicon.indicator_words, *lexicon.geography_words})
+    return _CHOICES[key]
+
+
+def _extract_period(text: str, today: date) -> tuple[PeriodAsk | None, str, list[str]]:
+    problems: list[str] = []
+    for pattern, reader in (
+        (SINCE, _since),
+        (EXACT_DAY, _exact_day),
+        (YEAR_PAIR, _year_pair),
+        (MONTH_YEAR, _month_year),
+        (RELATIVE_YEAR, _relative_year),
+        (BARE_YEAR, _bare_year),
+    ):
+        found = pattern.search(text)
+        if found is None:
+            continue
+        remaining = text[: found.start()] + " " + text[found.end() :]
+        try:
+            return reader(found, today), remaining, problems
+        except ValueError:
+            problems.append(f"“{found.group(0)}” is not a date I recognise")
+            return None, remaining, problems
+    return None, text, problems
+
+
+def _year(text: str) -> int:
+    number = int(text)
+    if number >= 100:
+        return number
+    return 2000 + number if number < 70 else 1900 + number
+
+
+def _since(found: re.Match[str], today: date) -> PeriodAsk:
+    if found.group(4):
+        start = date(int(found.group(4)), 1, 1)
+        description = f"since {start.year}"
+    else:
+        start = date(_year(found.group(3)), int(found.group(2)), int(found.group(1)))
+        description = f"since {start.day} {start:%b %Y}"
+    return PeriodAsk(start, today, description, since=True)
+
+
+def _exact_day(found: re.Match[str], _today: date) -> PeriodAsk:
+    day = date(_year(found.group(3)), int(found.group(2)), int(found.group(1)))
+    return PeriodAsk(day, day, f"{day.day} {day:%b %Y}")
+
+
+def _year_pair(found: re.Match[str], _today: date) -> PeriodAsk:
+    first, second = int(found.group(1)), int(found.group(2))
+    if (first + 1) % 100 != second:
+        raise ValueError("not consecutive years")
+    end_year = first + 1
+    return PeriodAsk(
+        date(end_year, 3, 31),
+        date(end_year, 8, 31),
+        f"{first}/{second:02d}",
+        kinds=frozenset({"financial_year", "academic_year"}),
+    )
+
+
+def _month_year(found: re.Match[str], _today: date) -> PeriodAsk:
+    month, year = MONTHS[found.group(1)], int(found.group(2))
+    start = date(year, month, 1)
+    return PeriodAsk(start, date(year, month, monthrange(year, month)[1]), f"{start:%b %Y}")
+
+
+def _relative_year(found: re.Match[str], today: date) -> PeriodAsk:
+    year = today.year - 1 if found.group(1) in {"last", "previous"} else today.year
+    return PeriodAsk(date(year, 1, 1), date(year, 12, 31), str(year))
+
+
+def _bare_year(found: re.Match[str], _today: date) -> PeriodAsk:
+    year = int(found.group(1))
+    return PeriodAsk(date(year, 1, 1), date(year, 12, 31), str(year))

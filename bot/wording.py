@@ -1,0 +1,76 @@
+"""Sentences the way the seed reports write them: figure, period, change, comparison, target."""
+
+from __future__ import annotations
+
+from bot.formatting import difference, figure, percent_change
+from data.periods import PeriodKind, default_label
+from data.queries import Fact, IndicatorInfo
+
+
+def period_of(fact: Fact) -> str:
+    return default_label(PeriodKind(fact.period_kind), fact.period_start, fact.period_end)
+
+
+def when(fact: Fact) -> str:
+    """ "at 31 Mar 2013", "in 2012/13", "over summer 2010" """
+    kind = PeriodKind(fact.period_kind)
+    if kind is PeriodKind.SNAPSHOT:
+        return f"at {period_of(fact)}"
+    if kind is PeriodKind.RANGE:
+        return f"over {fact.period_label or period_of(fact)}"
+    return f"in {period_of(fact)}"
+
+
+def shown(fact: Fact, info: IndicatorInfo) -> str:
+    return figure(fact.value, info.unit, info.decimals, fact.symbol)
+
+
+def change(previous: Fact, current: Fact, info: IndicatorInfo) -> str:
+    """ "Up from 93 at 31 Mar 2012 (56 more, 60%): increasing." Polarity words as Fingertips uses them."""
+    if previous.value is None or current.value is None:
+        return f"The figure {when(previous)} was {shown(previous, info)}."
+    delta = current.value - previous.value
+    step = 10 ** -max(info.decimals, 0)
+    if abs(delta) < step / 2:
+        return f"No change from {when(previous).removeprefix('at ').removeprefix('in ')} ({shown(previous, info)})."
+    direction = "Up" if delta > 0 else "Down"
+    size = difference(delta, info.unit, info.decimals)
+    if info.unit == "count":
+        size += " more" if delta > 0 else " fewer"
+    else:
+        size += " higher" if delta > 0 else " lower"
+    relative = percent_change(previous.value, current.value) if info.unit in {"count", "money"} else None
+    detail = f"{size}, {relative.lstrip('-')}" if relative else size
+    return f"{direction} from {shown(previous, info)} {when(previous)} ({detail}): {trend_word(delta, info)}."
+
+
+def measure_words(info: IndicatorInfo) -> str:
+    """The short name inside a sentence: "young people NEET", "child protection plans"."""
+    name = info.short_name
+    return name if name[:2].isupper() else name[0].lower() + name[1:]
+
+
+def trend_word(delta: float, info: IndicatorInfo) -> str:
+    if info.polarity == "no_judgement":
+        return "increasing" if delta > 0 else "decreasing"
+    better = delta < 0 if info.polarity == "lower_is_better" else delta > 0
+    return "improving" if better else "worsening"
+
+
+def versus(focus: Fact, other: Fact, info: IndicatorInfo) -> str:
+    """ "4.4 percentage points above Leeds (5.5%)" """
+    if focus.value is None or other.value is None:
+        return f"{other.geography_name}: {shown(other, info)}"
+    delta = focus.value - other.value
+    if abs(delta) < 10 ** -max(info.decimals, 0) / 2:
+        return f"the same as {other.geography_name} ({shown(other, info)})"
+    side = "above" if delta > 0 else "below"
+    if info.unit == "rank":
+        side = "behind" if delta > 0 else "ahead of"
+    return f"{difference(delta, info.unit, info.decimals)} {side} {other.geography_name} ({shown(other, info)})"
+
+
+def join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

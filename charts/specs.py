@@ -1,0 +1,115 @@
+"""What a chart shows, as plain data. The renderers know nothing of databases or chat platforms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ValueFormat:
+    """How to print a value: unit is count, percent, rate_per_10000, average, money or rank."""
+
+    unit: str
+    decimals: int = 0
+
+    def label(self) -> str:
+        return {
+            "percent": "%",
+            "rate_per_10000": "per 10,000 children",
+            "money": "£",
+            "average": "average",
+            "rank": "rank",
+        }.get(self.unit, "number")
+
+
+@dataclass(frozen=True)
+class Point:
+    when: date
+    label: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: tuple[Point, ...]
+    focus: bool = False
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A vertical line on a time axis: where a definition changes, say."""
+
+    when: date
+    label: str
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    title: str
+    subtitle: str
+    series: tuple[Series, ...]
+    value_format: ValueFormat
+    source: str
+    target: TargetLine | None = None
+    breaks: tuple[Marker, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None
+    highlight: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class ComparisonChart:
+    title: str
+    subtitle: str
+    bars: tuple[Bar, ...]
+    value_format: ValueFormat
+    source: str
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
+class TurnTheCurveChart:
+    """Actual against a baseline projected from a chosen stretch of years; the gap stated in children."""
+
+    title: str
+    subtitle: str
+    actual: Series
+    baseline_from: date
+    baseline_to: date
+    value_format: ValueFormat
+    source: str
+    children_per_unit: float
+    projected_label: str = "if the earlier trend had continued"
+
+
+@dataclass(frozen=True)
+class StatusChart:
+    title: str
+    subtitle: str
+    themes: tuple[str, ...]
+    statuses: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]
+    source: str
+
+
+ChartSpec = TrendChart | ComparisonChart | TurnTheCurveChart | StatusChart
