@@ -6,19 +6,21 @@ Never invents a figure: every number in an answer is a Fact read from the store 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from bot import charting, places
 from bot.answers import Answer, FactView, Option, Status
-from bot.formatting import UNIT_PHRASES
+from bot.formatting import UNIT_PHRASES, difference, figure
 from bot.lexicon import Lexicon
+from bot.suggest import examples, nearest
 from bot.understanding import Intent, Mention, PeriodAsk, Question
 from bot.wording import change, join, measure_words, period_of, shown, versus, when
 from data import queries
 from data.catalogue import LEEDS
+from data.periods import uk_date
 from data.queries import Fact
 from data.text import normalise
 
@@ -31,6 +33,21 @@ THEME_TITLES = {
     "context": "Context",
 }
 OVERVIEW_LIMIT = 14
+KEY_ORDER = (
+    "LAC_COUNT",
+    "LAC_RATE",
+    "CPP_COUNT",
+    "CPP_RATE",
+    "CIN_RATE",
+    "RFS_COUNT",
+    "REFERRAL_COUNT",
+    "CAF_INITIATED",
+    "CAF_OPEN",
+    "NEET_PCT",
+    "NEET_COUNT",
+    "NEET_16_17_PCT",
+    "NEET_NOT_KNOWN_PCT",
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +69,8 @@ class Answerer:
     def answer(self, question: Question) -> Answer:
         if question.intent is Intent.HELP:
             return self.help()
-        if not question.indicators and not question.places:
+        if not question.places and (question.unknown_words or not question.indicators):
+            # "NEET in Narnia": a place we don't know is not silently answered for Leeds.
             return self.not_understood(question)
         chosen = self._choose_places(question)
         if isinstance(chosen, Answer):
@@ -281,21 +299,25 @@ class Answerer:
         return found
 
     def _target_sentences(self, indicator: str, place: str, fact: Fact) -> list[str]:
+        """Distance to target, judged only against a figure for the target's own date."""
         info = self.lexicon.indicators[indicator]
         sentences = []
         for target in self.lexicon.targets.get((indicator, place), ()):
-            goal = f"{target.label}: {shown_value(target.value, info)} by {target.by_date.day} {target.by_date:%b %Y}"
-            if fact.value is None:
-                sentences.append(goal + ".")
+            goal = f"{target.label}: {figure(target.value, info.unit, info.decimals)} by {uk_date(target.by_date)}"
+            on_date = [f for f in self._series(indicator, place) if abs((f.period_end - target.by_date).days) <= 45]
+            judged = on_date[-1] if on_date else (fact if fact.period_end < target.by_date else None)
+            if judged is None or judged.value is None:
+                sentences.append(f"{goal} (no figure is held for that date to judge it by).")
                 continue
-            gap = fact.value - target.value
+            gap = judged.value - target.value
+            size = difference(gap, info.unit, info.decimals)
             position = "above" if gap > 0 else "below"
             met = (gap <= 0) if info.polarity == "lower_is_better" else (gap >= 0)
-            verdict = "target met" if met else "not yet met"
-            from bot.formatting import difference
-
-            size = difference(gap, info.unit, info.decimals)
-            sentences.append(f"{goal}; the figure {when(fact)} is {size} {position} it ({verdict}).")
+            if judged.period_end < target.by_date and not on_date:
+                verdict = "on track" if met else "still to close"
+            else:
+                verdict = "met" if met else "missed"
+            sentences.append(f"{goal}; the figure {when(judged)} was {size} {position} it ({verdict}).")
         return sentences
 
     def compare(self, question: Question, focus: Focus, chosen: list[str]) -> Answer:
@@ -484,7 +506,9 @@ class Answerer:
         lines: list[str] = []
         shown_facts: list[Fact] = []
         by_theme: dict[str, list[str]] = defaultdict(list)
-        for code in sorted(codes):
+        for code in sorted(
+            codes, key=lambda code: (KEY_ORDER.index(code) if code in KEY_ORDER else len(KEY_ORDER), code)
+        ):
             by_theme[self.lexicon.indicators[code].theme].append(code)
         for theme in sorted(by_theme, key=lambda name: THEMES.index(name) if name in THEMES else len(THEMES)):
             lines.append(f"*{THEME_TITLES.get(theme, theme.replace('_', ' ').capitalize())}*")
@@ -586,10 +610,10 @@ class Answerer:
         )
 
     def not_understood(self, question: Question) -> Answer:
-        from bot.suggest import nearest
-
         words = question.unknown_words or tuple(question.text.split())
         indicators, areas = nearest(" ".join(words), self.lexicon)
+        if question.indicators and not areas:
+            areas = ["Leeds"]
         sentences = []
         if indicators or areas:
             sentences.append("Did you mean " + join([*indicators, *areas]) + "?")
@@ -604,8 +628,6 @@ class Answerer:
         )
 
     def help(self) -> Answer:
-        from bot.suggest import examples
-
         questions = examples(self.lexicon)
         return Answer(
             status=Status.HELP,
@@ -616,15 +638,7 @@ class Answerer:
         )
 
 
-def shown_value(value: float, info: queries.IndicatorInfo) -> str:
-    from bot.formatting import figure
-
-    return figure(value, info.unit, info.decimals)
-
-
 def _with_note(answer: Answer, note: str) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, notes=(*answer.notes, note))
 
 

@@ -146,9 +146,8 @@ def _comparison_title(answerer: Answerer, measure: str, ordered: list[Fact], foc
     info = answerer.lexicon.indicators[ordered[0].indicator]
     period = period_of(ordered[0])
     if focus is None or focus not in [fact.geography for fact in ordered]:
-        return (
-            f"{short_name(answerer, ordered[0].geography)} had the highest {measure} of {len(ordered)} areas, {period}"
-        )
+        leader = short_name(answerer, ordered[0].geography)
+        return f"{leader} had the highest {measure} of the {len(ordered)} areas, {period}"
     mine = next(fact for fact in ordered if fact.geography == focus)
     others = [fact for fact in ordered if fact.geography != focus]
     name = short_name(answerer, focus)

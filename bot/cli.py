@@ -156,3 +156,20 @@ def _write_chart(bot: Briefbot, answer: Answer, chart_dir: Path | None) -> str |
     path.write_bytes(chart.png)
     path.with_suffix(".txt").write_text(chart.alt_text + "\n", encoding="utf-8")
     return str(path)
+
+
+@main.command("demo-charts")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True)
+@pass_context
+def demo_charts_command(context: Context, output_dir: Path) -> None:
+    """Write one chart of each kind (trend, comparison, turn the curve, status) with its alt text."""
+    from bot.demo import demo_charts
+
+    bot = context.briefbot()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for kind, spec in demo_charts(bot).items():
+        chart = bot.charts.render(spec)
+        path = output_dir / f"{kind}.png"
+        path.write_bytes(chart.png)
+        path.with_suffix(".txt").write_text(chart.alt_text + "\n", encoding="utf-8")
+        click.echo(f"{path}: {chart.title}")

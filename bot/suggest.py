@@ -6,7 +6,7 @@ from rapidfuzz import fuzz, process
 
 from bot.lexicon import Lexicon
 
-SUGGEST_CUTOFF = 60.0
+SUGGEST_CUTOFF = 72.0
 
 
 def nearest(text: str, lexicon: Lexicon, limit: int = 3) -> tuple[list[str], list[str]]:

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from charts import alt_text
@@ -41,13 +41,15 @@ from charts.style import (
     WIDTH_IN,
     axis_text,
     value_text,
+    value_with_unit,
 )
 
-TITLE_WIDTH = 64
+TITLE_WIDTH = 58
 SOURCE_WIDTH = 98
-SUBTITLE_WIDTH = 90
+SUBTITLE_WIDTH = 82
 LABEL_WIDTH = 18
 BAR_LABEL_WIDTH = 22
+THEME_LABEL_WIDTH = 30
 LABEL_GAP = 0.07  # of the y range: direct labels closer than this are nudged apart
 
 
@@ -59,12 +61,21 @@ class RenderedChart:
 
 
 def render(spec: ChartSpec) -> RenderedChart:
+    figure = build_figure(spec)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return RenderedChart(buffer.getvalue(), alt_text.describe(spec), spec.title)
+
+
+def build_figure(spec: ChartSpec) -> Figure:
+    """The drawn figure, before encoding: what the structure tests inspect."""
     left, right, headroom = 0.1, 0.78, 0.0
     if isinstance(spec, ComparisonChart | StatusChart):
         right = 0.92
         names = [bar.label for bar in spec.bars] if isinstance(spec, ComparisonChart) else list(spec.themes)
-        widest = max((len(line) for name in names for line in textwrap.wrap(name, BAR_LABEL_WIDTH)), default=8)
-        left = min(0.36, 0.04 + widest * 0.0095)
+        width = BAR_LABEL_WIDTH if isinstance(spec, ComparisonChart) else THEME_LABEL_WIDTH
+        widest = max((len(line) for name in names for line in textwrap.wrap(name, width)), default=8)
+        left = min(0.4, 0.04 + widest * 0.0095)
         headroom = 0.045 * len(spec.references) if isinstance(spec, ComparisonChart) else 0.05
     figure, axes = _frame(spec.title, spec.subtitle, spec.source, left, right, headroom)
     if isinstance(spec, TrendChart):
@@ -75,9 +86,7 @@ def render(spec: ChartSpec) -> RenderedChart:
         _draw_turn_the_curve(axes, spec)
     else:
         _draw_status(axes, spec)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return RenderedChart(buffer.getvalue(), alt_text.describe(spec), spec.title)
+    return figure
 
 
 def _frame(
@@ -144,8 +153,8 @@ def _draw_trend(axes: Axes, spec: TrendChart) -> None:
         finite = [(point.when, point.value) for point in line.points if point.value is not None]
         if finite:
             when, value = finite[-1]
-            name = textwrap.fill(line.name, LABEL_WIDTH)
-            labels.append((value, f"{name} {value_text(value, spec.value_format)}", colour, when))
+            label = textwrap.fill(f"{line.name} {value_text(value, spec.value_format)}", LABEL_WIDTH)
+            labels.append((value, label, colour, when))
     ymax = _top_of(spec)
     axes.set_ylim(0, ymax)
     if spec.target is not None:
@@ -155,6 +164,7 @@ def _draw_trend(axes: Axes, spec: TrendChart) -> None:
             (0.01, spec.target.value),
             xycoords=("axes fraction", "data"),
             xytext=(0, 4),
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
             textcoords="offset points",
             fontsize=BODY_PT,
             color=DARK_GREY,
@@ -163,7 +173,7 @@ def _draw_trend(axes: Axes, spec: TrendChart) -> None:
         axes.axvline(_x(marker.when), color=DARK_GREY, linestyle=":", linewidth=1.5, zorder=2)
         axes.annotate(
             marker.label,
-            (marker.when, ymax),
+            (_x(marker.when), ymax),
             xytext=(4, -14),
             textcoords="offset points",
             fontsize=BODY_PT,
@@ -288,39 +298,40 @@ def _draw_turn_the_curve(axes: Axes, spec: TurnTheCurveChart) -> None:
     after = x >= _x(spec.baseline_to)
     axes.fill_between(x[after], actual[after], slope * x[after] + intercept, color=ORANGE, alpha=0.15, zorder=1)
     gap = float(projection[-1] - actual[-1])
-    children = round(gap * spec.children_per_unit)
+    children = round(abs(gap) * spec.children_per_unit)
+    fewer_or_more = "fewer" if gap > 0 else "more"
     axes.annotate(
         f"Actual {value_text(float(actual[-1]), spec.value_format)}",
         (x[-1], actual[-1]),
-        xytext=(8, -4),
+        xytext=(8, -6 if gap > 0 else 6),
         textcoords="offset points",
+        va="top" if gap > 0 else "bottom",
         color=DARK_BLUE,
         fontweight="bold",
         fontsize=BODY_PT,
     )
     axes.annotate(
-        f"Projected {value_text(float(projection[-1]), spec.value_format)}\n({spec.projected_label})",
+        f"Projected {value_text(float(projection[-1]), spec.value_format)}",
         (x[-1], projection[-1]),
-        xytext=(8, 0),
+        xytext=(8, 6 if gap > 0 else -6),
         textcoords="offset points",
+        va="bottom" if gap > 0 else "top",
         color=ORANGE,
         fontweight="bold",
         fontsize=BODY_PT,
-        va="center",
     )
-    middle = (float(projection[-1]) + float(actual[-1])) / 2
-    axes.annotate(
-        f"Gap: {children:,} children",
-        (x[-1], middle),
-        xytext=(-10, 0),
-        textcoords="offset points",
-        ha="right",
-        va="center",
+    axes.text(
+        0.02,
+        0.06,
+        f"Gap at {spec.actual.points[-1].label}: {value_with_unit(abs(gap), spec.value_format)}, "
+        f"about {children:,} {fewer_or_more} children than the {spec.projected_label}",
+        transform=axes.transAxes,
         fontsize=BODY_PT,
         color=TEXT,
+        bbox={"facecolor": "white", "edgecolor": ORANGE, "boxstyle": "round,pad=0.4"},
     )
     axes.set_ylim(0, max(float(np.nanmax(actual)), float(projection.max())) * 1.15)
-    _year_ticks(axes, when[0], when[-1])
+    axes.set_xticks(list(x), [point.label for point in spec.actual.points])
     _value_axis(axes, spec.value_format)
 
 
@@ -344,7 +355,7 @@ def _draw_status(axes: Axes, spec: StatusChart) -> None:
                     fontweight="bold",
                 )
         left += counts
-    axes.set_yticks(positions, [textwrap.fill(theme, BAR_LABEL_WIDTH) for theme in spec.themes])
+    axes.set_yticks(positions, [textwrap.fill(theme, THEME_LABEL_WIDTH) for theme in spec.themes])
     axes.invert_yaxis()
     axes.legend(
         loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(4, len(spec.statuses)), frameon=False, fontsize=BODY_PT
@@ -352,3 +363,4 @@ def _draw_status(axes: Axes, spec: StatusChart) -> None:
     axes.spines["left"].set_visible(False)
     axes.tick_params(axis="y", length=0)
     _value_axis(axes, ValueFormat("count"), axis="x")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))

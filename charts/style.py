@@ -53,3 +53,8 @@ def axis_text(value: float, value_format: ValueFormat) -> str:
     if value_format.unit == "money":
         return f"£{value / 1_000_000:,.0f}m" if abs(value) >= 1_000_000 else f"£{value:,.0f}"
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def value_with_unit(value: float, value_format: ValueFormat) -> str:
+    text = value_text(value, value_format)
+    return f"{text} per 10,000" if value_format.unit == "rate_per_10000" else text

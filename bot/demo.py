@@ -1,0 +1,69 @@
+"""One chart of each kind from the store, for `make demo`: what a councillor would see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.service import Briefbot
+from charts.specs import ChartSpec, Point, Series, StatusChart, TurnTheCurveChart, ValueFormat
+from data import queries
+from data.catalogue import LEEDS
+from data.reference_figures import child_population, improvement_plan_2011
+
+DEMO_QUESTIONS = {"trend": "trend CP rate Leeds", "comparison": "compare NEET across Inner South"}
+
+
+def demo_charts(bot: Briefbot) -> dict[str, ChartSpec]:
+    charts: dict[str, ChartSpec] = {}
+    for kind, question in DEMO_QUESTIONS.items():
+        chart = bot.ask(question).chart
+        if chart is not None:
+            charts[kind] = chart
+    curve = children_in_need_curve(bot)
+    if curve is not None:
+        charts["turn-the-curve"] = curve
+    charts["status"] = improvement_plan_status()
+    return charts
+
+
+def children_in_need_curve(bot: Briefbot) -> TurnTheCurveChart | None:
+    """Leeds' children in need rate against the 2013 to 2015 trend carried forward (seed 002's table)."""
+    with bot.sessions() as session:
+        facts = queries.series(session, "CIN_RATE", LEEDS)
+        titles = queries.document_citations(session)
+    facts = [fact for fact in facts if fact.period_kind == "snapshot"]
+    if len(facts) < 4:
+        return None
+    last = facts[-1]
+    population = child_population(LEEDS, last.period_end.year)
+    if population is None:
+        return None
+    points = tuple(Point(fact.period_end, str(fact.period_end.year), fact.value) for fact in facts)
+    return TurnTheCurveChart(
+        title=f"Leeds' children in need rate ended below the path of its 2013 to 2015 trend by {last.period_label}",
+        subtitle="Children in need per 10,000 children aged under 18, at 31 March; dashed: the 2013 to 2015 trend "
+        "carried forward",
+        actual=Series("Leeds", points, focus=True),
+        baseline_from=date(2013, 3, 31),
+        baseline_to=date(2015, 3, 31),
+        value_format=ValueFormat("rate_per_10000"),
+        source=f"Source: {titles.get(last.source_document, last.source_document)}; ONS mid-year estimate "
+        f"{last.period_end.year}, {population:,} children aged 0 to 17.",
+        children_per_unit=population / 10_000,
+        projected_label="2013 to 2015 trend",
+    )
+
+
+def improvement_plan_status() -> StatusChart:
+    rows = improvement_plan_2011()
+    most = max(rows, key=lambda row: row.continued_monitoring)
+    return StatusChart(
+        title=f"Most recommendations kept under Improvement Board monitoring were in theme {most.theme[0]}, "
+        f"safeguarding ({most.continued_monitoring})",
+        subtitle="Children's Services Improvement Plan recommendations by theme and monitoring route, Feb 2011",
+        themes=tuple(row.theme for row in rows),
+        statuses=("Improvement Board", "Other body", "Closed"),
+        counts=tuple((row.continued_monitoring, row.other_body, row.closed) for row in rows),
+        source="Source: Children's Services Improvement Plan: current developments and next steps, report to the "
+        "Improvement Board (14 Feb 2011), Annex A summary table.",
+    )
