@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: setup demo test lint typecheck check bench serve clean
+.PHONY: setup demo test lint typecheck bench clean
 
 setup: $(STAMP)
 
@@ -17,10 +17,9 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/briefbot db upgrade
-	mkdir -p $(OUT)
-	$(BIN)/briefbot ask "CP rate Leeds vs England" --chart-dir $(OUT)
+	$(BIN)/briefbot ask "NEET in JESS" --chart-dir $(OUT)
 	$(BIN)/briefbot demo-charts --output-dir $(OUT)
-	@echo "Charts written to $(OUT)/"
+	@echo "Charts and their alt text are in $(OUT)/"
 
 test: setup
 	$(BIN)/ruff check .
@@ -36,9 +35,6 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python -m bench
-
-serve: setup
-	$(BIN)/briefbot serve
 
 clean:
 	rm -rf $(VENV) $(OUT) .bench *.egg-info

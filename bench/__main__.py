@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench import store
+from bench import ask, charts, store
 from bench.table import Result, render
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -33,6 +33,8 @@ def main() -> int:
     work = Path(".bench")
     work.mkdir(exist_ok=True)
     results: list[Result] = []
+    results += ask.measure(work)
+    results += charts.measure()
     print("Building or reusing the 1,000,000-observation stores (first run: about a minute)...", file=sys.stderr)
     results += store.measure(store.sqlite_engine(work), "sqlite")
     postgres = _postgres_url()

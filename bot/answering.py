@@ -440,6 +440,8 @@ class Answerer:
                 return self.no_data(indicator, focus.place, question.period)
             indicator = sibling
             series = self._within(self._series(indicator, focus.place), question.period)
+            if not series:
+                return self.no_data(indicator, focus.place, question.period)
         kind = series[-1].period_kind
         series = [fact for fact in series if fact.period_kind == kind]
         if len(series) < 2:

@@ -43,7 +43,10 @@ def short_name(answerer: Answerer, place: str) -> str:
 def _source_line(answerer: Answerer, facts: list[Fact]) -> str:
     titles = dict.fromkeys(answerer.lexicon.source_title(fact.source_document) for fact in facts)
     as_at = max(fact.period_end for fact in facts)
-    return f"Source: {'; '.join(titles)}. Latest period: {as_at.day} {as_at:%b %Y}."
+    line = f"Source: {'; '.join(titles)}. Latest period: {as_at.day} {as_at:%b %Y}."
+    if any(fact.source_document.endswith(".csv") for fact in facts):
+        line += " " + ATTRIBUTION
+    return line
 
 
 def _format(answerer: Answerer, indicator: str) -> ValueFormat:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -11,13 +12,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.answering import Answerer
-from bot.answers import Answer
+from bot.answers import Answer, Status
 from bot.lexicon import Lexicon, load_lexicon, store_version
 from bot.understanding import Question, understand
 from charts.cache import ChartCache
 from charts.render import RenderedChart
 
 LONDON = ZoneInfo("Europe/London")
+log = logging.getLogger(__name__)
 
 
 def london_today() -> date:
@@ -26,7 +28,12 @@ def london_today() -> date:
 
 class Briefbot:
     def __init__(
-        self, engine: Engine, *, today: Callable[[], date] = london_today, charts: ChartCache | None = None
+        self,
+        engine: Engine,
+        *,
+        today: Callable[[], date] = london_today,
+        charts: ChartCache | None = None,
+        strict: bool = False,
     ) -> None:
         self.engine = engine
         self.charts = charts or ChartCache()
@@ -34,6 +41,7 @@ class Briefbot:
         self.today = today
         self._lexicon: Lexicon | None = None
         self._lock = threading.Lock()
+        self.strict = strict
 
     def lexicon(self, session: Session) -> Lexicon:
         """The cached lexicon, rebuilt when anything has been written since it was built."""
@@ -50,11 +58,23 @@ class Briefbot:
             return understand(text, self.lexicon(session), self.today())
 
     def ask(self, text: str) -> Answer:
-        with self.sessions() as session:
-            lexicon = self.lexicon(session)
-            today = self.today()
-            question = understand(text, lexicon, today)
-            return Answerer(session, lexicon, today).answer(question)
+        try:
+            with self.sessions() as session:
+                lexicon = self.lexicon(session)
+                today = self.today()
+                question = understand(text, lexicon, today)
+                return Answerer(session, lexicon, today).answer(question)
+        except Exception:
+            if self.strict:
+                raise
+            # A councillor never sees a traceback; the log keeps it for us.
+            log.exception("could not answer %r", text)
+            return Answer(
+                status=Status.NOT_UNDERSTOOD,
+                headline="Sorry, something went wrong answering that.",
+                sentences=("Please try again in a moment, or ask it another way.",),
+                reading="error",
+            )
 
     def chart(self, answer: Answer) -> RenderedChart | None:
         return None if answer.chart is None else self.charts.render(answer.chart)

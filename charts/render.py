@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -63,7 +64,8 @@ class RenderedChart:
 def render(spec: ChartSpec) -> RenderedChart:
     figure = build_figure(spec)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    # Fast zlib level: the PNG is a few per cent larger and several milliseconds quicker to write.
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     return RenderedChart(buffer.getvalue(), alt_text.describe(spec), spec.title)
 
 
@@ -77,7 +79,8 @@ def build_figure(spec: ChartSpec) -> Figure:
         widest = max((len(line) for name in names for line in textwrap.wrap(name, width)), default=8)
         left = min(0.4, 0.04 + widest * 0.0095)
         headroom = 0.045 * len(spec.references) if isinstance(spec, ComparisonChart) else 0.05
-    figure, axes = _frame(spec.title, spec.subtitle, spec.source, left, right, headroom)
+    template = _template(type(spec).__name__)
+    axes = template.reset(spec.title, spec.subtitle, spec.source, left, right, headroom)
     if isinstance(spec, TrendChart):
         _draw_trend(axes, spec)
     elif isinstance(spec, ComparisonChart):
@@ -86,28 +89,54 @@ def build_figure(spec: ChartSpec) -> Figure:
         _draw_turn_the_curve(axes, spec)
     else:
         _draw_status(axes, spec)
-    return figure
+    return template.figure
 
 
-def _frame(
-    title: str, subtitle: str, source: str, left: float = 0.1, right: float = 0.78, headroom: float = 0.0
-) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
-    title_lines = textwrap.wrap(title, TITLE_WIDTH)[:2]
-    source_lines = textwrap.wrap(source, SOURCE_WIDTH)[:3]
-    top = 0.975
-    figure.text(0.02, top, "\n".join(title_lines), fontsize=TITLE_PT, fontweight="bold", color=TEXT, va="top")
-    top -= 0.058 * len(title_lines)
-    subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH)[:2]
-    figure.text(0.02, top - 0.005, "\n".join(subtitle_lines), fontsize=SUBTITLE_PT, color=SECONDARY_TEXT, va="top")
-    top -= 0.045 * (len(subtitle_lines) - 1)
-    figure.text(0.02, 0.015, "\n".join(source_lines), fontsize=BODY_PT, color=SECONDARY_TEXT, va="bottom")
-    bottom = 0.11 + 0.04 * len(source_lines)
-    axes = figure.add_axes((left, bottom, right - left, top - 0.08 - headroom - bottom))
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.spines[["left", "bottom"]].set_color(DARK_GREY)
-    axes.tick_params(labelsize=BODY_PT, colors=DARK_GREY)
-    return figure, axes
+class _Template:
+    """A figure kept per chart kind and thread. Building axes and ticks is most of matplotlib's cost, so
+    each render clears only what it drew, rather than building a new figure."""
+
+    def __init__(self) -> None:
+        self.figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
+        self.title = self.figure.text(0.02, 0.975, "", fontsize=TITLE_PT, fontweight="bold", color=TEXT, va="top")
+        self.subtitle = self.figure.text(0.02, 0.9, "", fontsize=SUBTITLE_PT, color=SECONDARY_TEXT, va="top")
+        self.source = self.figure.text(0.02, 0.015, "", fontsize=BODY_PT, color=SECONDARY_TEXT, va="bottom")
+        self.axes = self.figure.add_axes((0.1, 0.2, 0.68, 0.6))
+        self.axes.spines[["top", "right"]].set_visible(False)
+        self.axes.spines[["left", "bottom"]].set_color(DARK_GREY)
+        self.axes.tick_params(labelsize=BODY_PT, colors=DARK_GREY)
+
+    def reset(self, title: str, subtitle: str, source: str, left: float, right: float, headroom: float) -> Axes:
+        axes = self.axes
+        for artist in [*axes.lines, *axes.patches, *axes.texts, *axes.collections]:
+            artist.remove()
+        axes.containers.clear()
+        legend = axes.get_legend()
+        if legend is not None:
+            legend.remove()
+        axes.set_ylabel("")
+        title_lines = textwrap.wrap(title, TITLE_WIDTH)[:2]
+        subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH)[:2]
+        source_lines = textwrap.wrap(source, SOURCE_WIDTH)[:3]
+        top = 0.975 - 0.058 * len(title_lines)
+        self.title.set_text("\n".join(title_lines))
+        self.subtitle.set_text("\n".join(subtitle_lines))
+        self.subtitle.set_position((0.02, top - 0.005))
+        top -= 0.045 * (len(subtitle_lines) - 1)
+        self.source.set_text("\n".join(source_lines))
+        bottom = 0.11 + 0.04 * len(source_lines)
+        axes.set_position((left, bottom, right - left, top - 0.08 - headroom - bottom))
+        return axes
+
+
+_TEMPLATES = threading.local()
+
+
+def _template(kind: str) -> _Template:
+    templates: dict[str, _Template] = _TEMPLATES.__dict__.setdefault("by_kind", {})
+    if kind not in templates:
+        templates[kind] = _Template()
+    return templates[kind]
 
 
 def _values(series: Series) -> np.ndarray:
@@ -245,13 +274,13 @@ def _draw_comparison(axes: Axes, spec: ComparisonChart) -> None:
     positions = np.arange(len(spec.bars))
     axes.barh(positions, values, color=colours, height=0.65, zorder=3)
     axes.set_yticks(positions, names)
-    axes.invert_yaxis()
+    axes.set_ylim(len(spec.bars) - 0.5, -0.5)  # first bar at the top
     top = max([*values, *(ref.value for ref in spec.references)], default=1.0) or 1.0
     axes.set_xlim(0, top * 1.22)
     for position, bar, value in zip(positions, spec.bars, values, strict=True):
         axes.annotate(
             value_text(bar.value, spec.value_format),
-            (value, position),
+            (value, float(position)),
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
@@ -356,7 +385,7 @@ def _draw_status(axes: Axes, spec: StatusChart) -> None:
                 )
         left += counts
     axes.set_yticks(positions, [textwrap.fill(theme, THEME_LABEL_WIDTH) for theme in spec.themes])
-    axes.invert_yaxis()
+    axes.set_ylim(len(spec.themes) - 0.5, -0.5)
     axes.legend(
         loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(4, len(spec.statuses)), frameon=False, fontsize=BODY_PT
     )

@@ -31,7 +31,7 @@ INNER_SOUTH = "leeds-cc-inner-south"
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Briefbot]:
     engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('ask') / 'store.sqlite3'}")
     prepare(engine, seed=True)
-    yield Briefbot(engine, today=lambda: TODAY)
+    yield Briefbot(engine, today=lambda: TODAY, strict=True)
     engine.dispose()
 
 
@@ -198,7 +198,7 @@ def test_ambiguous_place_with_data_in_both_asks_back(tmp_path: Path) -> None:
     )
     with Session(engine) as session, session.begin():
         write_observations(session, [ward], actor="test", channel="cli", reason="test")
-    bot = Briefbot(engine, today=lambda: TODAY)
+    bot = Briefbot(engine, today=lambda: TODAY, strict=True)
     answer = bot.ask("CP plans Beeston")
     assert answer.status is Status.CLARIFY
     labels = [option.label for option in answer.options]

@@ -3,83 +3,24 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from charts.cache import ChartCache, content_key
+from charts.examples import ALL, COMPARISON, CURVE, STATUS, TREND
 from charts.render import build_figure, render
-from charts.specs import (
-    Bar,
-    ComparisonChart,
-    Marker,
-    Point,
-    Reference,
-    Series,
-    StatusChart,
-    TargetLine,
-    TrendChart,
-    TurnTheCurveChart,
-    ValueFormat,
-)
+from charts.specs import ChartSpec
 from charts.style import DARK_BLUE, MUTED
 
-PERCENT = ValueFormat("percent", 1)
-RATE = ValueFormat("rate_per_10000")
 
-
-def _years(values: list[float | None], first: int = 2013) -> tuple[Point, ...]:
-    return tuple(Point(date(first + i, 3, 31), str(first + i), value) for i, value in enumerate(values))
-
-
-TREND = TrendChart(
-    title="Child protection plan rate in Leeds fell from 62 to 31 per 10,000, 2013 to 2018",
-    subtitle="Children subject of a child protection plan per 10,000 children aged under 18",
-    series=(
-        Series("Leeds", _years([62, 47, 38, 35, 31, 31]), focus=True),
-        Series("Statistical neighbours", _years([45, 53, 49, 50, 48, 53])),
-        Series("England", _years([38, 42, 43, 43, 43, 45])),
-        Series("Leeds: new measure", _years([30, 29], first=2019), focus=True),
-    ),
-    value_format=RATE,
-    source="Source: Scrutiny Board report (6 Mar 2019). Latest period: 31 Mar 2018.",
-    target=TargetLine(40, "Illustrative target"),
-    breaks=(Marker(date(2019, 3, 31), "Definition changes"),),
-)
-COMPARISON = ComparisonChart(
-    title="JESS had the highest NEET 16-18 of the 2 areas, 31 Mar 2013",
-    subtitle="Young people aged 16-18 not in education, employment or training (%)",
-    bars=(Bar("JESS", 9.9, highlight=True), Bar("BCM", 6.1)),
-    value_format=PERCENT,
-    source="Source: Inner South Area Committee report (19 Jun 2013), §3.5.1.",
-    references=(Reference("Inner South", 8.6), Reference("Leeds", 5.5)),
-)
-CURVE = TurnTheCurveChart(
-    title="The rate ended below its earlier trend",
-    subtitle="Children in need per 10,000",
-    actual=Series("Leeds", _years([410, 440, 390, 350, 370, 360]), focus=True),
-    baseline_from=date(2013, 3, 31),
-    baseline_to=date(2015, 3, 31),
-    value_format=RATE,
-    source="Source: test data.",
-    children_per_unit=16.7673,
-    projected_label="2013 to 2015 trend",
-)
-STATUS = StatusChart(
-    title="Most recommendations were in theme 2",
-    subtitle="By theme and route",
-    themes=("1. Leadership", "2. Safeguarding"),
-    statuses=("Improvement Board", "Other body", "Closed"),
-    counts=((4, 3, 2), (10, 4, 6)),
-    source="Source: Annex A.",
-)
-ALL = {"trend": TREND, "comparison": COMPARISON, "turn-the-curve": CURVE, "status": STATUS}
-
-
-def _texts(spec: object) -> list[str]:
-    figure = build_figure(spec)  # type: ignore[arg-type]
+def _texts(spec: ChartSpec) -> list[str]:
+    figure = build_figure(spec)
     texts = [text.get_text() for text in figure.texts]
     for axes in figure.axes:
         texts += [text.get_text() for text in axes.texts]
@@ -87,17 +28,25 @@ def _texts(spec: object) -> list[str]:
     return texts
 
 
+def _xs(line: Line2D) -> np.ndarray:
+    return np.asarray(line.get_xdata(), dtype=float)
+
+
+def _ys(line: Line2D) -> np.ndarray:
+    return np.asarray(line.get_ydata(), dtype=float)
+
+
 def test_trend_structure() -> None:
     figure = build_figure(TREND)
     axes = figure.axes[0]
-    data_lines = [line for line in axes.get_lines() if len(line.get_xdata()) > 1 and line.get_marker() == "o"]
+    data_lines = [line for line in axes.get_lines() if len(_xs(line)) > 1 and line.get_marker() == "o"]
     assert len(data_lines) == 4
     assert data_lines[0].get_color() == DARK_BLUE
-    assert list(data_lines[0].get_ydata()) == [62, 47, 38, 35, 31, 31]
+    assert list(_ys(data_lines[0])) == [62, 47, 38, 35, 31, 31]
     dashed = [line for line in axes.get_lines() if line.get_linestyle() == "--"]
     dotted = [line for line in axes.get_lines() if line.get_linestyle() == ":"]
-    assert [tuple(line.get_ydata()) for line in dashed] == [(40, 40)]
-    assert len(dotted) == 1 and dotted[0].get_xdata()[0] == date(2019, 3, 31).toordinal()
+    assert [tuple(_ys(line)) for line in dashed] == [(40, 40)]
+    assert len(dotted) == 1 and _xs(dotted[0])[0] == date(2019, 3, 31).toordinal()
     texts = _texts(TREND)
     assert "Leeds 31" in texts and "England 45" in texts and "Definition changes" in texts
     assert "Leeds: new measure\n29" in texts
@@ -118,7 +67,7 @@ def test_comparison_structure() -> None:
 
     assert colours == [to_rgba(DARK_BLUE), to_rgba(MUTED)]
     reference_lines = [line for line in axes.get_lines() if line.get_linestyle() == "--"]
-    assert sorted(line.get_xdata()[0] for line in reference_lines) == [5.5, 8.6]
+    assert sorted(float(_xs(line)[0]) for line in reference_lines) == [5.5, 8.6]
     texts = _texts(COMPARISON)
     assert {"9.9%", "6.1%", "Inner South 8.6%", "Leeds 5.5%", "JESS", "BCM"} <= set(texts)
 
@@ -136,7 +85,9 @@ def test_status_structure() -> None:
     figure = build_figure(STATUS)
     heights = [patch.get_width() for patch in figure.axes[0].patches if isinstance(patch, Rectangle)]
     assert sorted(heights) == sorted([4.0, 10.0, 3.0, 4.0, 2.0, 6.0])
-    assert {"Improvement Board", "Other body", "Closed"} <= {t.get_text() for t in figure.axes[0].get_legend().texts}
+    legend = figure.axes[0].get_legend()
+    assert legend is not None
+    assert {"Improvement Board", "Other body", "Closed"} <= {t.get_text() for t in legend.texts}
 
 
 @pytest.mark.parametrize(
@@ -195,3 +146,12 @@ def test_every_kind_renders_to_a_directory_to_look_at(tmp_path: Path) -> None:
         (out / f"{kind}.png").write_bytes(chart.png)
         (out / f"{kind}.txt").write_text(chart.alt_text, encoding="utf-8")
         assert chart.png.startswith(b"\x89PNG") and len(chart.png) > 10_000
+
+
+def test_reused_figures_leave_nothing_behind() -> None:
+    first = render(TREND).png
+    render(COMPARISON)
+    render(replace(TREND, series=TREND.series[:1], target=None, breaks=()))
+    assert render(TREND).png == first
+    figure = build_figure(replace(TREND, series=TREND.series[:1], target=None, breaks=()))
+    assert len([line for line in figure.axes[0].get_lines() if line.get_marker() == "o"]) == 1
