@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot import places
-from bot.formatting import ordinal
+from bot.formatting import number, ordinal
 from bot.lexicon import FULL
 from bot.wording import measure_words, period_of, shown
 from charts.specs import Bar, ComparisonChart, Marker, Point, Reference, Series, TargetLine, TrendChart, ValueFormat
@@ -89,9 +89,10 @@ def trend(answerer: Answerer, indicator: str, place: str, series: list[Fact], ot
     span = f"{period_of(first)} to {period_of(last)}"
     if yearly:
         span = f"{first.period_end.year} to {last.period_end.year}"
+    start_value = shown(first, info) if info.unit in {"percent", "money"} else number_only(first, info)
     title = (
         f"{title_measure(info)[0].upper()}{title_measure(info)[1:]} in {short_name(answerer, place)} "
-        f"{direction} {shown(first, info)} to {shown(last, info)}, {span}"
+        f"{direction} {start_value} to {shown(last, info)}, {span}"
     )
     if yearly:
         lines = [replace(line, points=tuple(replace(p, label=str(p.when.year)) for p in line.points)) for line in lines]
@@ -105,6 +106,10 @@ def trend(answerer: Answerer, indicator: str, place: str, series: list[Fact], ot
         target=TargetLine(target.value, target.label) if target is not None else None,
         breaks=tuple(breaks),
     )
+
+
+def number_only(fact: Fact, info: IndicatorInfo) -> str:
+    return "suppressed" if fact.value is None else number(fact.value, info.decimals)
 
 
 def _same_day_each_year(facts: list[Fact]) -> bool:
