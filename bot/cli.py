@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.answers import Answer
 from bot.service import Briefbot
 from bot.settings import Settings
-from charts.cache import content_key
+from charts.cache import ChartCache, content_key
 from data import db
 from data.exchange import ImportRejected, export_rows, import_csv, write_csv
 from data.store import load_seed, prepare
@@ -30,7 +30,7 @@ class Context:
 
     def briefbot(self) -> Briefbot:
         self.ready()
-        return Briefbot(self.engine)
+        return Briefbot(self.engine, charts=ChartCache(directory=self.settings.chart_cache_dir))
 
 
 pass_context = click.make_pass_decorator(Context)

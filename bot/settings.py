@@ -18,6 +18,7 @@ class Settings:
     data_dir: Path
     seed: bool
     timezone: str = "Europe/London"
+    chart_cache_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
@@ -32,6 +33,9 @@ class Settings:
             data_dir=data_dir,
             seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
             timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
+            chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
+            if values.get("BRIEFBOT_CHART_CACHE_DIR")
+            else None,
         )
 
 

@@ -19,24 +19,16 @@ from sqlalchemy.orm import Session
 
 from data.models import STATUSES, SUPPRESSION_SYMBOLS, Geography, Indicator, Observation
 from data.periods import Period, PeriodError, PeriodKind
-from data.writes import ObservationInput, WriteSummary, write_observations
+from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, write_observations
 
+# The long CSV: the key, then the payload in the order the store keeps it.
 COLUMNS = (
     "indicator",
     "geography",
     "period_kind",
     "period_start",
     "period_end",
-    "period_label",
-    "value",
-    "symbol",
-    "numerator",
-    "denominator",
-    "status",
-    "source_document",
-    "source_locator",
-    "source_quote",
-    "note",
+    *(name for name in PAYLOAD_FIELDS if name != "period_kind"),
 )
 REQUIRED = (
     "indicator",
