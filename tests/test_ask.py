@@ -148,7 +148,9 @@ def test_change_is_worded_by_polarity(bot: Briefbot) -> None:
 
 def test_comparison_is_like_for_like(bot: Briefbot) -> None:
     answer = bot.ask("CP rate Leeds vs England")
-    assert answer.headline == "Child protection plan rate at 31 Mar 2018: Leeds 31 per 10,000; England 45 per 10,000."
+    assert answer.headline == (
+        "Child protection plan rate at 31 Mar 2018: Leeds 31.0 per 10,000; England 45.0 per 10,000."
+    )
     assert {fact.period_end for fact in answer.facts} == {date(2018, 3, 31)}
 
 
@@ -180,12 +182,12 @@ def test_follow_ups_answer(bot: Briefbot) -> None:
 def test_trend_has_series_and_comparators(bot: Briefbot) -> None:
     answer = bot.ask("trend CP rate Leeds")
     assert [fact.display for fact in answer.facts if fact.role == "series"] == [
-        "62 per 10,000",
-        "47 per 10,000",
-        "38 per 10,000",
-        "35 per 10,000",
-        "31 per 10,000",
-        "31 per 10,000",
+        "62.0 per 10,000",
+        "47.0 per 10,000",
+        "38.0 per 10,000",
+        "35.0 per 10,000",
+        "31.0 per 10,000",
+        "31.0 per 10,000",
     ]
     assert answer.chart is not None and len(answer.chart.series) == 3  # type: ignore[union-attr]
 
