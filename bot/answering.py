@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot import charting, places
 from bot.answers import Answer, FactView, Option, Status
-from bot.formatting import UNIT_PHRASES, difference, figure
+from bot.formatting import UNIT_PHRASES, difference, figure, ordinal
 from bot.lexicon import Lexicon
 from bot.suggest import examples, nearest
 from bot.understanding import Intent, Mention, PeriodAsk, Question
@@ -59,10 +59,12 @@ class Focus:
 
 
 class Answerer:
-    def __init__(self, session: Session, lexicon: Lexicon, today: date) -> None:
+    def __init__(self, session: Session, lexicon: Lexicon, today: date, neighbours_on: date | None = None) -> None:
         self.session = session
         self.lexicon = lexicon
         self.today = today
+        # Which statistical-neighbour model to use: the one in force on this day (a setting).
+        self.neighbours_on = neighbours_on or today
         self._cache: dict[tuple[str, str], list[Fact]] = {}
 
     # -- entry point ---------------------------------------------------------------------------------
@@ -328,6 +330,7 @@ class Answerer:
         members = (
             chosen if len(chosen) > 1 else [focus.place, *places.comparators(self.lexicon, focus.place, self.today)]
         )
+        members = self._with_group_members(members)
         self._load([indicator], members)
         rows = self._common_period(indicator, members, question.period)
         if rows is None:
@@ -335,7 +338,10 @@ class Answerer:
         fact = rows[0]
         others = rows[1:]
         listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
-        sentences = [f"{self._name(fact.geography)} is {join([versus(fact, other, info) for other in others])}."]
+        if len(others) <= 3:
+            sentences = [f"{self._name(fact.geography)} is {join([versus(fact, o, info) for o in others])}."]
+        else:
+            sentences = self._ranking(fact, rows, info)
         missing = [self._name(code) for code in members if code not in {row.geography for row in rows}]
         if missing and len(chosen) > 1:
             sentences.append(f"No figure for the same period for {join(missing)}.")
@@ -350,6 +356,25 @@ class Answerer:
             chart=charting.comparison(self, indicator, rows, focus.place, ()),
             follow_ups=self._follow_ups(focus, self._indicator_words(indicator, focus.mention)),
         )
+
+    def _ranking(self, fact: Fact, rows: list[Fact], info: queries.IndicatorInfo) -> list[str]:
+        ordered = sorted(rows, key=lambda row: row.value if row.value is not None else float("-inf"), reverse=True)
+        position = [row.geography for row in ordered].index(fact.geography) + 1
+        highest, lowest = ordered[0], ordered[-1]
+        return [
+            f"{self._name(fact.geography)} ranks {ordinal(position)} of {len(ordered)}, highest first.",
+            f"Highest: {highest.geography_name} ({shown(highest, info)}); lowest: {lowest.geography_name} "
+            f"({shown(lowest, info)}).",
+        ]
+
+    def _with_group_members(self, members: list[str]) -> list[str]:
+        """ "vs statistical neighbours": the group's own figure where published, and each neighbour's."""
+        expanded: list[str] = []
+        for code in members:
+            expanded.append(code)
+            if self.lexicon.geographies[code].type == "comparator_group":
+                expanded += places.group_members(self.lexicon, code, self.neighbours_on)
+        return list(dict.fromkeys(expanded))
 
     def _common_period(self, indicator: str, members: list[str], period: PeriodAsk | None) -> list[Fact] | None:
         focus_facts = self._within(self._series(indicator, members[0]), period)
@@ -645,9 +670,11 @@ def _with_note(answer: Answer, note: str) -> Answer:
 
 
 def fold_rows(locators: list[str]) -> str:
-    """ "table X, row 2013", "table X, row 2014" -> "table X, rows 2013 to 2018"."""
+    """ "table X, row 2013" ... -> "table X, rows 2013 to 2018"; many file rows -> "12 rows"."""
     parts = [locator.rpartition(", row ") for locator in locators]
     if len(locators) > 1 and all(sep for _, sep, _ in parts) and len({head for head, _, _ in parts}) == 1:
         rows = sorted(tail for _, _, tail in parts)
         return f"{parts[0][0]}, rows {rows[0]} to {rows[-1]}"
+    if len(locators) > 3 and all(locator.startswith("row ") for locator in locators):
+        return f"{len(locators)} rows"
     return "; ".join(locators)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from bot.answers import Answer
 from bot.service import Briefbot
-from bot.settings import Settings
+from bot.settings import SettingError, Settings
 from charts.cache import ChartCache, content_key
 from data import db
+from data.ees import PERIOD_RULES, GenericRequest, MappingError, create_indicator, import_file
 from data.exchange import ImportRejected, export_rows, import_csv, write_csv
+from data.models import UNITS
 from data.store import load_seed, prepare
 from data.writes import UnknownReference
 
@@ -30,7 +34,11 @@ class Context:
 
     def briefbot(self) -> Briefbot:
         self.ready()
-        return Briefbot(self.engine, charts=ChartCache(directory=self.settings.chart_cache_dir))
+        return Briefbot(
+            self.engine,
+            charts=ChartCache(directory=self.settings.chart_cache_dir),
+            neighbours_on=self.settings.neighbours_on,
+        )
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -42,7 +50,10 @@ pass_context = click.make_pass_decorator(Context)
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None, no_seed: bool) -> None:
     """briefbot: children's services figures for Leeds councillors."""
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingError as error:
+        raise click.UsageError(str(error)) from None
     if database_url:
         settings = replace(settings, database_url=database_url)
     if no_seed:
@@ -65,7 +76,10 @@ def db_upgrade(context: Context) -> None:
     if report.catalogue_loaded:
         click.echo("Loaded the geography and indicator catalogue.")
     if report.seed is not None:
-        click.echo(f"Loaded {report.seed.created:,} seed figures.")
+        click.echo(f"Loaded {report.seed.created:,} seed figures from the five reports.")
+    if report.official:
+        figures = sum(item.figures.created for item in report.official)
+        click.echo(f"Imported {figures:,} official figures from {len(report.official)} DfE and ONS files.")
 
 
 @main.command("seed")
@@ -98,19 +112,84 @@ def export_command(context: Context, output: Path | None) -> None:
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--actor", default="cli", show_default=True, help="Who is importing, for the audit log.")
+@click.option("--indicator", help="Generic mode: the indicator code the column holds.")
+@click.option("--column", help="Generic mode: the column with the figures.")
+@click.option(
+    "--where", "where", multiple=True, metavar="COL=VALUE", help="Generic mode: keep rows where COL is VALUE."
+)
+@click.option(
+    "--period", "period_rule", type=click.Choice(sorted(PERIOD_RULES)), help="Generic mode: how time_period reads."
+)
+@click.option("--name", help="Generic mode: create the indicator with this name.")
+@click.option("--unit", type=click.Choice(UNITS), help="Generic mode: the new indicator's unit.")
 @pass_context
-def import_command(context: Context, file: Path, actor: str) -> None:
-    """Import a long CSV (as written by `briefbot export`). All or nothing."""
+def import_command(
+    context: Context,
+    file: Path,
+    actor: str,
+    indicator: str | None,
+    column: str | None,
+    where: tuple[str, ...],
+    period_rule: str | None,
+    name: str | None,
+    unit: str | None,
+) -> None:
+    """Import figures: briefbot's own long CSV, a DfE publication it recognises, or (generic mode) any EES file.
+
+    Every row is checked first; one bad row rejects the file and nothing is written.
+    """
     context.ready()
+    generic = None
+    if indicator or column:
+        if not (indicator and column):
+            raise click.UsageError("generic mode needs both --indicator and --column")
+        generic = GenericRequest(indicator, column, _pairs(where), period_rule, name, unit)
     try:
         with Session(context.engine) as session, session.begin():
-            summary = import_csv(session, file, actor=actor, channel="cli")
-    except (ImportRejected, UnknownReference) as error:
+            if generic is None and _is_long_csv(file):
+                summary = import_csv(session, file, actor=actor, channel="cli")
+                lines = [
+                    f"{file.name}: {summary.total:,} rows read; {summary.created:,} added, "
+                    f"{summary.updated:,} corrected, {summary.unchanged:,} unchanged."
+                ]
+            else:
+                if generic is not None:
+                    create_indicator(session, generic, actor=actor)
+                report = import_file(session, file, actor=actor, generic=generic, progress=_progress(file))
+                lines = report.lines()
+    except (ImportRejected, UnknownReference, MappingError) as error:
         raise click.ClickException(f"{file.name}: {error}") from None
-    click.echo(
-        f"{file.name}: {summary.total:,} rows read; {summary.created:,} added, "
-        f"{summary.updated:,} corrected, {summary.unchanged:,} unchanged."
-    )
+    for line in lines:
+        click.echo(line)
+
+
+def _pairs(where: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in where:
+        column, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not COLUMN=VALUE", param_hint="--where")
+        pairs.append((column.strip(), value.strip()))
+    return tuple(pairs)
+
+
+def _is_long_csv(file: Path) -> bool:
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), [])
+    return {"indicator", "geography", "period_kind"} <= {name.strip() for name in header}
+
+
+def _progress(file: Path) -> Callable[[Iterator[dict[str, str]]], Iterable[dict[str, str]]] | None:
+    """A progress bar on large files, on a terminal only (stderr, so piped output stays clean)."""
+    size = file.stat().st_size
+    if size < 2_000_000 or not sys.stderr.isatty():
+        return None
+
+    def wrap(rows: Iterator[dict[str, str]]) -> Iterable[dict[str, str]]:
+        with click.progressbar(rows, label=f"Reading {file.name}", file=sys.stderr) as bar:
+            yield from bar
+
+    return wrap
 
 
 def _safe_url(context: Context) -> str:

@@ -136,3 +136,12 @@ def related(lexicon: Lexicon, place: str) -> list[str]:
     linked = [link.parent for link in lexicon.parents.get(place, ())]
     linked += [link.child for link in lexicon.children.get(place, ())]
     return _smallest_first(lexicon, [code for code in dict.fromkeys(linked) if code != place])
+
+
+def group_members(lexicon: Lexicon, group: str, day: date) -> list[str]:
+    """The local authorities in a comparator group under the model in force on `day`."""
+    return [
+        link.child
+        for link in lexicon.children.get(group, ())
+        if link.relation == "member_of" and _in_force(link.valid_from, link.valid_to, day)
+    ]

@@ -34,6 +34,7 @@ class Briefbot:
         today: Callable[[], date] = london_today,
         charts: ChartCache | None = None,
         strict: bool = False,
+        neighbours_on: date | None = None,
     ) -> None:
         self.engine = engine
         self.charts = charts or ChartCache()
@@ -42,6 +43,7 @@ class Briefbot:
         self._lexicon: Lexicon | None = None
         self._lock = threading.Lock()
         self.strict = strict
+        self.neighbours_on = neighbours_on
 
     def lexicon(self, session: Session) -> Lexicon:
         """The cached lexicon, rebuilt when anything has been written since it was built."""
@@ -63,7 +65,7 @@ class Briefbot:
                 lexicon = self.lexicon(session)
                 today = self.today()
                 question = understand(text, lexicon, today)
-                return Answerer(session, lexicon, today).answer(question)
+                return Answerer(session, lexicon, today, self.neighbours_on).answer(question)
         except Exception:
             if self.strict:
                 raise

@@ -5,11 +5,23 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 DEFAULT_SQLITE_NAME = "briefbot.sqlite3"
+NEIGHBOUR_MODELS = {"2021": date(2022, 1, 1), "2025": date(2025, 6, 1)}
+
+
+class SettingError(ValueError):
+    """A setting with a value briefbot cannot use; the message names it."""
+
+
+def _neighbour_model(value: str) -> str:
+    if value.strip() not in NEIGHBOUR_MODELS:
+        raise SettingError(f"BRIEFBOT_SN_MODEL must be one of {', '.join(NEIGHBOUR_MODELS)}, not {value!r}")
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -19,6 +31,12 @@ class Settings:
     seed: bool
     timezone: str = "Europe/London"
     chart_cache_dir: Path | None = None
+    neighbour_model: str = "2025"
+
+    @property
+    def neighbours_on(self) -> date:
+        """A day inside the chosen statistical-neighbour model's validity (see data/catalogue.py SN_MODELS)."""
+        return NEIGHBOUR_MODELS[self.neighbour_model]
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
@@ -33,6 +51,7 @@ class Settings:
             data_dir=data_dir,
             seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
             timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
+            neighbour_model=_neighbour_model(values.get("BRIEFBOT_SN_MODEL", "2025")),
             chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
             if values.get("BRIEFBOT_CHART_CACHE_DIR")
             else None,

@@ -17,7 +17,7 @@ def when(fact: Fact) -> str:
     if kind is PeriodKind.SNAPSHOT:
         return f"at {period_of(fact)}"
     if kind is PeriodKind.RANGE:
-        return f"over {fact.period_label or period_of(fact)}"
+        return f"for {fact.period_label or period_of(fact)}"
     return f"in {period_of(fact)}"
 
 

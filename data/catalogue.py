@@ -220,9 +220,14 @@ def _add_regions_and_authorities(catalogue: Catalogue, reference_dir: Path) -> N
         region_of[row["new_la_code"]] = region
     for region in sorted(set(region_of.values())):
         catalogue.memberships.append(MembershipSpec(region, ENGLAND, "part_of", source="dfe_region_la_hierarchy.csv"))
-    for row in read_csv(reference_dir / "dfe_las.csv"):
+    rows = list(read_csv(reference_dir / "dfe_las.csv"))
+    recoded = _recoded_authorities(rows)
+    for row in rows:
         code = row["new_la_code"]
+        if code in recoded:
+            continue
         aliases = (*_name_aliases(row["la_name"]), (row["old_la_code"], "code"))
+        aliases += tuple((old, "code") for old, live in recoded.items() if live == code)
         catalogue.add(
             GeographySpec(
                 code,
@@ -237,6 +242,17 @@ def _add_regions_and_authorities(catalogue: Catalogue, reference_dir: Path) -> N
             catalogue.memberships.append(
                 MembershipSpec(code, region_of[code], "part_of", source="dfe_region_la_hierarchy.csv")
             )
+
+
+def _recoded_authorities(rows: list[dict[str, str]]) -> dict[str, str]:
+    """Terminated codes of authorities that carry on under a new code (Sheffield E08000019 -> E08000039):
+    the same council, same old code and name, so one place with the old code kept as an alias."""
+    live = {(row["old_la_code"], row["la_name"]): row["new_la_code"] for row in rows if row["status"] == "live"}
+    return {
+        row["new_la_code"]: live[(row["old_la_code"], row["la_name"])]
+        for row in rows
+        if row["status"] == "terminated" and (row["old_la_code"], row["la_name"]) in live
+    }
 
 
 def _add_wards_and_committees(catalogue: Catalogue, reference_dir: Path) -> None:

@@ -17,9 +17,9 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.models import STATUSES, SUPPRESSION_SYMBOLS, Geography, Indicator, Observation
+from data.models import POLARITIES, STATUSES, SUPPRESSION_SYMBOLS, UNITS, Geography, Indicator, Observation
 from data.periods import Period, PeriodError, PeriodKind
-from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, write_observations
+from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, record_audit, write_observations
 
 # The long CSV: the key, then the payload in the order the store keeps it.
 COLUMNS = (
@@ -29,7 +29,10 @@ COLUMNS = (
     "period_start",
     "period_end",
     *(name for name in PAYLOAD_FIELDS if name != "period_kind"),
+    *(f"indicator_{name}" for name in ("name", "unit", "decimals", "polarity", "definition", "source")),
 )
+# The indicator_* columns make an export self-describing: importing it into a store that lacks an
+# indicator (one created by a LAIT or generic import, say) creates the indicator first.
 REQUIRED = (
     "indicator",
     "geography",
@@ -173,22 +176,61 @@ def _check_range(value: float | None, unit: str) -> None:
 
 
 def import_csv(session: Session, path: Path, *, actor: str, channel: str) -> WriteSummary:
-    """Validate the whole file, then write it in the caller's transaction."""
+    """Validate the whole file, then write it in the caller's transaction (new indicators included)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        _create_described_indicators(session, csv.DictReader(handle), actor=actor, channel=channel)
     with path.open(newline="", encoding="utf-8-sig") as handle:
         inputs = parse_rows(handle, Vocabulary.of(session))
     return write_observations(session, inputs, actor=actor, channel=channel, reason=f"import of {path.name}")
 
 
+def _create_described_indicators(session: Session, rows: Iterable[dict[str, str]], *, actor: str, channel: str) -> None:
+    known = set(session.scalars(select(Indicator.code)))
+    for row in rows:
+        code, name, unit = row.get("indicator", ""), row.get("indicator_name", ""), row.get("indicator_unit", "")
+        if code in known or not (code and name and unit in UNITS):
+            continue
+        decimals = row.get("indicator_decimals", "")
+        polarity = row.get("indicator_polarity", "")
+        session.add(
+            Indicator(
+                code=code,
+                name=name,
+                short_name=name[:100],
+                unit=unit,
+                decimals=int(decimals) if decimals.isdigit() else 1,
+                polarity=polarity if polarity in POLARITIES else "no_judgement",
+                family=code,
+                theme="context",
+                definition=row.get("indicator_definition") or name,
+                source=row.get("indicator_source") or "imported",
+                aliases=[],
+            )
+        )
+        known.add(code)
+        record_audit(
+            session,
+            actor=actor,
+            channel=channel,
+            action="create",
+            entity="indicator",
+            entity_key=code,
+            after={"name": name, "unit": unit},
+            reason="described in an imported long CSV",
+        )
+    session.flush()
+
+
 def export_rows(session: Session) -> Iterator[dict[str, str]]:
     statement = (
-        select(Indicator.code, Geography.code, Observation)
+        select(Indicator, Geography.code, Observation)
         .join(Indicator, Observation.indicator_id == Indicator.id)
         .join(Geography, Observation.geography_id == Geography.id)
         .order_by(Indicator.code, Geography.code, Observation.period_end, Observation.period_start)
     )
     for indicator, geography, observation in session.execute(statement).tuples():
         yield {
-            "indicator": indicator,
+            "indicator": indicator.code,
             "geography": geography,
             "period_kind": observation.period_kind,
             "period_start": observation.period_start.isoformat(),
@@ -203,6 +245,12 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
             "source_locator": observation.source_locator,
             "source_quote": observation.source_quote or "",
             "note": observation.note or "",
+            "indicator_name": indicator.name,
+            "indicator_unit": indicator.unit,
+            "indicator_decimals": str(indicator.decimals),
+            "indicator_polarity": indicator.polarity,
+            "indicator_definition": indicator.definition,
+            "indicator_source": indicator.source,
         }
 
 

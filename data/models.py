@@ -15,7 +15,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -138,8 +137,9 @@ class Observation(Base):
         UniqueConstraint("indicator_id", "geography_id", "period_end", "period_start", name="uq_observation_key"),
         CheckConstraint("value IS NOT NULL OR symbol IS NOT NULL", name="ck_observation_value_or_symbol"),
         CheckConstraint(_in("status", STATUSES), name="ck_observation_status"),
-        Index("ix_observation_latest", "indicator_id", "geography_id", "period_end"),
     )
+    # uq_observation_key's column order (indicator, geography, period_end, ...) also serves "latest value"
+    # and "series" lookups, so no separate index is kept.
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from data import db
 from data.catalogue import REFERENCE_DIR, SEED_DIR, Catalogue, build_catalogue, iso_date, read_csv
+from data.ees import ImportReport, import_file, load_mappings, recognise
 from data.exchange import Vocabulary, parse_rows
 from data.models import (
     Committee,
@@ -42,9 +44,10 @@ class PrepareReport:
     migrated: bool
     catalogue_loaded: bool
     seed: WriteSummary | None
+    official: tuple[ImportReport, ...] = ()
 
 
-def prepare(engine: Engine, *, seed: bool = True) -> PrepareReport:
+def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> PrepareReport:
     """Make any database ready for use. Idempotent: a ready store is left as it is."""
     migrated = db.upgrade(engine)
     with Session(engine) as session, session.begin():
@@ -56,7 +59,8 @@ def prepare(engine: Engine, *, seed: bool = True) -> PrepareReport:
             sync_catalogue(session, build_catalogue(), reason="first use" if fresh else "bundled catalogue changed")
             session.merge(Meta(key=CATALOGUE_KEY, value=fingerprint))
         seeded = load_seed(session) if fresh and seed else None
-    return PrepareReport(migrated=migrated, catalogue_loaded=synced, seed=seeded)
+        imported = tuple(load_official(session)) if fresh and seed and official else ()
+    return PrepareReport(migrated=migrated, catalogue_loaded=synced, seed=seeded, official=imported)
 
 
 def catalogue_fingerprint() -> str:
@@ -196,6 +200,19 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
     )
     _load_targets(session, seed_dir)
     return summary
+
+
+def load_official(session: Session) -> list[ImportReport]:
+    """The bundled DfE and ONS files, so comparisons with England and statistical neighbours are current.
+    A report's figure that an official file agrees with keeps its citation; one it revises keeps history."""
+    mappings = load_mappings()
+    reports = []
+    for path in sorted(REFERENCE_DIR.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            header = [name.strip() for name in next(csv.reader(handle), [])]
+        if recognise(header, mappings) is not None:
+            reports.append(import_file(session, path, actor=SEED_ACTOR, channel="import"))
+    return reports
 
 
 def _load_targets(session: Session, seed_dir: Path) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from data.models import AuditLog, Geography, Indicator, Observation, ObservationRevision
@@ -31,6 +31,9 @@ PAYLOAD_FIELDS = (
     "note",
 )
 Key = tuple[int, int, date, date]
+OBSERVATION: Table = Observation.__table__  # type: ignore[assignment]
+AUDIT_LOG: Table = AuditLog.__table__  # type: ignore[assignment]
+REVISION: Table = ObservationRevision.__table__  # type: ignore[assignment]
 
 
 class UnknownReference(ValueError):
@@ -103,7 +106,12 @@ def write_observations(
     actor: str,
     channel: str,
     reason: str,
+    audit_creates: bool = True,
+    corroborate: bool = False,
 ) -> WriteSummary:
+    """Insert new figures and revise changed ones. Bulk file imports pass audit_creates=False and write one
+    audit row for the file instead; revisions are always audited one by one. With corroborate=True, a figure
+    whose value is unchanged keeps its existing provenance (another publication agreeing is not a revision)."""
     indicator_ids = code_ids(session, Indicator, (item.indicator for item in inputs))
     geography_ids = code_ids(session, Geography, (item.geography for item in inputs))
     existing = _existing(session, indicator_ids.values(), geography_ids.values())
@@ -119,10 +127,12 @@ def write_observations(
         current = existing.get(key)
         if current is None:
             inserts.append(_new_row(key, after, now, actor))
-            audits.append(_audit(now, actor, channel, "create", item.label, None, after, reason))
+            if audit_creates:
+                audits.append(_audit(now, actor, channel, "create", item.label, None, after, reason))
             continue
         observation_id, before = current
-        if before == after:
+        agrees = corroborate and (before["value"], before["symbol"]) == (after["value"], after["symbol"])
+        if before == after or agrees:
             unchanged += 1
             continue
         updates.append({"id": observation_id, **after, "updated_at": now, "updated_by": actor})
@@ -137,13 +147,17 @@ def write_observations(
         )
         audits.append(_audit(now, actor, channel, "update", item.label, before, after, reason))
     if inserts:
-        session.execute(insert(Observation), inserts)
+        # Core executemany on the tables: the ORM's bulk path emits one statement a row on SQLite.
+        session.execute(insert(OBSERVATION), inserts)
     if updates:
-        session.execute(update(Observation), updates)
+        session.execute(
+            update(OBSERVATION).where(OBSERVATION.c.id == bindparam("observation_id")),
+            [{**row, "observation_id": row.pop("id")} for row in updates],
+        )
     if revisions:
-        session.execute(insert(ObservationRevision), revisions)
+        session.execute(insert(REVISION), revisions)
     if audits:
-        session.execute(insert(AuditLog), audits)
+        session.execute(insert(AUDIT_LOG), audits)
     return WriteSummary(created=len(inserts), updated=len(updates), unchanged=unchanged)
 
 

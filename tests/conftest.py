@@ -68,5 +68,5 @@ def empty_engine(store_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def seeded_engine(empty_engine: Engine) -> Engine:
-    prepare(empty_engine, seed=True)
+    prepare(empty_engine, seed=True, official=False)
     return empty_engine

@@ -51,7 +51,8 @@ PHRASINGS = [
     ("NEET in Leeds November 2006", "answer", "NEET_PCT", LEEDS, "2006-11-30"),
     ("neet target", "answer", "NEET_PCT", LEEDS, "2013-03-31"),
     ("not known neet", "answer", "NEET_NOT_KNOWN_PCT", LEEDS, "2006-11-30"),
-    ("neet 16-17 leeds", "answer", "NEET_PCT", LEEDS, "2013-03-31"),
+    ("neet 16-17 leeds", "answer", "NEET_16_17_PCT", LEEDS, "2026-02-28"),
+    ("neet 16-17 england", "answer", "NEET_16_17_PCT", ENGLAND, "2026-02-28"),
     ("CP plans Beeston", "answer", "CPP_COUNT", BCM, "2013-03-31"),
     ("cp plans in beeston", "answer", "CPP_COUNT", BCM, "2013-03-31"),
     ("cp plans beestn", "answer", "CPP_COUNT", BCM, "2013-03-31"),
@@ -68,12 +69,16 @@ PHRASINGS = [
     ("looked after children in BCM", "answer", "LAC_COUNT", BCM, "2013-03-31"),
     ("children looked after in Beeston Cottingley and Middleton", "answer", "LAC_COUNT", BCM, "2013-03-31"),
     ("LAC rate leeds 2017", "answer", "LAC_RATE", LEEDS, "2017-03-31"),
-    ("CP rate Leeds vs England", "answer", "CPP_RATE", LEEDS, "2018-03-31"),
-    ("cp rate leeds v england", "answer", "CPP_RATE", LEEDS, "2018-03-31"),
-    ("child protection rate leeds compared with statistical neighbours", "answer", "CPP_RATE", LEEDS, "2018-03-31"),
+    ("CP rate Leeds vs England", "answer", "CPP_RATE", LEEDS, "2025-03-31"),
+    ("cp rate leeds v england", "answer", "CPP_RATE", LEEDS, "2025-03-31"),
+    ("child protection rate leeds compared with statistical neighbours", "answer", "CPP_RATE", LEEDS, "2025-03-31"),
+    ("LAC rate Leeds vs statistical neighbours", "answer", "LAC_RATE", LEEDS, "2025-03-31"),
     ("CP rate Leeds vs England 2014", "answer", "CPP_RATE", LEEDS, "2014-03-31"),
-    ("children in need rate leeds vs england", "answer", "CIN_RATE", LEEDS, "2018-03-31"),
-    ("CIN rate leeds", "answer", "CIN_RATE", LEEDS, "2018-03-31"),
+    ("children in need rate leeds vs england", "answer", "CIN_RATE", LEEDS, "2025-03-31"),
+    ("absence leeds", "answer", "ABSENCE_PRIMARY_PCT", LEEDS, "2024-03-31"),
+    ("secondary persistent absence leeds", "answer", "PERSISTENT_ABSENCE_SECONDARY_YEAR_PCT", LEEDS, "2025-08-31"),
+    ("CIN rate leeds", "answer", "CIN_RATE", LEEDS, "2025-03-31"),
+    ("CIN rate leeds 2018", "answer", "CIN_RATE", LEEDS, "2018-03-31"),
     ("JESS vs BCM NEET", "answer", "NEET_PCT", JESS, "2013-03-31"),
     ("compare neet across inner south", "answer", "NEET_PCT", JESS, "2013-03-31"),
     ("compare cp plans across inner south", "answer", "CPP_COUNT", JESS, "2013-03-31"),
@@ -149,9 +154,27 @@ def test_change_is_worded_by_polarity(bot: Briefbot) -> None:
 def test_comparison_is_like_for_like(bot: Briefbot) -> None:
     answer = bot.ask("CP rate Leeds vs England")
     assert answer.headline == (
-        "Child protection plan rate at 31 Mar 2018: Leeds 31.0 per 10,000; England 45.0 per 10,000."
+        "Child protection plan rate at 31 Mar 2025: Leeds 36.0 per 10,000; England 40.6 per 10,000."
     )
-    assert {fact.period_end for fact in answer.facts} == {date(2018, 3, 31)}
+    assert {fact.period_end for fact in answer.facts} == {date(2025, 3, 31)}
+    older = bot.ask("CP rate Leeds vs England 2014")
+    assert {fact.period_end for fact in older.facts} == {date(2014, 3, 31)}
+
+
+def test_official_figures_revise_rounded_report_figures_and_keep_history(bot: Briefbot) -> None:
+    answer = bot.ask("cp rate leeds 2016")
+    assert answer.facts[0].display == "34.7 per 10,000"  # LAIT; the 2019 report printed 35
+    assert "Local Authority Interactive Tool" in answer.facts[0].source
+    agreeing = bot.ask("LAC rate leeds 2017")
+    assert "Scrutiny Board (Children and Families)" in agreeing.facts[0].source  # LAIT agrees: citation kept
+
+
+def test_statistical_neighbours_are_listed_for_the_same_period(bot: Briefbot) -> None:
+    answer = bot.ask("LAC rate Leeds vs statistical neighbours")
+    names = {fact.geography_name for fact in answer.facts}
+    assert {"Leeds", "Sheffield", "Portsmouth", "Croydon"} <= names
+    assert {fact.period_end for fact in answer.facts} == {date(2025, 3, 31)}
+    assert "Leeds ranks 4th of 11, highest first." in answer.text
 
 
 def test_no_data_says_what_exists_instead(bot: Briefbot) -> None:
@@ -181,15 +204,23 @@ def test_follow_ups_answer(bot: Briefbot) -> None:
 
 def test_trend_has_series_and_comparators(bot: Briefbot) -> None:
     answer = bot.ask("trend CP rate Leeds")
-    assert [fact.display for fact in answer.facts if fact.role == "series"] == [
-        "62.0 per 10,000",
-        "47.0 per 10,000",
-        "38.0 per 10,000",
-        "35.0 per 10,000",
-        "31.0 per 10,000",
-        "31.0 per 10,000",
+    series = [fact.display.removesuffix(" per 10,000") for fact in answer.facts if fact.role == "series"]
+    assert series == [
+        "62.0",
+        "47.0",
+        "38.0",
+        "34.7",
+        "31.3",
+        "31.4",
+        "23.8",
+        "33.5",
+        "32.1",
+        "35.6",
+        "34.9",
+        "38.7",
+        "36.0",
     ]
-    assert answer.chart is not None and len(answer.chart.series) == 3  # type: ignore[union-attr]
+    assert answer.chart is not None and len(answer.chart.series) == 4  # type: ignore[union-attr]
 
 
 def test_ambiguous_place_with_data_in_both_asks_back(tmp_path: Path) -> None:
@@ -224,7 +255,7 @@ def test_any_text_gets_a_status_and_only_stored_figures(bot: Briefbot, text: str
     answer = bot.ask(text)
     assert answer.status in set(Status)
     assert answer.text
-    figures = _STORE_CACHE.setdefault("figures", _store_figures(bot))
+    figures = _figures_of(bot)
     for fact in answer.facts:
         assert (fact.indicator, fact.geography, fact.period_end.isoformat(), fact.value) in figures
 
@@ -271,12 +302,18 @@ WORDS = [
 def test_word_salad_of_known_words(bot: Briefbot, words: list[str]) -> None:
     answer = bot.ask(" ".join(words))
     assert answer.status in set(Status)
-    figures = _STORE_CACHE.setdefault("figures", _store_figures(bot))
+    figures = _figures_of(bot)
     for fact in answer.facts:
         assert (fact.indicator, fact.geography, fact.period_end.isoformat(), fact.value) in figures
 
 
 _STORE_CACHE: dict[str, set[tuple[str, str, str, float | None]]] = {}
+
+
+def _figures_of(bot: Briefbot) -> set[tuple[str, str, str, float | None]]:
+    if "figures" not in _STORE_CACHE:
+        _STORE_CACHE["figures"] = _store_figures(bot)
+    return _STORE_CACHE["figures"]
 
 
 def test_cli_json_and_stdin(tmp_path: Path) -> None:

@@ -34,13 +34,28 @@ def _export(engine: Engine) -> str:
     return buffer.getvalue()
 
 
-def test_first_use_creates_schema_catalogue_and_seed(empty_engine: Engine) -> None:
+def test_first_use_creates_schema_catalogue_seed_and_official_figures(empty_engine: Engine) -> None:
     report = prepare(empty_engine, seed=True)
     assert report.migrated and report.catalogue_loaded
-    assert report.seed is not None and report.seed.created == _count(empty_engine, Observation) > 100
+    assert report.seed is not None and report.seed.created == 108
+    official = sum(item.figures.created for item in report.official)
+    assert len(report.official) == 7 and official > 4000
+    assert _count(empty_engine, Observation) == report.seed.created + official
     again = prepare(empty_engine, seed=True)
-    assert not again.migrated and not again.catalogue_loaded and again.seed is None
-    assert _count(empty_engine, Observation) == report.seed.created
+    assert not again.migrated and not again.catalogue_loaded and again.seed is None and not again.official
+    assert _count(empty_engine, Observation) == report.seed.created + official
+
+
+def test_export_of_a_full_store_imports_into_an_empty_one(empty_engine: Engine, tmp_path: Path) -> None:
+    prepare(empty_engine, seed=True)
+    exported = _export(empty_engine)
+    path = tmp_path / "export.csv"
+    path.write_text(exported, encoding="utf-8")
+    other = db.make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    prepare(other, seed=False)
+    with Session(other) as session, session.begin():
+        import_csv(session, path, actor="test", channel="cli")
+    assert _export(other) == exported  # LAIT's own indicators were created from the export's descriptions
 
 
 def test_no_seed_loads_catalogue_only(empty_engine: Engine) -> None:
