@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test lint typecheck bench serve clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,9 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+serve: setup
+	$(BIN)/briefbot serve
 
 clean:
 	rm -rf $(VENV) $(OUT) .bench *.egg-info

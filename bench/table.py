@@ -14,6 +14,7 @@ class Result:
     backend: str
     runs: int
     median_ms: float
+    p95_ms: float
     p99_ms: float
     target: str
     passed: bool | None
@@ -25,6 +26,7 @@ class Result:
             self.backend,
             f"{self.runs:,}",
             f"{self.median_ms:.3f}",
+            f"{self.p95_ms:.3f}",
             f"{self.p99_ms:.3f}",
             self.target,
             verdict,
@@ -43,25 +45,40 @@ def time_calls(call: Callable[[int], object], runs: int, warmup: int = 50) -> li
     return timings
 
 
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
 def summarise(
-    name: str, backend: str, timings: list[float], *, median_under: float | None = None, p99_under: float | None = None
+    name: str,
+    backend: str,
+    timings: list[float],
+    *,
+    median_under: float | None = None,
+    p95_under: float | None = None,
+    p99_under: float | None = None,
 ) -> Result:
     ordered = sorted(timings)
     median = statistics.median(ordered)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    p95, p99 = _percentile(ordered, 0.95), _percentile(ordered, 0.99)
     checks: list[bool] = []
     targets: list[str] = []
     if median_under is not None:
         checks.append(median < median_under)
         targets.append(f"median < {median_under:g} ms")
+    if p95_under is not None:
+        checks.append(p95 < p95_under)
+        targets.append(f"p95 < {p95_under:g} ms")
     if p99_under is not None:
         checks.append(p99 < p99_under)
         targets.append(f"p99 < {p99_under:g} ms")
-    return Result(name, backend, len(timings), median, p99, ", ".join(targets) or "-", all(checks) if checks else None)
+    return Result(
+        name, backend, len(timings), median, p95, p99, ", ".join(targets) or "-", all(checks) if checks else None
+    )
 
 
 def render(results: list[Result]) -> str:
-    header = ["benchmark", "backend", "runs", "median ms", "p99 ms", "target", "result"]
+    header = ["benchmark", "backend", "runs", "median ms", "p95 ms", "p99 ms", "target", "result"]
     rows = [header, *(result.row() for result in results)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]

@@ -507,8 +507,24 @@ class Answerer:
             )[1:],
         )
 
-    def overview(self, place: str, question: Question) -> Answer:
-        codes = self.lexicon.indicators_with_data(place)
+    def brief(self, question: Question) -> Answer:
+        """`/brief <area>`: the three obsessions for one place."""
+        if not question.places:
+            return self.not_understood(question) if question.text.strip() else self.help()
+        chosen = self._choose_places(question)
+        if isinstance(chosen, Answer):
+            return chosen
+        return self.brief_for(chosen[0])
+
+    def brief_for(self, place: str) -> Answer:
+        return self.overview(place, None, themes=THEMES[:3])
+
+    def overview(self, place: str, question: Question | None, themes: tuple[str, ...] | None = None) -> Answer:
+        codes = [
+            code
+            for code in self.lexicon.indicators_with_data(place)
+            if themes is None or self.lexicon.indicators[code].theme in themes
+        ]
         if not codes:
             return self._overview_elsewhere(place)
         self._load(codes, [place])

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.answers import Answer
 from bot.service import Briefbot
-from bot.settings import SettingError, Settings
+from bot.settings import SettingError, Settings, require_slack
 from charts.cache import ChartCache, content_key
 from data import db
 from data.ees import PERIOD_RULES, GenericRequest, MappingError, create_indicator, import_file
@@ -252,3 +252,19 @@ def demo_charts_command(context: Context, output_dir: Path) -> None:
         path.write_bytes(chart.png)
         path.with_suffix(".txt").write_text(chart.alt_text + "\n", encoding="utf-8")
         click.echo(f"{path}: {chart.title}")
+
+
+@main.command("serve")
+@pass_context
+def serve_command(context: Context) -> None:
+    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at /slack/events."""
+    import logging
+
+    from bot.serve import serve
+
+    try:
+        require_slack(context.settings)
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    serve(context.settings, context.briefbot())

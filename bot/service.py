@@ -17,8 +17,11 @@ from bot.lexicon import Lexicon, load_lexicon, store_version
 from bot.understanding import Question, understand
 from charts.cache import ChartCache
 from charts.render import RenderedChart
+from data import chat_state
+from data.catalogue import LEEDS
 
 LONDON = ZoneInfo("Europe/London")
+MAX_HOME_AREAS = 5
 log = logging.getLogger(__name__)
 
 
@@ -60,12 +63,15 @@ class Briefbot:
             return understand(text, self.lexicon(session), self.today())
 
     def ask(self, text: str) -> Answer:
+        return self._safely(text, lambda answerer, question: answerer.answer(question))
+
+    def _safely(self, text: str, respond: Callable[[Answerer, Question], Answer]) -> Answer:
         try:
             with self.sessions() as session:
                 lexicon = self.lexicon(session)
                 today = self.today()
                 question = understand(text, lexicon, today)
-                return Answerer(session, lexicon, today, self.neighbours_on).answer(question)
+                return respond(Answerer(session, lexicon, today, self.neighbours_on), question)
         except Exception:
             if self.strict:
                 raise
@@ -80,3 +86,43 @@ class Briefbot:
 
     def chart(self, answer: Answer) -> RenderedChart | None:
         return None if answer.chart is None else self.charts.render(answer.chart)
+
+    # -- what chat front ends need besides answers --------------------------------------------------------
+    def claim_event(self, key: str) -> bool:
+        """First sight of a chat event (or message) across every process sharing the store."""
+        with self.sessions() as session:
+            return chat_state.claim_event(session, key)
+
+    def areas_for(self, user_id: str) -> list[str]:
+        with self.sessions() as session:
+            return chat_state.areas_for(session, user_id)
+
+    def set_areas(self, user_id: str, areas: list[str], *, channel: str) -> list[str]:
+        with self.sessions() as session, session.begin():
+            known = self.lexicon(session).geographies
+            chosen = [code for code in dict.fromkeys(areas) if code in known][:MAX_HOME_AREAS]
+            chat_state.set_areas(session, user_id, chosen, channel=channel)
+        return chosen
+
+    def area_choices(self) -> list[tuple[str, str]]:
+        """Areas worth following: Leeds, its community committee areas and the school clusters with figures."""
+        with self.sessions() as session:
+            lexicon = self.lexicon(session)
+        wanted = {"local_authority": 0, "committee_area": 1, "school_cluster": 2}
+        choices = [
+            (code, info.name)
+            for code, info in lexicon.geographies.items()
+            if info.type in wanted
+            and (info.type != "local_authority" or code == LEEDS)
+            and (info.type == "committee_area" or lexicon.indicators_with_data(code))
+        ]
+        return sorted(choices, key=lambda item: (wanted[lexicon.geographies[item[0]].type], item[1]))
+
+    def brief(self, text: str) -> Answer:
+        """The three obsessions for an area: looked after children, NEET and attendance."""
+        return self._safely(text, lambda answerer, question: answerer.brief(question))
+
+    def key_figures(self, area: str) -> Answer:
+        with self.sessions() as session:
+            lexicon = self.lexicon(session)
+            return Answerer(session, lexicon, self.today(), self.neighbours_on).brief_for(area)

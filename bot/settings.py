@@ -18,6 +18,12 @@ class SettingError(ValueError):
     """A setting with a value briefbot cannot use; the message names it."""
 
 
+def _whole_number(name: str, value: str) -> int:
+    if not value.strip().isdigit() or int(value) == 0:
+        raise SettingError(f"{name} must be a positive whole number, not {value!r}")
+    return int(value)
+
+
 def _neighbour_model(value: str) -> str:
     if value.strip() not in NEIGHBOUR_MODELS:
         raise SettingError(f"BRIEFBOT_SN_MODEL must be one of {', '.join(NEIGHBOUR_MODELS)}, not {value!r}")
@@ -32,6 +38,12 @@ class Settings:
     timezone: str = "Europe/London"
     chart_cache_dir: Path | None = None
     neighbour_model: str = "2025"
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_base_url: str = ""
+    port: int = 3000
+    workers: int = 16
 
     @property
     def neighbours_on(self) -> date:
@@ -52,6 +64,12 @@ class Settings:
             seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
             timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
             neighbour_model=_neighbour_model(values.get("BRIEFBOT_SN_MODEL", "2025")),
+            slack_bot_token=values.get("SLACK_BOT_TOKEN", ""),
+            slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
+            slack_app_token=values.get("SLACK_APP_TOKEN", ""),
+            slack_api_base_url=values.get("SLACK_API_BASE_URL", ""),
+            port=_whole_number("PORT", values.get("PORT", "3000")),
+            workers=_whole_number("BRIEFBOT_WORKERS", values.get("BRIEFBOT_WORKERS", "16")),
             chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
             if values.get("BRIEFBOT_CHART_CACHE_DIR")
             else None,
@@ -61,3 +79,20 @@ class Settings:
 def _default_data_dir(values: Mapping[str, str]) -> str:
     base = values.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(base) / "briefbot")
+
+
+def require_slack(settings: Settings) -> None:
+    """Stop start-up with a message naming what is missing."""
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+        )
+        if not value
+    ]
+    if missing:
+        raise SettingError(
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: add "
+            f"{'it' if len(missing) == 1 else 'them'} to .env (see .env.example) or the environment."
+        )

@@ -22,22 +22,37 @@ class ChartCache:
         self.directory = directory
         self._memory: OrderedDict[str, RenderedChart] = OrderedDict()
         self._lock = threading.Lock()
+        self._rendering: dict[str, threading.Lock] = {}
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
 
     def render(self, spec: ChartSpec) -> RenderedChart:
         key = content_key(spec)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        with self._lock:
+            flight = self._rendering.setdefault(key, threading.Lock())
+        # Single flight: when several people ask the same question at once, one renders and the rest wait.
+        with flight:
+            cached = self._cached(key)
+            if cached is not None:
+                return cached
+            chart = self._from_disk(key, spec.title) or render(spec)
+            self._to_disk(key, chart)
+            with self._lock:
+                self._memory[key] = chart
+                while len(self._memory) > self.max_items:
+                    self._memory.popitem(last=False)
+                self._rendering.pop(key, None)
+        return chart
+
+    def _cached(self, key: str) -> RenderedChart | None:
         with self._lock:
             if key in self._memory:
                 self._memory.move_to_end(key)
                 return self._memory[key]
-        chart = self._from_disk(key, spec.title) or render(spec)
-        self._to_disk(key, chart)
-        with self._lock:
-            self._memory[key] = chart
-            while len(self._memory) > self.max_items:
-                self._memory.popitem(last=False)
-        return chart
+        return None
 
     def _from_disk(self, key: str, title: str) -> RenderedChart | None:
         if self.directory is None:

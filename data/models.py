@@ -256,3 +256,13 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserPreference(Base):
+    """A chat user's chosen areas, shown on their home tab."""
+
+    __tablename__ = "user_preference"
+
+    user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    areas: Mapped[list[str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,35 @@
+"""Composition root for chat: settings, store, core and the Slack listeners, served over HTTP or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.service import Briefbot
+from bot.settings import Settings, require_slack
+from handlers.slack.app import build_app, wsgi_app
+
+log = logging.getLogger(__name__)
+
+
+def serve(settings: Settings, bot: Briefbot) -> None:
+    require_slack(settings)
+    app, deps = build_app(
+        bot,
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret,
+        base_url=settings.slack_api_base_url or None,
+        workers=settings.workers,
+    )
+    try:
+        if settings.slack_app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("briefbot: Slack Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+        else:
+            from waitress import serve as waitress_serve
+
+            log.info("briefbot: Slack events over HTTP on port %s at /slack/events", settings.port)
+            waitress_serve(wsgi_app(app), host="0.0.0.0", port=settings.port, threads=8)
+    finally:
+        deps.deliverer.shutdown()

@@ -1,0 +1,1 @@
+"""Slack: the Bolt app's listeners. Thin: acknowledge, parse, ask the core, render Block Kit, post."""

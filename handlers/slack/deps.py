@@ -1,0 +1,14 @@
+"""What the listeners are built with (handed in, never looked up: the listeners are easy to test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.service import Briefbot
+from handlers.slack.delivery import Deliverer
+
+
+@dataclass(frozen=True)
+class SlackDeps:
+    bot: Briefbot
+    deliverer: Deliverer

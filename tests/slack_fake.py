@@ -1,0 +1,303 @@
+"""A loopback server that plays Slack: its Web API (the methods briefbot calls) and signed requests to the app.
+
+It records every call, serves the file-upload URL from itself, and can be told to fail a method once (a 429
+with Retry-After, or an error body). Nothing here reaches the internet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                status, body, headers = fake.handle(self.path, self.headers.get("Content-Type", ""), raw)
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail_once(
+        self, method: str, status: int = 429, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        default = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": False, "error": "internal"}
+        retry = {"Retry-After": "0"} if status == 429 else {}
+        self.failures.setdefault(method, []).append((status, body or default, headers or retry))
+
+    def handle(self, path: str, content_type: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if path.startswith("/upload/"):
+            with self._lock:
+                self.uploads[path.rsplit("/", 1)[-1]] = raw
+                self.calls.append(
+                    Call("upload", {"file_id": path.rsplit("/", 1)[-1], "size": len(raw)}, time.monotonic())
+                )
+            return 200, {"ok": True}, {}
+        method = path.removeprefix("/api/")
+        params = _params(content_type, raw)
+        with self._lock:
+            self.calls.append(Call(method, params, time.monotonic()))
+            pending = self.failures.get(method)
+            if pending:
+                return pending.pop(0)
+            number = next(self._ids)
+        return 200, self.reply(method, params, number), {}
+
+    def reply(self, method: str, params: dict[str, Any], number: int) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://example.slack.com/",
+                "team": "Leeds",
+                "user": "briefbot",
+                "team_id": "T1",
+                "user_id": BOT_USER,
+                "bot_id": "BBOT",
+                "is_enterprise_install": False,
+            }
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{number:06d}"
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text"), "ts": ts},
+            }
+        if method == "files.getUploadURLExternal":
+            return {"ok": True, "file_id": f"F{number}", "upload_url": f"http://127.0.0.1:{self.port}/upload/F{number}"}
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            listed = json.loads(files) if isinstance(files, str) else files or []
+            return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in listed]}
+        if method == "views.publish":
+            return {"ok": True, "view": {"id": f"V{number}"}}
+        return {"ok": True}
+
+    # -- reading what happened --------------------------------------------------------------------------
+    def to(self, method: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [call.params for call in self.calls if call.method == method]
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.01)
+        return condition()
+
+
+def _params(content_type: str, raw: bytes) -> dict[str, Any]:
+    text = raw.decode("utf-8") if raw else ""
+    if "json" in content_type and text:
+        loaded: dict[str, Any] = json.loads(text)
+        return loaded
+    return {key: values[-1] for key, values in urllib.parse.parse_qs(text).items()}
+
+
+# -- requests to the app, signed as Slack signs them -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: str
+    seconds: float
+
+    def json(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.body) if self.body else {}
+        return loaded
+
+
+def sign(secret: str, timestamp: int, body: str) -> str:
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return f"v0={digest}"
+
+
+def post_signed(
+    url: str,
+    body: str,
+    secret: str,
+    *,
+    content_type: str = "application/json",
+    timestamp: int | None = None,
+    signature: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    moment = int(time.time()) if timestamp is None else timestamp
+    request = urllib.request.Request(
+        url,
+        data=body.encode(),
+        method="POST",
+        headers={
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(moment),
+            "X-Slack-Signature": signature or sign(secret, moment, body),
+            **(headers or {}),
+        },
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return Response(response.status, response.read().decode(), time.perf_counter() - started)
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.read().decode(), time.perf_counter() - started)
+
+
+def mention(
+    event_id: str,
+    text: str,
+    *,
+    channel: str = "C1",
+    ts: str = "1700000000.000100",
+    thread_ts: str | None = None,
+    user: str = "U1",
+) -> str:
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return _callback(event_id, event)
+
+
+def direct_message(
+    event_id: str, text: str, *, channel: str = "D1", ts: str = "1700000001.000100", user: str = "U1", **extra: Any
+) -> str:
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
+    return _callback(event_id, event)
+
+
+def _callback(event_id: str, event: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            "token": "unused",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T1", "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
+
+
+def form(fields: dict[str, Any]) -> str:
+    return urllib.parse.urlencode(
+        {key: json.dumps(value) if isinstance(value, dict) else value for key, value in fields.items()}
+    )
+
+
+def button_click(
+    value: str,
+    *,
+    channel: str = "C1",
+    message_ts: str = "1700000000.000200",
+    thread_ts: str = "1700000000.000100",
+    user: str = "U1",
+) -> str:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": f"trigger-{time.time_ns()}",
+        "response_url": "http://127.0.0.1:1/unused",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "channel": {"id": channel},
+        "message": {"ts": message_ts, "thread_ts": thread_ts, "text": "answer"},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "briefbot_ask_next_0",
+                "block_id": "b1",
+                "value": value,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    return form({"payload": json.dumps(payload)})
+
+
+def slash(command: str, text: str, *, user: str = "U1", channel: str = "C1") -> str:
+    return form(
+        {
+            "command": command,
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": "T1",
+            "trigger_id": f"trigger-{time.time_ns()}",
+            "response_url": "http://127.0.0.1:1/unused",
+        }
+    )
