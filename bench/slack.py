@@ -16,6 +16,7 @@ import waitress
 
 from bench.table import Result, summarise
 from bot.service import Briefbot
+from charts.cache import ChartCache, ProcessRenderer
 from data import db
 from data.store import prepare
 from handlers.slack.app import build_app, wsgi_app
@@ -35,7 +36,9 @@ def measure(directory: Path, mentions: int = 20) -> list[Result]:
     engine = db.make_engine(f"sqlite:///{directory / 'seed.sqlite3'}")
     prepare(engine, seed=True)
     fake = FakeSlack()
-    bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
+    renderer = ProcessRenderer(workers=2)
+    renderer.start()
+    bot = Briefbot(engine, today=lambda: date(2026, 11, 22), charts=ChartCache(renderer=renderer))
     app, deps = build_app(bot, token="xoxb-bench", signing_secret=SECRET, base_url=fake.base_url)
     server = waitress.create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=8)
     threading.Thread(target=server.run, daemon=True).start()
@@ -48,6 +51,7 @@ def measure(directory: Path, mentions: int = 20) -> list[Result]:
     finally:
         server.close()
         deps.deliverer.shutdown()
+        renderer.shutdown()
         fake.stop()
         engine.dispose()
     return [

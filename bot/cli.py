@@ -32,11 +32,11 @@ class Context:
     def ready(self) -> None:
         prepare(self.engine, seed=self.settings.seed)
 
-    def briefbot(self) -> Briefbot:
+    def briefbot(self, charts: ChartCache | None = None) -> Briefbot:
         self.ready()
         return Briefbot(
             self.engine,
-            charts=ChartCache(directory=self.settings.chart_cache_dir),
+            charts=charts or ChartCache(directory=self.settings.chart_cache_dir),
             neighbours_on=self.settings.neighbours_on,
         )
 
@@ -260,11 +260,11 @@ def serve_command(context: Context) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at /slack/events."""
     import logging
 
-    from bot.serve import serve
+    from bot.serve import chart_cache, serve
 
     try:
         require_slack(context.settings)
     except SettingError as error:
         raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(context.settings, context.briefbot())
+    serve(context.settings, context.briefbot(chart_cache(context.settings)))

@@ -6,9 +6,17 @@ import logging
 
 from bot.service import Briefbot
 from bot.settings import Settings, require_slack
+from charts.cache import ChartCache, ProcessRenderer
 from handlers.slack.app import build_app, wsgi_app
 
 log = logging.getLogger(__name__)
+
+
+def chart_cache(settings: Settings) -> ChartCache:
+    """Charts render in two worker processes, so drawing never holds up Slack's acknowledgements."""
+    renderer = ProcessRenderer(workers=2)
+    renderer.start()
+    return ChartCache(directory=settings.chart_cache_dir, renderer=renderer)
 
 
 def serve(settings: Settings, bot: Briefbot) -> None:

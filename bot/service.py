@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from data.catalogue import LEEDS
 LONDON = ZoneInfo("Europe/London")
 MAX_HOME_AREAS = 5
 log = logging.getLogger(__name__)
+__all__ = ["Briefbot", "RenderedChart", "london_today"]  # RenderedChart: for the chat handlers
 
 
 def london_today() -> date:
@@ -45,6 +47,7 @@ class Briefbot:
         self.today = today
         self._lexicon: Lexicon | None = None
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self.strict = strict
         self.neighbours_on = neighbours_on
 
@@ -90,15 +93,20 @@ class Briefbot:
     # -- what chat front ends need besides answers --------------------------------------------------------
     def claim_event(self, key: str) -> bool:
         """First sight of a chat event (or message) across every process sharing the store."""
-        with self.sessions() as session:
+        with self._writing(), self.sessions() as session:
             return chat_state.claim_event(session, key)
+
+    def _writing(self) -> AbstractContextManager[object]:
+        # SQLite lets one writer in at a time and makes the others back off in sleeps of up to 100 ms;
+        # queueing our own threads first keeps a burst of Slack events from waiting on those sleeps.
+        return self._write_lock if self.engine.dialect.name == "sqlite" else nullcontext()
 
     def areas_for(self, user_id: str) -> list[str]:
         with self.sessions() as session:
             return chat_state.areas_for(session, user_id)
 
     def set_areas(self, user_id: str, areas: list[str], *, channel: str) -> list[str]:
-        with self.sessions() as session, session.begin():
+        with self._writing(), self.sessions() as session, session.begin():
             known = self.lexicon(session).geographies
             chosen = [code for code in dict.fromkeys(areas) if code in known][:MAX_HOME_AREAS]
             chat_state.set_areas(session, user_id, chosen, channel=channel)

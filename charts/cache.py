@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from charts.render import RenderedChart, render
@@ -16,10 +19,46 @@ def content_key(spec: ChartSpec) -> str:
     return hashlib.sha256(repr(spec).encode("utf-8")).hexdigest()
 
 
+Renderer = Callable[[ChartSpec], RenderedChart]
+
+
+class ProcessRenderer:
+    """Renders in worker processes: matplotlib is CPU-bound and holds the GIL, which would otherwise slow
+    every other thread (Slack acknowledgements included). Workers start warm, with matplotlib imported."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+        )
+
+    def start(self) -> None:
+        """Start the workers now (each imports matplotlib and draws once) rather than on the first chart."""
+        for future in [self.pool.submit(_ready) for _ in range(self.workers)]:
+            future.result()
+
+    def __call__(self, spec: ChartSpec) -> RenderedChart:
+        return self.pool.submit(render, spec).result()
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+def _ready() -> bool:
+    return True
+
+
+def _warm() -> None:
+    from charts.examples import TREND
+
+    render(TREND)
+
+
 class ChartCache:
-    def __init__(self, max_items: int = 256, directory: Path | None = None) -> None:
+    def __init__(self, max_items: int = 256, directory: Path | None = None, renderer: Renderer = render) -> None:
         self.max_items = max_items
         self.directory = directory
+        self.renderer = renderer
         self._memory: OrderedDict[str, RenderedChart] = OrderedDict()
         self._lock = threading.Lock()
         self._rendering: dict[str, threading.Lock] = {}
@@ -38,7 +77,7 @@ class ChartCache:
             cached = self._cached(key)
             if cached is not None:
                 return cached
-            chart = self._from_disk(key, spec.title) or render(spec)
+            chart = self._from_disk(key, spec.title) or self.renderer(spec)
             self._to_disk(key, chart)
             with self._lock:
                 self._memory[key] = chart

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from charts.cache import ChartCache, content_key
 from charts.examples import ALL, COMPARISON, CURVE, STATUS, TREND
-from charts.render import build_figure, render
+from charts.render import RenderedChart, build_figure, render
 from charts.specs import ChartSpec
 from charts.style import DARK_BLUE, MUTED
 
@@ -155,3 +156,24 @@ def test_reused_figures_leave_nothing_behind() -> None:
     assert render(TREND).png == first
     figure = build_figure(replace(TREND, series=TREND.series[:1], target=None, breaks=()))
     assert len([line for line in figure.axes[0].get_lines() if line.get_marker() == "o"]) == 1
+
+
+def test_process_renderer_gives_the_same_bytes_and_concurrent_asks_render_once() -> None:
+    from charts.cache import ProcessRenderer
+
+    renderer = ProcessRenderer(workers=1)
+    try:
+        renderer.start()
+        assert renderer(COMPARISON).png == render(COMPARISON).png
+    finally:
+        renderer.shutdown()
+    calls: list[str] = []
+
+    def counting(spec: ChartSpec) -> RenderedChart:
+        calls.append(spec.title)
+        return render(spec)
+
+    cache = ChartCache(renderer=counting)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: cache.render(TREND), range(8)))
+    assert calls == [TREND.title] and len({id(result) for result in results}) == 1
