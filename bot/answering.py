@@ -165,6 +165,7 @@ class Answerer:
             role=role,
             indicator=fact.indicator,
             indicator_name=info.name,
+            measure=info.short_name,
             geography=fact.geography,
             geography_name=fact.geography_name,
             geography_type=fact.geography_type,
@@ -342,7 +343,16 @@ class Answerer:
             sentences = [f"{self._name(fact.geography)} is {join([versus(fact, o, info) for o in others])}."]
         else:
             sentences = self._ranking(fact, rows, info)
-        missing = [self._name(code) for code in members if code not in {row.geography for row in rows}]
+        shown_places = {row.geography for row in rows}
+        missing = [
+            self._name(code)
+            for code in members
+            if code not in shown_places
+            and not (
+                self.lexicon.geographies[code].type == "comparator_group"
+                and shown_places & set(places.group_members(self.lexicon, code, self.neighbours_on))
+            )
+        ]
         if missing and len(chosen) > 1:
             sentences.append(f"No figure for the same period for {join(missing)}.")
         return Answer(

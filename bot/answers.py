@@ -25,6 +25,7 @@ class FactView:
     role: str
     indicator: str
     indicator_name: str
+    measure: str
     geography: str
     geography_name: str
     geography_type: str
@@ -41,6 +42,7 @@ class FactView:
             "role": self.role,
             "indicator": self.indicator,
             "indicator_name": self.indicator_name,
+            "measure": self.measure,
             "geography": self.geography,
             "geography_name": self.geography_name,
             "geography_type": self.geography_type,

@@ -329,6 +329,7 @@ def test_cli_json_and_stdin(tmp_path: Path) -> None:
         "role": "asked",
         "indicator": "NEET_PCT",
         "indicator_name": "Young people aged 16-18 not in education, employment or training (%)",
+        "measure": "NEET 16-18 (%)",
         "geography": JESS,
         "geography_name": "JESS cluster",
         "geography_type": "school_cluster",
