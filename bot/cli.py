@@ -20,7 +20,7 @@ from data import db
 from data.ees import PERIOD_RULES, GenericRequest, MappingError, create_indicator, import_file
 from data.exchange import ImportRejected, export_rows, import_csv, write_csv
 from data.models import UNITS
-from data.store import load_seed, prepare
+from data.store import load_official, load_seed, prepare
 from data.writes import UnknownReference
 
 
@@ -83,15 +83,22 @@ def db_upgrade(context: Context) -> None:
 
 
 @main.command("seed")
+@click.option("--no-official", is_flag=True, help="Only the five reports' figures, not the bundled DfE/ONS files.")
 @pass_context
-def seed_command(context: Context) -> None:
-    """Load (or refresh) the seed figures from the five reports. Safe to run again."""
+def seed_command(context: Context, no_official: bool) -> None:
+    """Load (or refresh) the seed figures and the bundled official files. Safe to run again."""
     prepare(context.engine, seed=False)
     with Session(context.engine) as session, session.begin():
         summary = load_seed(session)
+        official = [] if no_official else load_official(session)
     click.echo(
         f"Seed figures: {summary.created:,} added, {summary.updated:,} corrected, {summary.unchanged:,} unchanged."
     )
+    for report in official:
+        figures = report.figures
+        click.echo(
+            f"{report.file}: {figures.created:,} added, {figures.updated:,} revised, {figures.unchanged:,} unchanged."
+        )
 
 
 @main.command("export")
