@@ -192,11 +192,17 @@ def _sync_committees(session: Session, catalogue: Catalogue) -> int:
 
 
 def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
-    """The figures from the five seed reports, with their citations. Re-running changes nothing."""
+    """The figures from the five seed reports, with their citations. Re-running changes nothing, and never
+    undoes an official publication's revision of a report's figure."""
     with (seed_dir / "observations.csv").open(newline="", encoding="utf-8") as handle:
         inputs = parse_rows(handle, Vocabulary.of(session))
     summary = write_observations(
-        session, inputs, actor=SEED_ACTOR, channel="import", reason="bundled seed dataset from the five reports"
+        session,
+        inputs,
+        actor=SEED_ACTOR,
+        channel="import",
+        reason="bundled seed dataset from the five reports",
+        defer_to_other_sources=True,
     )
     _load_targets(session, seed_dir)
     return summary

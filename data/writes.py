@@ -108,6 +108,7 @@ def write_observations(
     reason: str,
     audit_creates: bool = True,
     corroborate: bool = False,
+    defer_to_other_sources: bool = False,
 ) -> WriteSummary:
     """Insert new figures and revise changed ones. Bulk file imports pass audit_creates=False and write one
     audit row for the file instead; revisions are always audited one by one. With corroborate=True, a figure
@@ -132,7 +133,9 @@ def write_observations(
             continue
         observation_id, before = current
         agrees = corroborate and (before["value"], before["symbol"]) == (after["value"], after["symbol"])
-        if before == after or agrees:
+        # A reload of a bundled source must not undo what a later publication revised.
+        deferred = defer_to_other_sources and before["source_document"] != after["source_document"]
+        if before == after or agrees or deferred:
             unchanged += 1
             continue
         updates.append({"id": observation_id, **after, "updated_at": now, "updated_by": actor})

@@ -188,3 +188,20 @@ def test_cli_import_reports_rows_and_skips(tmp_path: Path) -> None:
     assert generic.exit_code == 2 and "needs both --indicator and --column" in generic.output
     with Session(db.make_engine(url)) as session:
         assert session.scalar(select(func.count()).select_from(Indicator).where(Indicator.code.like("LAIT_%"))) == 14
+
+
+def test_reloading_seed_and_official_files_changes_nothing(empty_engine: Engine) -> None:
+    from data.store import load_official, load_seed
+
+    prepare(empty_engine, seed=True)
+    before = _export(empty_engine)
+    with Session(empty_engine) as session:
+        revisions = session.scalar(select(func.count()).select_from(ObservationRevision))
+    with Session(empty_engine) as session, session.begin():
+        seed = load_seed(session)
+        official = load_official(session)
+    assert (seed.created, seed.updated) == (0, 0)
+    assert all((report.figures.created, report.figures.updated) == (0, 0) for report in official)
+    with Session(empty_engine) as session:
+        assert session.scalar(select(func.count()).select_from(ObservationRevision)) == revisions
+    assert _export(empty_engine) == before
