@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/briefbot db upgrade
+	$(BIN)/briefbot seed
 	$(BIN)/briefbot ask "NEET in JESS" --chart-dir $(OUT)
 	$(BIN)/briefbot demo-charts --output-dir $(OUT)
 	@echo "Charts and their alt text are in $(OUT)/"
