@@ -46,7 +46,7 @@ from charts.style import (
 )
 
 TITLE_WIDTH = 58
-SOURCE_WIDTH = 98
+SOURCE_WIDTH = 92
 SUBTITLE_WIDTH = 82
 LABEL_WIDTH = 18
 BAR_LABEL_WIDTH = 22
@@ -117,7 +117,7 @@ class _Template:
         axes.set_ylabel("")
         title_lines = textwrap.wrap(title, TITLE_WIDTH)[:2]
         subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH)[:2]
-        source_lines = textwrap.wrap(source, SOURCE_WIDTH)[:3]
+        source_lines = textwrap.wrap(source, SOURCE_WIDTH)[:4]
         top = 0.975 - 0.058 * len(title_lines)
         self.title.set_text("\n".join(title_lines))
         self.subtitle.set_text("\n".join(subtitle_lines))
@@ -309,16 +309,32 @@ def _draw_comparison(axes: Axes, spec: ComparisonChart) -> None:
     _value_axis(axes, spec.value_format, axis="x")
 
 
-def _draw_turn_the_curve(axes: Axes, spec: TurnTheCurveChart) -> None:
-    when = _dates(spec.actual)
+def projected_end(spec: TurnTheCurveChart) -> float:
+    """The baseline trend carried to the last actual point (what the chart draws and the gap is measured from)."""
+    x = _xs(_dates(spec.actual))
     actual = _values(spec.actual)
-    x = _xs(when)
+    slope, intercept = _baseline_fit(spec, x, actual)
+    return float(slope * x[-1] + intercept)
+
+
+def _baseline_fit(spec: TurnTheCurveChart, x: np.ndarray, actual: np.ndarray) -> tuple[float, float]:
+    when = _dates(spec.actual)
     base = [
         (xi, yi)
         for xi, yi, day in zip(x, actual, when, strict=True)
         if spec.baseline_from <= day <= spec.baseline_to and not np.isnan(yi)
     ]
-    slope, intercept = np.polyfit([p[0] for p in base], [p[1] for p in base], 1) if len(base) >= 2 else (0.0, 0.0)
+    if len(base) < 2:
+        return 0.0, float(base[0][1]) if base else 0.0
+    slope, intercept = np.polyfit([p[0] for p in base], [p[1] for p in base], 1)
+    return float(slope), float(intercept)
+
+
+def _draw_turn_the_curve(axes: Axes, spec: TurnTheCurveChart) -> None:
+    when = _dates(spec.actual)
+    actual = _values(spec.actual)
+    x = _xs(when)
+    slope, intercept = _baseline_fit(spec, x, actual)
     start = _x(spec.baseline_from)
     projection_x = x[x >= start]
     projection = slope * projection_x + intercept

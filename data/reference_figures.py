@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data.catalogue import REFERENCE_DIR, SEED_DIR, read_csv
-
-POPULATION_FILE = "ons_mid-year_population_estimates_2012_to_2024_leeds_slice.csv"
-
-
-def child_population(la_code: str, year: int) -> int | None:
-    """ONS mid-year estimate of children aged 0 to 17, the denominator of rates per 10,000."""
-    for row in read_csv(REFERENCE_DIR / POPULATION_FILE):
-        if row["new_la_code"] == la_code and row["time_period"] == str(year):
-            return int(row["population_estimate"])
-    return None
+from data.catalogue import SEED_DIR, read_csv
 
 
 @dataclass(frozen=True)
