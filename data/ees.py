@@ -415,33 +415,60 @@ def _read_ees_row(reading: _Reading, line: int, row: dict[str, str], header: lis
         if not cell:
             reading.report.skipped[f"empty {measure.column} cells"] += 1
             continue
-        try:
-            rule = measure.period or DEFAULT_RULES.get(row.get("time_identifier", "").lower(), "")
-            if not rule:
-                raise ValueError(
-                    f"no period rule for time_identifier {row.get('time_identifier')!r}; "
-                    f"give --period ({', '.join(PERIOD_RULES)})"
+        rule = measure.period or DEFAULT_RULES.get(row.get("time_identifier", "").lower(), "")
+        if not rule:
+            reading.problems.append(
+                RowProblem(
+                    line,
+                    f"no period rule for time_identifier "
+                    f"{row.get('time_identifier')!r}; give --period "
+                    f"({', '.join(PERIOD_RULES)})",
                 )
-            period = period_for(rule, row.get("time_period", ""), row.get("time_identifier", ""))
-            value, symbol = reading.value(cell, measure.indicator, measure.column)
-            denominator = _optional_number(row.get(measure.denominator or "", ""))
-        except ValueError as error:
-            reading.problems.append(RowProblem(line, str(error)))
+            )
             continue
-        reading.add(
+        _record(
+            reading,
             line,
-            ObservationInput(
-                indicator=measure.indicator,
-                geography=place,
-                period=period,
-                value=value,
-                symbol=symbol,
-                denominator=denominator,
-                status="final",
-                source_document=reading.file_name,
-                source_locator=f"row {line}, {measure.column}",
-            ),
+            measure.indicator,
+            place,
+            (rule, row.get("time_period", ""), row.get("time_identifier", "")),
+            cell,
+            measure.column,
+            _optional_number(row.get(measure.denominator or "", "")),
         )
+
+
+def _record(
+    reading: _Reading,
+    line: int,
+    indicator: str,
+    place: str,
+    period: tuple[str, str, str],
+    cell: str,
+    column: str,
+    denominator: float | None = None,
+) -> None:
+    """One figure from one cell: its period read by rule, its value or suppression symbol checked."""
+    try:
+        when = period_for(*period)
+        value, symbol = reading.value(cell, indicator, column)
+    except ValueError as error:
+        reading.problems.append(RowProblem(line, str(error)))
+        return
+    reading.add(
+        line,
+        ObservationInput(
+            indicator=indicator,
+            geography=place,
+            period=when,
+            value=value,
+            symbol=symbol,
+            denominator=denominator,
+            status="final",
+            source_document=reading.file_name,
+            source_locator=f"row {line}, {column}",
+        ),
+    )
 
 
 def _place(reading: _Reading, line: int, row: dict[str, str], level: str) -> str | None:
@@ -580,25 +607,7 @@ def _read_lait_row(reading: _Reading, line: int, row: dict[str, str]) -> None:
             reading.report.skipped["rows for places not in the catalogue (LAIT)"] += 1
             return
         reading.report.warnings.append(f"line {line}: {row.get('LA and Regions')!r} matched by name, not code")
-    try:
-        period = period_for(measure.period, row.get("Years", ""), "")
-        value, symbol = reading.value(cell, measure.indicator, "Values")
-    except ValueError as error:
-        reading.problems.append(RowProblem(line, str(error)))
-        return
-    reading.add(
-        line,
-        ObservationInput(
-            indicator=measure.indicator,
-            geography=place,
-            period=period,
-            value=value,
-            symbol=symbol,
-            status="final",
-            source_document=reading.file_name,
-            source_locator=f"row {line}, {short}",
-        ),
-    )
+    _record(reading, line, measure.indicator, place, (measure.period, row.get("Years", ""), ""), cell, short)
 
 
 def _register_document(session: Session, file_name: str, mapping: Mapping) -> None:

@@ -218,7 +218,7 @@ def mention(
     }
     if thread_ts:
         event["thread_ts"] = thread_ts
-    return _callback(event_id, event)
+    return event_callback(event_id, event)
 
 
 def direct_message(
@@ -234,10 +234,10 @@ def direct_message(
         "event_ts": ts,
         **extra,
     }
-    return _callback(event_id, event)
+    return event_callback(event_id, event)
 
 
-def _callback(event_id: str, event: dict[str, Any]) -> str:
+def event_callback(event_id: str, event: dict[str, Any]) -> str:
     return json.dumps(
         {
             "token": "unused",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from tests.slack_fake import (
     FakeSlack,
     button_click,
     direct_message,
+    event_callback,
     form,
     mention,
     post_signed,
@@ -193,7 +193,7 @@ def test_app_home_shows_chosen_areas(slack: Harness) -> None:
         "tab": "home",
         "event_ts": "1700000600.000100",
     }
-    slack.post(_event("Ev-home", opened))
+    slack.post(event_callback("Ev-home", opened))
     assert slack.fake.wait_for(lambda: any(c["user_id"] == "U-home" for c in slack.fake.to("views.publish")))
     choose = {
         "type": "block_actions",
@@ -222,20 +222,6 @@ def test_app_home_shows_chosen_areas(slack: Harness) -> None:
     text = str(view)
     assert "What we hold for JESS cluster" in text and "What we hold for Inner South" in text
     assert slack.deps.bot.areas_for("U-home") == ["cluster-jess", "leeds-cc-inner-south"]
-
-
-def _event(event_id: str, event: dict[str, Any]) -> str:
-    return json.dumps(
-        {
-            "token": "x",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-        }
-    )
 
 
 # -- pure Block Kit checks --------------------------------------------------------------------------------
