@@ -145,6 +145,10 @@ def comparison(
     )
 
 
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def title_measure(info: IndicatorInfo) -> str:
     """ "NEET 16-18", "child protection plan rate": the measure as words in a title."""
     return measure_words(info).replace(" (%)", "")
@@ -165,7 +169,7 @@ def _comparison_title(answerer: Answerer, measure: str, ordered: list[Fact], foc
             return f"{name} and {short_name(answerer, other.geography)}: {measure}, {period}"
         side = "higher" if mine.value > other.value else "lower"
         return (
-            f"{name}'s {measure} was {side} than {short_name(answerer, other.geography)}'s: "
+            f"{possessive(name)} {measure} was {side} than {possessive(short_name(answerer, other.geography))}: "
             f"{shown(mine, info)} against {shown(other, info)}, {period}"
         )
     rank = ordered.index(mine) + 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 
 from bot.service import Briefbot
 from bot.settings import Settings, require_slack
@@ -21,6 +23,8 @@ def chart_cache(settings: Settings) -> ChartCache:
 
 def serve(settings: Settings, bot: Briefbot) -> None:
     require_slack(settings)
+    # SIGTERM (systemd, Kubernetes) unwinds like Ctrl-C, so answers in flight finish and chart workers stop.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     app, deps = build_app(
         bot,
         token=settings.slack_bot_token,
@@ -41,3 +45,6 @@ def serve(settings: Settings, bot: Briefbot) -> None:
             waitress_serve(wsgi_app(app), host="0.0.0.0", port=settings.port, threads=8)
     finally:
         deps.deliverer.shutdown()
+        stop_renderer = getattr(bot.charts.renderer, "shutdown", None)
+        if stop_renderer is not None:
+            stop_renderer()

@@ -39,9 +39,8 @@ def build_app(
 ) -> tuple[App, SlackDeps]:
     client = web_client(token, base_url)
     app = App(
-        token=token,
         signing_secret=signing_secret,
-        client=client,
+        client=client,  # carries the token
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
