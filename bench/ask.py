@@ -6,10 +6,9 @@ import random
 from datetime import date
 from pathlib import Path
 
+from bench.fixtures import seed_store
 from bench.table import Result, summarise, time_calls
 from bot.service import Briefbot
-from data import db
-from data.store import prepare
 
 MIXED = [
     "NEET in JESS",
@@ -36,8 +35,7 @@ MIXED = [
 
 
 def measure(directory: Path, runs: int = 1000) -> list[Result]:
-    engine = db.make_engine(f"sqlite:///{directory / 'seed.sqlite3'}")
-    prepare(engine, seed=True)
+    engine = seed_store(directory)
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22), strict=True)
     rng = random.Random(3)
     questions = [rng.choice(MIXED) for _ in range(runs + 100)]

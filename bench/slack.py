@@ -14,11 +14,10 @@ from pathlib import Path
 
 import waitress
 
+from bench.fixtures import seed_store
 from bench.table import Result, summarise
 from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
-from data import db
-from data.store import prepare
 from handlers.slack.app import build_app, wsgi_app
 from tests.slack_fake import FakeSlack, mention, post_signed
 
@@ -33,8 +32,7 @@ QUESTIONS = [
 
 
 def measure(directory: Path, mentions: int = 20) -> list[Result]:
-    engine = db.make_engine(f"sqlite:///{directory / 'seed.sqlite3'}")
-    prepare(engine, seed=True)
+    engine = seed_store(directory)
     fake = FakeSlack()
     renderer = ProcessRenderer(workers=2)
     renderer.start()
