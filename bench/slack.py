@@ -34,7 +34,7 @@ QUESTIONS = [
 def measure(directory: Path, mentions: int = 20) -> list[Result]:
     engine = seed_store(directory)
     fake = FakeSlack()
-    renderer = ProcessRenderer(workers=2)
+    renderer = ProcessRenderer(workers=1)
     renderer.start()
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22), charts=ChartCache(renderer=renderer))
     app, deps = build_app(bot, token="xoxb-bench", signing_secret=SECRET, base_url=fake.base_url)

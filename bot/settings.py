@@ -44,6 +44,7 @@ class Settings:
     slack_api_base_url: str = ""
     port: int = 3000
     workers: int = 16
+    chart_workers: int = 1
 
     @property
     def neighbours_on(self) -> date:
@@ -70,6 +71,7 @@ class Settings:
             slack_api_base_url=values.get("SLACK_API_BASE_URL", ""),
             port=_whole_number("PORT", values.get("PORT", "3000")),
             workers=_whole_number("BRIEFBOT_WORKERS", values.get("BRIEFBOT_WORKERS", "16")),
+            chart_workers=_whole_number("BRIEFBOT_CHART_WORKERS", values.get("BRIEFBOT_CHART_WORKERS", "1")),
             chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
             if values.get("BRIEFBOT_CHART_CACHE_DIR")
             else None,
