@@ -28,7 +28,7 @@ from data.exchange import ImportRejected, RowProblem
 from data.models import SUPPRESSION_SYMBOLS, UNITS, Document, Geography, GeographyAlias, Indicator
 from data.periods import Period, PeriodKind, academic_year, financial_year, snapshot
 from data.text import normalise
-from data.writes import ObservationInput, WriteSummary, record_audit, write_observations
+from data.writes import ObservationInput, WriteSummary, add_indicator, record_audit, write_observations
 
 MAPPINGS_DIR = PACKAGE_DIR / "mappings"
 OGL = "Open Government Licence v3.0"
@@ -561,29 +561,18 @@ def _prepare_lait(session: Session, reading: _Reading, indicators: dict[str, Ind
 def _lait_indicator(session: Session, code: str, entry: LaitEntry, reading: _Reading) -> Indicator:
     if entry.unit not in UNITS:
         raise MappingError(f"LAIT measure {entry.short} has unit {entry.unit!r}")
-    indicator = Indicator(
+    indicator = add_indicator(
+        session,
         code=code,
         name=entry.measure,
-        short_name=entry.measure[:100],
         unit=entry.unit,
         decimals=entry.decimals if entry.decimals is not None else 1,
         polarity=entry.polarity,
-        family=code,
         theme=entry.theme,
         definition=entry.description or entry.measure,
         source="DfE, Local Authority Interactive Tool",
-        aliases=[],
-    )
-    session.add(indicator)
-    session.flush()
-    record_audit(
-        session,
         actor="briefbot import",
         channel="import",
-        action="create",
-        entity="indicator",
-        entity_key=code,
-        after={"name": entry.measure, "unit": entry.unit},
         reason=f"LAIT measure {entry.short}",
     )
     reading.report.created_indicators.append(code)
@@ -631,30 +620,18 @@ def create_indicator(session: Session, request: GenericRequest, *, actor: str) -
         raise MappingError(f"indicator {request.indicator} is not in the store: give --name and --unit to create it")
     if request.unit not in UNITS:
         raise MappingError(f"--unit must be one of {', '.join(UNITS)}")
-    session.add(
-        Indicator(
-            code=request.indicator,
-            name=request.name,
-            short_name=request.name[:100],
-            unit=request.unit,
-            decimals=request.decimals,
-            polarity=request.polarity,
-            family=request.indicator,
-            theme="context",
-            definition=request.name,
-            source="DfE explore-education-statistics (generic import)",
-            aliases=[],
-        )
-    )
-    session.flush()
-    record_audit(
+    add_indicator(
         session,
+        code=request.indicator,
+        name=request.name,
+        unit=request.unit,
+        decimals=request.decimals,
+        polarity=request.polarity,
+        theme="context",
+        definition=request.name,
+        source="DfE explore-education-statistics (generic import)",
         actor=actor,
         channel="cli",
-        action="create",
-        entity="indicator",
-        entity_key=request.indicator,
-        after={"name": request.name, "unit": request.unit},
         reason="generic import",
     )
     return True

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from data.models import POLARITIES, STATUSES, SUPPRESSION_SYMBOLS, UNITS, Geography, Indicator, Observation
 from data.periods import Period, PeriodError, PeriodKind
-from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, record_audit, write_observations
+from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, add_indicator, write_observations
 
 # The long CSV: the key, then the payload in the order the store keeps it.
 COLUMNS = (
@@ -192,33 +192,21 @@ def _create_described_indicators(session: Session, rows: Iterable[dict[str, str]
             continue
         decimals = row.get("indicator_decimals", "")
         polarity = row.get("indicator_polarity", "")
-        session.add(
-            Indicator(
-                code=code,
-                name=name,
-                short_name=name[:100],
-                unit=unit,
-                decimals=int(decimals) if decimals.isdigit() else 1,
-                polarity=polarity if polarity in POLARITIES else "no_judgement",
-                family=code,
-                theme="context",
-                definition=row.get("indicator_definition") or name,
-                source=row.get("indicator_source") or "imported",
-                aliases=[],
-            )
-        )
-        known.add(code)
-        record_audit(
+        add_indicator(
             session,
+            code=code,
+            name=name,
+            unit=unit,
+            decimals=int(decimals) if decimals.isdigit() else 1,
+            polarity=polarity if polarity in POLARITIES else "no_judgement",
+            theme="context",
+            definition=row.get("indicator_definition") or name,
+            source=row.get("indicator_source") or "imported",
             actor=actor,
             channel=channel,
-            action="create",
-            entity="indicator",
-            entity_key=code,
-            after={"name": name, "unit": unit},
             reason="described in an imported long CSV",
         )
-    session.flush()
+        known.add(code)
 
 
 def export_rows(session: Session) -> Iterator[dict[str, str]]:

@@ -256,3 +256,47 @@ def record_audit(
             }
         ],
     )
+
+
+def add_indicator(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    unit: str,
+    decimals: int,
+    polarity: str,
+    theme: str,
+    definition: str,
+    source: str,
+    actor: str,
+    channel: str,
+    reason: str,
+) -> Indicator:
+    """An indicator that an import brings (LAIT, generic mode, a described export): its own family, audited."""
+    indicator = Indicator(
+        code=code,
+        name=name,
+        short_name=name[:100],
+        unit=unit,
+        decimals=decimals,
+        polarity=polarity,
+        family=code,
+        theme=theme,
+        definition=definition,
+        source=source,
+        aliases=[],
+    )
+    session.add(indicator)
+    session.flush()
+    record_audit(
+        session,
+        actor=actor,
+        channel=channel,
+        action="create",
+        entity="indicator",
+        entity_key=code,
+        after={"name": name, "unit": unit},
+        reason=reason,
+    )
+    return indicator
