@@ -17,7 +17,7 @@ from bot.formatting import UNIT_PHRASES, difference, figure, ordinal
 from bot.lexicon import Lexicon
 from bot.suggest import examples, nearest
 from bot.understanding import Intent, Mention, PeriodAsk, Question
-from bot.wording import change, join, measure_words, period_of, shown, versus, when
+from bot.wording import change, highest_first, join, measure_words, period_of, shown, versus, when
 from data import queries
 from data.catalogue import LEEDS
 from data.periods import uk_date
@@ -368,7 +368,7 @@ class Answerer:
         )
 
     def _ranking(self, fact: Fact, rows: list[Fact], info: queries.IndicatorInfo) -> list[str]:
-        ordered = sorted(rows, key=lambda row: row.value if row.value is not None else float("-inf"), reverse=True)
+        ordered = highest_first(rows)
         position = [row.geography for row in ordered].index(fact.geography) + 1
         highest, lowest = ordered[0], ordered[-1]
         return [
@@ -444,7 +444,7 @@ class Answerer:
                 break
         else:
             return self.no_data(indicator, area, question.period, within=True)
-        rows.sort(key=lambda fact: fact.value if fact.value is not None else float("-inf"), reverse=True)
+        rows = highest_first(rows)
         references = [
             self._same_period(self._series(indicator, code), rows[0])
             for code in [area, *places.comparators(self.lexicon, area, end)]

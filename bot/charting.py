@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING
 
 from bot import places
 from bot.formatting import number, ordinal
 from bot.lexicon import FULL
-from bot.wording import measure_words, period_of, shown
+from bot.wording import highest_first, measure_words, period_of, shown
 from charts.specs import Bar, ComparisonChart, Marker, Point, Reference, Series, TargetLine, TrendChart, ValueFormat
 from data.queries import Fact, IndicatorInfo
 
@@ -129,7 +128,7 @@ def comparison(
     answerer: Answerer, indicator: str, rows: list[Fact], focus: str | None, references: tuple[Fact, ...]
 ) -> ComparisonChart:
     info = answerer.lexicon.indicators[indicator]
-    ordered = sorted(rows, key=lambda fact: fact.value if fact.value is not None else float("-inf"), reverse=True)
+    ordered = highest_first(rows)
     highlight = focus or rows[0].geography
     bars = tuple(Bar(short_name(answerer, fact.geography), fact.value, fact.geography == highlight) for fact in ordered)
     title = _comparison_title(answerer, title_measure(info), ordered, focus)
@@ -190,7 +189,3 @@ def for_value(
     if compared:
         return comparison(answerer, indicator, [fact, *compared], place, ())
     return None
-
-
-def latest_end(facts: list[Fact]) -> date:
-    return max(fact.period_end for fact in facts)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from data.periods import PeriodKind, default_label
-
 SYMBOL_WORDS = {
     "c": "suppressed",
     "x": "not available",
@@ -69,10 +65,6 @@ def difference(delta: float, unit: str, decimals: int) -> str:
     if unit == "rank":
         return f"{number(size, 0)} place" + ("" if size == 1 else "s")
     return number(size, decimals)
-
-
-def period_text(kind: str, start: date, end: date) -> str:
-    return default_label(PeriodKind(kind), start, end)
 
 
 def percent_change(previous: float, current: float) -> str | None:

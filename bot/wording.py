@@ -70,6 +70,11 @@ def versus(focus: Fact, other: Fact, info: IndicatorInfo) -> str:
     return f"{difference(delta, info.unit, info.decimals)} {side} {other.geography_name} ({shown(other, info)})"
 
 
+def highest_first(facts: list[Fact]) -> list[Fact]:
+    """Largest value first; suppressed figures last, in their original order."""
+    return sorted(facts, key=lambda fact: fact.value if fact.value is not None else float("-inf"), reverse=True)
+
+
 def join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)

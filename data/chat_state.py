@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,13 +23,6 @@ def claim_event(session: Session, event_key: str) -> bool:
         session.rollback()
         return False
     return True
-
-
-def forget_old_events(session: Session, older_than: timedelta = timedelta(days=2)) -> int:
-    """Slack retries within minutes; two days of keys is plenty."""
-    cutoff = datetime.now(UTC) - older_than
-    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def areas_for(session: Session, user_id: str) -> list[str]:
@@ -56,7 +48,3 @@ def set_areas(session: Session, user_id: str, areas: list[str], *, channel: str)
         after={"areas": areas, "before": before},
         reason="home tab choice",
     )
-
-
-def known_events(session: Session) -> int:
-    return len(session.scalars(select(ProcessedEvent.event_id)).all())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from data.models import (
@@ -247,15 +247,3 @@ def document_citations(session: Session) -> dict[str, str]:
 
 def observation_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Observation)) or 0
-
-
-def valid_on(valid_from: date | None, valid_to: date | None, day: date) -> bool:
-    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
-
-
-def memberships_on(day: date) -> Any:
-    """A SQL condition: the membership was in force on this day."""
-    return and_(
-        or_(GeographyMembership.valid_from.is_(None), GeographyMembership.valid_from <= day),
-        or_(GeographyMembership.valid_to.is_(None), GeographyMembership.valid_to >= day),
-    )
