@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -75,7 +75,7 @@ class Answer:
     follow_ups: tuple[Option, ...] = ()
     chart: ChartSpec | None = None
     sources: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

@@ -18,7 +18,7 @@ def register(app: App, deps: SlackDeps) -> None:
     def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         message = body.get("message") or {}
-        channel = (body.get("channel") or body.get("container") or {}).get("id") or body["container"]["channel_id"]
+        channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
         thread = message.get("thread_ts") or message.get("ts") or body.get("container", {}).get("message_ts")
         key = f"slack:action:{body.get('trigger_id') or action.get('action_ts')}"
         deps.deliverer.submit(Reply(channel, thread, action.get("value", ""), key))
