@@ -18,8 +18,8 @@ from bench.fixtures import seed_store
 from bench.table import Result, summarise
 from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
+from fakes.slack import FakeSlack, mention, post_signed
 from handlers.slack.app import build_app, wsgi_app
-from tests.slack_fake import FakeSlack, mention, post_signed
 
 SECRET = "bench-secret"
 QUESTIONS = [

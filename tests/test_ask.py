@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from bot.answers import Status
-from bot.cli import main
+from bot.app.cli import main
 from bot.service import Briefbot
 from data import db
 from data.exchange import export_rows

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.cli import main
+from bot.app.cli import main
 from data import db, queries
 from data.catalogue import REFERENCE_DIR
 from data.ees import GenericRequest, ImportReport, MappingError, create_indicator, import_file, period_for

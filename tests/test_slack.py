@@ -18,16 +18,11 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy import Engine
 
 from bot.answers import Answer, Option, Status
+from bot.app.settings import SettingError, Settings, require_slack
 from bot.service import Briefbot
-from bot.settings import SettingError, Settings, require_slack
 from data import db
 from data.store import prepare
-from handlers.slack import contract
-from handlers.slack.app import build_app, wsgi_app
-from handlers.slack.blocks import MAX_BLOCKS, answer_blocks, fallback_text, home_view
-from handlers.slack.delivery import ChannelPacer
-from handlers.slack.deps import SlackDeps
-from tests.slack_fake import (
+from fakes.slack import (
     FakeSlack,
     button_click,
     direct_message,
@@ -37,6 +32,11 @@ from tests.slack_fake import (
     post_signed,
     slash,
 )
+from handlers.slack import contract
+from handlers.slack.app import build_app, wsgi_app
+from handlers.slack.blocks import MAX_BLOCKS, answer_blocks, fallback_text, home_view
+from handlers.slack.delivery import ChannelPacer
+from handlers.slack.deps import SlackDeps
 from tests.test_ask import PHRASINGS
 
 SECRET = "test-signing-secret"

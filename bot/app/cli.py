@@ -13,8 +13,8 @@ import click
 from sqlalchemy.orm import Session
 
 from bot.answers import Answer
+from bot.app.settings import SettingError, Settings, require_slack
 from bot.service import Briefbot
-from bot.settings import SettingError, Settings, require_slack
 from charts.cache import ChartCache, content_key
 from data import db
 from data.ees import PERIOD_RULES, GenericRequest, MappingError, create_indicator, import_file
@@ -249,7 +249,7 @@ def _write_chart(bot: Briefbot, answer: Answer, chart_dir: Path | None) -> str |
 @pass_context
 def demo_charts_command(context: Context, output_dir: Path) -> None:
     """Write one chart of each kind (trend, comparison, turn the curve, status) with its alt text."""
-    from bot.demo import demo_charts
+    from bot.app.demo import demo_charts
 
     bot = context.briefbot()
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -267,7 +267,7 @@ def serve_command(context: Context) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at /slack/events."""
     import logging
 
-    from bot.serve import chart_cache, serve
+    from bot.app.serve import chart_cache, serve
 
     try:
         require_slack(context.settings)

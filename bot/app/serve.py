@@ -6,8 +6,8 @@ import logging
 import signal
 import sys
 
+from bot.app.settings import Settings, require_slack
 from bot.service import Briefbot
-from bot.settings import Settings, require_slack
 from charts.cache import ChartCache, ProcessRenderer
 from handlers.slack.app import build_app, wsgi_app
 
