@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -16,15 +17,17 @@ from bot.answering import Answerer
 from bot.answers import Answer, Status
 from bot.lexicon import Lexicon, load_lexicon, store_version
 from bot.understanding import Question, understand
-from charts.cache import ChartCache
-from charts.render import RenderedChart
 from data import chat_state
 from data.catalogue import LEEDS
+
+if TYPE_CHECKING:
+    # Drawing needs matplotlib; a command that answers without a chart should not pay for importing it.
+    from charts.cache import ChartCache
+    from charts.render import RenderedChart
 
 LONDON = ZoneInfo("Europe/London")
 MAX_HOME_AREAS = 5
 log = logging.getLogger(__name__)
-__all__ = ["Briefbot", "RenderedChart", "london_today"]  # RenderedChart: for the chat handlers
 
 
 def london_today() -> date:
@@ -42,7 +45,7 @@ class Briefbot:
         neighbours_on: date | None = None,
     ) -> None:
         self.engine = engine
-        self.charts = charts or ChartCache()
+        self._charts = charts
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.today = today
         self._lexicon: Lexicon | None = None
@@ -87,16 +90,20 @@ class Briefbot:
                 reading="error",
             )
 
+    @property
+    def charts(self) -> ChartCache:
+        with self._lock:
+            if self._charts is None:
+                from charts.cache import ChartCache
+
+                self._charts = ChartCache()
+            return self._charts
+
     def chart(self, answer: Answer) -> RenderedChart | None:
         return None if answer.chart is None else self.charts.render(answer.chart)
 
     # -- what chat front ends need besides answers --------------------------------------------------------
-    def claim_event(self, key: str) -> bool:
-        """First sight of a chat event (or message) across every process sharing the store."""
-        with self._writing(), self.sessions() as session:
-            return chat_state.claim_event(session, key)
-
-    def _writing(self) -> AbstractContextManager[object]:
+    def writing(self) -> AbstractContextManager[object]:
         # SQLite lets one writer in at a time and makes the others back off in sleeps of up to 100 ms;
         # queueing our own threads first keeps a burst of Slack events from waiting on those sleeps.
         return self._write_lock if self.engine.dialect.name == "sqlite" else nullcontext()
@@ -106,7 +113,7 @@ class Briefbot:
             return chat_state.areas_for(session, user_id)
 
     def set_areas(self, user_id: str, areas: list[str], *, channel: str) -> list[str]:
-        with self._writing(), self.sessions() as session, session.begin():
+        with self.writing(), self.sessions() as session, session.begin():
             known = self.lexicon(session).geographies
             chosen = [code for code in dict.fromkeys(areas) if code in known][:MAX_HOME_AREAS]
             chat_state.set_areas(session, user_id, chosen, channel=channel)

@@ -2,27 +2,159 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import delete, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.models import ProcessedEvent, UserPreference
 from data.writes import record_audit
 
+KEY_LENGTH = 100
 
-def claim_event(session: Session, event_key: str) -> bool:
-    """True the first time a key is seen, in any process or replica sharing the store; False for repeats.
 
-    Commits (or rolls back) the session it is given. The primary key does the work: a concurrent second
-    claim fails on insert, whatever the backend."""
-    session.add(ProcessedEvent(event_id=event_key[:100], received_at=datetime.now(UTC)))
+@dataclass(frozen=True)
+class Claim:
+    """An event this process holds: its keys, the work recorded with it, and what was already posted."""
+
+    key: str
+    payload: dict[str, Any]
+    posted_ref: str | None
+    attempts: int
+
+
+def claim_event(
+    session: Session,
+    keys: Sequence[str],
+    *,
+    payload: dict[str, Any] | None = None,
+    owner: str = "",
+    now: datetime | None = None,
+    lease: timedelta | None = None,
+) -> bool:
+    """True the first time any of these keys is seen, in any process or replica sharing the store.
+
+    The first key carries the work (payload) and, with a lease, stays "claimed" until marked done; the others
+    are aliases under which the same event may arrive again (Slack sends a mention as two events). Commits (or
+    rolls back) the session it is given. Primary keys do the work: a concurrent second claim fails on insert,
+    whatever the backend."""
+    now = now or datetime.now(UTC)
+    leased = lease is not None
+    for index, key in enumerate(dict.fromkeys(key[:KEY_LENGTH] for key in keys)):
+        holds_work = index == 0 and leased
+        session.add(
+            ProcessedEvent(
+                event_id=key,
+                received_at=now,
+                state="claimed" if holds_work else "done",
+                lease_until=now + lease if holds_work and lease else None,
+                owner=owner[:64] if holds_work else None,
+                attempts=1 if holds_work else 0,
+                payload=payload if holds_work else None,
+            )
+        )
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         return False
     return True
+
+
+def mark_posted(session: Session, key: str, ref: str) -> None:
+    """The answer is out: a process that finishes this event later must not post it again."""
+    session.execute(
+        update(ProcessedEvent).where(ProcessedEvent.event_id == key[:KEY_LENGTH]).values(state="posted", posted_ref=ref)
+    )
+    session.commit()
+
+
+def mark_done(session: Session, key: str) -> None:
+    session.execute(
+        update(ProcessedEvent)
+        .where(ProcessedEvent.event_id == key[:KEY_LENGTH])
+        .values(state="done", lease_until=None, payload=None)
+    )
+    session.commit()
+
+
+def renew(session: Session, keys: Sequence[str], *, owner: str, until: datetime) -> None:
+    """Keep the events this process is still working on from being taken over."""
+    if keys:
+        session.execute(
+            update(ProcessedEvent)
+            .where(ProcessedEvent.event_id.in_([key[:KEY_LENGTH] for key in keys]))
+            .where(ProcessedEvent.owner == owner[:64])
+            .where(ProcessedEvent.state != "done")
+            .values(lease_until=until)
+        )
+        session.commit()
+
+
+def take_over_expired(
+    session: Session,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    prefixes: Sequence[str] | None = None,
+    limit: int = 50,
+    max_attempts: int = 5,
+) -> list[Claim]:
+    """Claims whose lease ran out (their process died) become this owner's; each is taken by one process only.
+
+    `prefixes` limits it to the keys of platforms this process serves (a Slack-only process leaves Teams'
+    events for a process that can answer them). An event that has failed max_attempts times is given up
+    (marked done) rather than retried for ever."""
+    query = select(ProcessedEvent).where(ProcessedEvent.state != "done").where(ProcessedEvent.lease_until < now)
+    if prefixes is not None:
+        query = query.where(or_(false(), *(ProcessedEvent.event_id.startswith(prefix) for prefix in prefixes)))
+    expired = session.scalars(query.order_by(ProcessedEvent.received_at).limit(limit)).all()
+    # Plain values first: the commits below expire the rows.
+    candidates = [
+        (row.event_id, row.lease_until, row.state, row.attempts, row.payload, row.posted_ref) for row in expired
+    ]
+    taken: list[Claim] = []
+    for key, lease_until, state, attempts, payload, posted_ref in candidates:
+        exhausted = attempts >= max_attempts or payload is None
+        # Compare-and-set on the lease we read: of two processes racing for one row, one update matches.
+        result = session.execute(
+            update(ProcessedEvent)
+            .where(ProcessedEvent.event_id == key)
+            .where(ProcessedEvent.lease_until == lease_until)
+            .values(
+                state="done" if exhausted else state,
+                owner=owner[:64],
+                lease_until=None if exhausted else now + lease,
+                attempts=attempts + 1,
+            )
+        )
+        session.commit()
+        if _matched(result) and not exhausted and payload is not None:
+            taken.append(Claim(key, dict(payload), posted_ref, attempts + 1))
+    return taken
+
+
+def prune_events(session: Session, *, older_than: datetime) -> int:
+    """Forget finished events received before a date (Slack retries within minutes; a few days is plenty)."""
+    result = session.execute(
+        delete(ProcessedEvent).where(ProcessedEvent.received_at < older_than).where(ProcessedEvent.state == "done")
+    )
+    session.commit()
+    return _matched(result)
+
+
+def event_state(session: Session, key: str) -> str | None:
+    row = session.get(ProcessedEvent, key[:KEY_LENGTH])
+    return None if row is None else row.state
+
+
+def _matched(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def areas_for(session: Session, user_id: str) -> list[str]:

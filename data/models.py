@@ -249,13 +249,26 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+EVENT_STATES = ("claimed", "posted", "done")
+
+
 class ProcessedEvent(Base):
-    """Chat events already handled: retries and duplicate deliveries are answered once, across processes."""
+    """Chat events seen: retries and duplicate deliveries are answered once, across processes.
+
+    An event is claimed with a lease and the work to do (payload), posted, then done; a claim whose lease ran out
+    before it was done belongs to a process that died, and the next process finishes it."""
 
     __tablename__ = "processed_event"
+    __table_args__ = (CheckConstraint(_in("state", EVENT_STATES), name="ck_processed_event_state"),)
 
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="done", server_default="done", index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    owner: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    posted_ref: Mapped[str | None] = mapped_column(String(200))
 
 
 class UserPreference(Base):

@@ -19,6 +19,9 @@ from sqlalchemy import Engine
 
 from bot.answers import Answer, Option, Status
 from bot.app.settings import SettingError, Settings, require_slack
+from bot.conversation.cards import card_for
+from bot.conversation.flow import Conversation
+from bot.conversation.pacing import TokenBucketPacer
 from bot.service import Briefbot
 from data import db
 from data.store import prepare
@@ -34,8 +37,7 @@ from fakes.slack import (
 )
 from handlers.slack import contract
 from handlers.slack.app import build_app, wsgi_app
-from handlers.slack.blocks import MAX_BLOCKS, answer_blocks, fallback_text, home_view
-from handlers.slack.delivery import ChannelPacer
+from handlers.slack.blocks import MAX_BLOCKS, card_blocks, fallback_text, home_view
 from handlers.slack.deps import SlackDeps
 from tests.test_ask import PHRASINGS
 
@@ -66,14 +68,13 @@ def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('slack') / 'store.sqlite3'}")
     prepare(engine, seed=True)
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
-    app, deps = build_app(
-        bot, token="xoxb-test", signing_secret=SECRET, base_url=fake.base_url, pacer=ChannelPacer(0.01)
-    )
+    conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
+    app, deps = build_app(conversation, token="xoxb-test", signing_secret=SECRET, base_url=fake.base_url)
     server = waitress.create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=8)
     threading.Thread(target=server.run, daemon=True).start()
     yield Harness(fake, f"http://127.0.0.1:{server.effective_port}/slack/events", deps, engine)
     server.close()
-    deps.deliverer.shutdown()
+    conversation.shutdown()
     fake.stop()
     engine.dispose()
 
@@ -233,13 +234,14 @@ def _answers(slack: Harness) -> list[Answer]:
 
 def test_every_block_kit_payload_parses_with_nothing_dropped(slack: Harness) -> None:
     for answer in _answers(slack):
-        blocks = answer_blocks(answer)
+        blocks = card_blocks(card_for(answer))
         assert 0 < len(blocks) <= MAX_BLOCKS
-        assert fallback_text(answer).strip()
+        assert fallback_text(card_for(answer)).strip()
         for block in blocks:
             parsed = Block.parse(block)
             assert parsed is not None and parsed.to_dict() == block, block
-    view = home_view(slack.deps.bot.area_choices(), ["cluster-jess"], [slack.deps.bot.key_figures("cluster-jess")])
+    summary = card_for(slack.deps.bot.key_figures("cluster-jess"))
+    view = home_view(slack.deps.bot.area_choices(), ["cluster-jess"], [summary])
     for block in view["blocks"]:
         assert Block.parse(block).to_dict() == block  # type: ignore[union-attr]
 
@@ -253,9 +255,10 @@ def test_clarify_options_become_buttons(slack: Harness) -> None:
             Option("Beeston & Holbeck ward", "cp plans e05012647"),
         ),
     )
-    actions = [block for block in answer_blocks(answer) if block["type"] == "actions"]
+    blocks = card_blocks(card_for(answer))
+    actions = [block for block in blocks if block["type"] == "actions"]
     assert [element["value"] for element in actions[0]["elements"]] == ["cp plans cluster bcm", "cp plans e05012647"]
-    assert answer_blocks(answer)[0]["type"] == "section"  # a question back is not a header
+    assert blocks[0]["type"] == "section"  # a question back is not a header
 
 
 # -- the contract with Slack --------------------------------------------------------------------------------
@@ -293,26 +296,3 @@ def test_missing_settings_stop_start_up_naming_them() -> None:
         require_slack(settings)
     with pytest.raises(SettingError, match="PORT must be a positive whole number"):
         Settings.from_env({"PORT": "http"}, env_file=None)
-
-
-def test_imports_point_one_way() -> None:
-    """handlers -> bot core -> data; bot -> charts. data and charts import neither; the core no chat platform."""
-    composition_root = {"cli.py", "serve.py", "settings.py"}
-    rules = {
-        "data": {"bot", "handlers", "charts", "slack_bolt", "slack_sdk"},
-        "charts": {"bot", "handlers", "data", "slack_bolt", "slack_sdk"},
-        "bot": {"handlers", "slack_bolt", "slack_sdk"},
-        "handlers": {"data", "charts"},
-    }
-    for package, forbidden in rules.items():
-        for path in (ROOT / package).rglob("*.py"):
-            if package == "bot" and path.name in composition_root:
-                continue
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                names = (
-                    [alias.name for alias in node.names]
-                    if isinstance(node, ast.Import)
-                    else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-                )
-                for name in names:
-                    assert name.split(".")[0] not in forbidden, f"{path.relative_to(ROOT)} imports {name}"

@@ -7,6 +7,7 @@ import signal
 import sys
 
 from bot.app.settings import Settings, require_slack
+from bot.conversation.flow import Conversation
 from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
 from handlers.slack.app import build_app, wsgi_app
@@ -27,13 +28,15 @@ def serve(settings: Settings, bot: Briefbot) -> None:
     require_slack(settings)
     # SIGTERM (systemd, Kubernetes) unwinds like Ctrl-C, so answers in flight finish and chart workers stop.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
-    app, deps = build_app(
-        bot,
+    conversation = Conversation(bot, workers=settings.workers)
+    app, _deps = build_app(
+        conversation,
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
         base_url=settings.slack_api_base_url or None,
-        workers=settings.workers,
     )
+    # Messengers first, then recovery: what a dead process left needs its platform to answer on.
+    conversation.start()
     try:
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -46,7 +49,7 @@ def serve(settings: Settings, bot: Briefbot) -> None:
             log.info("briefbot: Slack events over HTTP on port %s at /slack/events", settings.port)
             waitress_serve(wsgi_app(app), host="0.0.0.0", port=settings.port, threads=8)
     finally:
-        deps.deliverer.shutdown()
+        conversation.shutdown()
         stop_renderer = getattr(bot.charts.renderer, "shutdown", None)
         if stop_renderer is not None:
             stop_renderer()

@@ -12,10 +12,10 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.service import Briefbot
-from handlers.slack.delivery import ChannelPacer, Deliverer
+from bot.conversation.flow import Conversation
 from handlers.slack.deps import SlackDeps
 from handlers.slack.listeners import actions, commands, events, home
+from handlers.slack.messenger import SlackMessenger
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -29,14 +29,13 @@ def web_client(token: str, base_url: str | None = None) -> WebClient:
 
 
 def build_app(
-    bot: Briefbot,
+    conversation: Conversation,
     *,
     token: str,
     signing_secret: str,
     base_url: str | None = None,
-    workers: int = 16,
-    pacer: ChannelPacer | None = None,
 ) -> tuple[App, SlackDeps]:
+    """The Bolt app; its messenger joins the conversation layer, which answers what the listeners hand it."""
     client = web_client(token, base_url)
     app = App(
         signing_secret=signing_secret,
@@ -44,7 +43,9 @@ def build_app(
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    deps = SlackDeps(bot=bot, deliverer=Deliverer(bot, client, workers=workers, pacer=pacer))
+    messenger = SlackMessenger(client)
+    conversation.add_messenger(messenger)
+    deps = SlackDeps(bot=conversation.bot, conversation=conversation, messenger=messenger)
     for listeners in (events, actions, commands, home):
         listeners.register(app, deps)
     app.error(_log_error)

@@ -1,10 +1,12 @@
-"""Block Kit builders: pure functions from the core's answers to Slack payloads (within Slack's limits)."""
+"""Block Kit: pure functions from the core's Cards to Slack payloads, within Slack's limits.
+
+Cards are plain text; this is the one place Slack's mrkdwn is written, so stored text is escaped here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.answers import Answer, FactView, Option, Status
+from bot.conversation.model import Card, CardSection, Choice
 from handlers.slack.contract import ASK_ACTION, HOME_AREAS_ACTION
 
 MAX_BLOCKS = 50
@@ -16,13 +18,18 @@ BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 BUTTONS_PER_ACTIONS = 25
 FALLBACK_LIMIT = 3900
-KEY_FIGURE_ROLES = ("asked", "companion", "comparator", "latest", "instead", "related")
+MAX_HOME_OPTIONS = 100
 
 Block = dict[str, Any]
 
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, so stored text can never become a mention or a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
@@ -33,73 +40,54 @@ def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": _clip(text, limit)}
 
 
-def fallback_text(answer: Answer) -> str:
+def fallback_text(card: Card) -> str:
     """The plain text Slack shows in notifications and to screen readers."""
-    return _clip(answer.text, FALLBACK_LIMIT)
+    return _clip(escape(card.text), FALLBACK_LIMIT)
 
 
-def answer_blocks(answer: Answer) -> list[Block]:
-    blocks: list[Block] = []
-    if answer.status is Status.ANSWER and len(answer.headline) <= HEADER_LIMIT:
-        blocks.append({"type": "header", "text": _plain(answer.headline, HEADER_LIMIT)})
-    else:
-        blocks.append({"type": "section", "text": _mrkdwn(f"*{answer.headline}*")})
-    body = "\n".join([*answer.sentences, *answer.notes])
-    if body:
-        blocks.append({"type": "section", "text": _mrkdwn(body)})
-    fields = key_figure_fields(answer.facts)
+def card_blocks(card: Card) -> list[Block]:
+    blocks: list[Block] = [_title(card)]
+    if card.lines:
+        blocks.append({"type": "section", "text": _mrkdwn(escape("\n".join(card.lines)))})
+    blocks += [_section_block(section) for section in card.sections]
+    fields = [_mrkdwn(f"*{escape(f.label)}*\n{escape(f.value)}", FIELD_LIMIT) for f in card.figures]
     for start in range(0, len(fields), FIELDS_PER_SECTION):
         blocks.append({"type": "section", "fields": fields[start : start + FIELDS_PER_SECTION]})
-    blocks += _buttons(answer.options, "choice")
-    blocks += _buttons(answer.follow_ups, "next")
-    context = context_line(answer)
-    if context:
-        blocks.append({"type": "context", "elements": [_mrkdwn(context)]})
+    blocks += _buttons(card.choices, "choice")
+    blocks += _buttons(card.follow_ups, "next")
+    if card.context:
+        blocks.append({"type": "context", "elements": [_mrkdwn(escape(card.context))]})
     return blocks[:MAX_BLOCKS]
 
 
-def key_figure_fields(facts: tuple[FactView, ...]) -> list[dict[str, Any]]:
-    shown = [fact for fact in facts if fact.role in KEY_FIGURE_ROLES][:20]
-    return [_mrkdwn(f"*{fact.geography_name}*\n{fact.display}, {fact.period_display}", FIELD_LIMIT) for fact in shown]
+def _title(card: Card) -> Block:
+    if card.prominent and len(card.title) <= HEADER_LIMIT:
+        return {"type": "header", "text": _plain(card.title, HEADER_LIMIT)}
+    # A one-line note reads as a message; a title over more content is bold.
+    is_note = not (card.lines or card.sections or card.figures or card.choices)
+    return {"type": "section", "text": _mrkdwn(escape(card.title) if is_note else f"*{escape(card.title)}*")}
 
 
-def context_line(answer: Answer) -> str:
-    parts = []
-    if answer.sources:
-        parts.append("Source: " + "; ".join(answer.sources))
-    ends = [fact.period_end for fact in answer.facts]
-    if ends:
-        latest = max(ends)
-        parts.append(f"As at {latest.day} {latest:%b %Y}")
-    if answer.reading:
-        parts.append(f"Read as: {answer.reading}")
-    return "  •  ".join(parts)
+def _section_block(section: CardSection) -> Block:
+    return {"type": "section", "text": _mrkdwn(f"*{escape(section.title)}*\n" + escape("\n".join(section.lines)))}
 
 
-def _buttons(options: tuple[Option, ...], kind: str) -> list[Block]:
+def _buttons(choices: tuple[Choice, ...], kind: str) -> list[Block]:
     elements = [
         {
             "type": "button",
             "action_id": f"{ASK_ACTION}_{kind}_{index}",
-            "text": _plain(option.label, BUTTON_TEXT_LIMIT),
-            "value": _clip(option.question, BUTTON_VALUE_LIMIT),
+            "text": _plain(choice.label, BUTTON_TEXT_LIMIT),
+            "value": _clip(choice.question, BUTTON_VALUE_LIMIT),
         }
-        for index, option in enumerate(options[:BUTTONS_PER_ACTIONS])
+        for index, choice in enumerate(choices[:BUTTONS_PER_ACTIONS])
     ]
     return [{"type": "actions", "elements": elements}] if elements else []
 
 
-def chart_note() -> str:
-    return "I couldn't attach the chart this time; the figures above are complete."
-
-
-def apology() -> str:
-    return "Sorry, something went wrong answering that. Please try again in a moment."
-
-
-def home_view(choices: list[tuple[str, str]], chosen: list[str], summaries: list[Answer]) -> dict[str, Any]:
+def home_view(choices: list[tuple[str, str]], chosen: list[str], summaries: list[Card]) -> dict[str, Any]:
     """The App Home tab: pick areas, then their latest key figures."""
-    options = {code: {"text": _plain(name, 75), "value": code} for code, name in choices[:100]}
+    options = {code: {"text": _plain(name, 75), "value": code} for code, name in choices[:MAX_HOME_OPTIONS]}
     picker: dict[str, Any] = {
         "type": "multi_static_select",
         "action_id": HOME_AREAS_ACTION,
@@ -122,8 +110,12 @@ def home_view(choices: list[tuple[str, str]], chosen: list[str], summaries: list
         blocks.append({"type": "context", "elements": [_mrkdwn("No areas chosen yet.")]})
     for summary in summaries:
         blocks.append({"type": "divider"})
-        blocks.append({"type": "section", "text": _mrkdwn(f"*{summary.headline}*\n" + "\n".join(summary.sentences))})
-        context = context_line(summary)
-        if context:
-            blocks.append({"type": "context", "elements": [_mrkdwn(context)]})
+        body = escape("\n".join([*summary.lines, *_section_lines(summary.sections)]))
+        blocks.append({"type": "section", "text": _mrkdwn(f"*{escape(summary.title)}*\n{body}")})
+        if summary.context:
+            blocks.append({"type": "context", "elements": [_mrkdwn(escape(summary.context))]})
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
+
+
+def _section_lines(sections: tuple[CardSection, ...]) -> list[str]:
+    return [line for section in sections for line in (section.title, *section.lines)]

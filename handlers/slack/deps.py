@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.conversation.flow import Conversation
 from bot.service import Briefbot
-from handlers.slack.delivery import Deliverer
+from handlers.slack.messenger import SlackMessenger
 
 
 @dataclass(frozen=True)
 class SlackDeps:
     bot: Briefbot
-    deliverer: Deliverer
+    conversation: Conversation
+    messenger: SlackMessenger

@@ -6,13 +6,15 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from handlers.slack.blocks import answer_blocks, fallback_text
+from bot.conversation.cards import card_for
+from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.deps import SlackDeps
+from handlers.slack.payloads import SlashCommand
 
 
 def register(app: App, deps: SlackDeps) -> None:
     @app.command("/brief")
     def on_brief(ack: Ack, command: dict[str, Any]) -> None:
         # Answering takes milliseconds, so the acknowledgement carries the answer itself.
-        answer = deps.bot.brief(command.get("text", ""))
-        ack(response_type="ephemeral", text=fallback_text(answer), blocks=answer_blocks(answer))
+        card = card_for(deps.bot.brief(SlashCommand.parse(command).text))
+        ack(response_type="ephemeral", text=fallback_text(card), blocks=card_blocks(card))

@@ -1,0 +1,57 @@
+"""Presentation decided once: an Answer becomes a Card (which facts are key figures, the context line, the
+texts of an apology and a chart note). Slack's Block Kit and Teams' Adaptive Cards only translate Cards."""
+
+from __future__ import annotations
+
+from bot.answers import Answer, FactView, Option, Status
+from bot.conversation.model import Card, Choice, KeyFigure, note_card
+from data.periods import uk_date
+
+# Figures a reader came for; previous values and the members behind a group stay in the sentences.
+KEY_FIGURE_ROLES = ("asked", "companion", "comparator", "latest", "instead", "related")
+MAX_KEY_FIGURES = 20
+APOLOGY = "Sorry, something went wrong answering that. Please try again in a moment."
+CHART_NOTE = "I couldn't attach the chart this time; the figures above are complete."
+
+
+def card_for(answer: Answer) -> Card:
+    return Card(
+        title=answer.headline,
+        prominent=answer.status is Status.ANSWER,
+        lines=(*answer.sentences, *answer.notes),
+        figures=key_figures(answer.facts),
+        choices=_choices(answer.options),
+        follow_ups=_choices(answer.follow_ups),
+        context=context_line(answer),
+        fallback=answer.text,
+    )
+
+
+def key_figures(facts: tuple[FactView, ...]) -> tuple[KeyFigure, ...]:
+    shown = [fact for fact in facts if fact.role in KEY_FIGURE_ROLES][:MAX_KEY_FIGURES]
+    return tuple(KeyFigure(fact.geography_name, f"{fact.display}, {fact.period_display}") for fact in shown)
+
+
+def context_line(answer: Answer) -> str:
+    """Source, as-at date and how the question was read: what lets a reader check the figure."""
+    parts = []
+    if answer.sources:
+        parts.append("Source: " + "; ".join(answer.sources))
+    ends = [fact.period_end for fact in answer.facts]
+    if ends:
+        parts.append(f"As at {uk_date(max(ends))}")
+    if answer.reading:
+        parts.append(f"Read as: {answer.reading}")
+    return "  •  ".join(parts)
+
+
+def _choices(options: tuple[Option, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(option.label, option.question) for option in options)
+
+
+def apology_card() -> Card:
+    return note_card(APOLOGY)
+
+
+def chart_note_card() -> Card:
+    return note_card(CHART_NOTE)

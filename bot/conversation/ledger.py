@@ -1,0 +1,95 @@
+"""The store's record of chat events: claimed with a lease, posted, done. What makes "acknowledged means
+answered" and "never twice" hold across crashes, restarts and replicas."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.conversation.model import Inbound
+from data import chat_state
+from data.chat_state import Claim
+
+DEFAULT_LEASE = timedelta(seconds=60)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventLedger:
+    def __init__(
+        self,
+        sessions: Callable[[], Session],
+        writing: Callable[[], AbstractContextManager[object]],
+        *,
+        owner: str,
+        lease: timedelta = DEFAULT_LEASE,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.sessions = sessions
+        self.writing = writing
+        self.owner = owner
+        self.lease = lease
+        self.now = now
+        self._held: set[str] = set()
+        self._lock = threading.Lock()
+
+    def claim(self, inbound: Inbound) -> bool:
+        """First sight of this event under any of its keys: it is now this process's to answer."""
+        with self.writing(), self.sessions() as session:
+            claimed = chat_state.claim_event(
+                session, inbound.keys, payload=inbound.to_json(), owner=self.owner, now=self.now(), lease=self.lease
+            )
+        if claimed:
+            self._hold(inbound.key)
+        return claimed
+
+    def seen(self, keys: Sequence[str]) -> bool:
+        """Record keys with no work attached (e.g. a button click); True the first time."""
+        with self.writing(), self.sessions() as session:
+            return chat_state.claim_event(session, keys, now=self.now())
+
+    def posted(self, key: str, message_id: str) -> None:
+        with self.writing(), self.sessions() as session:
+            chat_state.mark_posted(session, key, message_id)
+
+    def done(self, key: str) -> None:
+        with self.writing(), self.sessions() as session:
+            chat_state.mark_done(session, key)
+        with self._lock:
+            self._held.discard(key)
+
+    def renew(self) -> None:
+        with self._lock:
+            held = sorted(self._held)
+        if held:
+            with self.writing(), self.sessions() as session:
+                chat_state.renew(session, held, owner=self.owner, until=self.now() + self.lease)
+
+    def take_over_expired(self, platforms: Sequence[str]) -> list[Claim]:
+        """Events a dead process claimed and never finished, on these platforms; each goes to one live process."""
+        prefixes = [f"{platform}:" for platform in platforms]
+        with self.writing(), self.sessions() as session:
+            claims = chat_state.take_over_expired(
+                session, owner=self.owner, now=self.now(), lease=self.lease, prefixes=prefixes
+            )
+        for claim in claims:
+            self._hold(claim.key)
+        return claims
+
+    def prune(self, keep: timedelta) -> int:
+        with self.writing(), self.sessions() as session:
+            return chat_state.prune_events(session, older_than=self.now() - keep)
+
+    def state(self, key: str) -> str | None:
+        with self.sessions() as session:
+            return chat_state.event_state(session, key)
+
+    def _hold(self, key: str) -> None:
+        with self._lock:
+            self._held.add(key)

@@ -1,0 +1,111 @@
+"""Imports point one way, by package: handlers -> core; core -> data (queries, not the ORM) and charts;
+data and charts import neither; the composition root (bot/app) may import all. bench imports nothing from tests."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAT_SDKS = ("slack_bolt", "slack_sdk", "microsoft_teams", "botbuilder", "microsoft_agents")
+WEB_SERVERS = ("waitress", "flask", "starlette", "fastapi", "uvicorn", "aiohttp", "werkzeug", "gunicorn")
+ORM_AND_SCHEMA = ("data.models", "data.db", "data.migrations")
+ENVIRONMENT = ("dotenv",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Modules under `package` (but not under `except_under`) may not import any of `forbidden`."""
+
+    package: str
+    forbidden: tuple[str, ...]
+    except_under: str | None = None
+
+
+RULES = (
+    Rule("data", ("bot", "handlers", "charts", "fakes", "tests", *CHAT_SDKS, *WEB_SERVERS)),
+    Rule("charts", ("bot", "handlers", "data", "fakes", "tests", *CHAT_SDKS, *WEB_SERVERS)),
+    Rule(
+        "bot",
+        ("bot.app", "handlers", "fakes", "tests", *CHAT_SDKS, *WEB_SERVERS, *ORM_AND_SCHEMA, *ENVIRONMENT),
+        except_under="bot/app",
+    ),
+    Rule("handlers", ("bot.app", "data", "charts", "fakes", "tests", *ENVIRONMENT)),
+    Rule("bench", ("tests",)),
+    Rule("fakes", ("tests", "bot", "handlers", "data", "charts")),
+)
+
+
+def imported_names(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return names
+
+
+def reads_environment(path: Path) -> bool:
+    """os.environ or os.getenv anywhere in the module."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}:
+            return True
+    return False
+
+
+def _matches(name: str, forbidden: str) -> bool:
+    return name == forbidden or name.startswith(forbidden + ".")
+
+
+def violations(root: Path) -> list[str]:
+    found: list[str] = []
+    for rule in RULES:
+        for path in sorted((root / rule.package).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            if rule.except_under and relative.startswith(rule.except_under + "/"):
+                continue
+            for name in imported_names(path):
+                found += [f"{relative} imports {name}" for bad in rule.forbidden if _matches(name, bad)]
+            if rule.package != "bench" and reads_environment(path) and not relative.startswith("bot/app/"):
+                found.append(f"{relative} reads the environment")
+    return sorted(set(found))
+
+
+def test_imports_point_one_way() -> None:
+    assert violations(ROOT) == []
+
+
+def test_a_planted_violation_is_caught(tmp_path: Path) -> None:
+    planted = {
+        "bot/answering/value.py": "from handlers.slack.blocks import card_blocks\n",
+        "bot/conversation/flow.py": "import slack_sdk\nfrom data.models import Observation\n",
+        "bot/wording.py": "import os\nTOKEN = os.environ['X']\n",
+        "bot/app/serve.py": "import waitress\nfrom handlers.slack.app import build_app\nimport os\nos.environ\n",
+        "handlers/slack/app.py": "from data import queries\nfrom bot.app.settings import Settings\n",
+        "charts/render.py": "from data.periods import uk_date\n",
+        "data/queries.py": "from charts.specs import ChartSpec\n",
+        "bench/slack.py": "from tests.test_slack import SECRET\n",
+    }
+    for relative, source in planted.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(source, encoding="utf-8")
+    assert violations(tmp_path) == [
+        "bench/slack.py imports tests.test_slack",
+        "bench/slack.py imports tests.test_slack.SECRET",
+        "bot/answering/value.py imports handlers.slack.blocks",
+        "bot/answering/value.py imports handlers.slack.blocks.card_blocks",
+        "bot/conversation/flow.py imports data.models",
+        "bot/conversation/flow.py imports data.models.Observation",
+        "bot/conversation/flow.py imports slack_sdk",
+        "bot/wording.py reads the environment",
+        "charts/render.py imports data.periods",
+        "charts/render.py imports data.periods.uk_date",
+        "data/queries.py imports charts.specs",
+        "data/queries.py imports charts.specs.ChartSpec",
+        "handlers/slack/app.py imports bot.app.settings",
+        "handlers/slack/app.py imports bot.app.settings.Settings",
+        "handlers/slack/app.py imports data",
+        "handlers/slack/app.py imports data.queries",
+    ]
