@@ -18,6 +18,7 @@ from data.text import normalise, split_list
 PACKAGE_DIR = Path(__file__).parent
 SEED_DIR = PACKAGE_DIR / "seed"
 REFERENCE_DIR = PACKAGE_DIR / "reference"
+SEED_ACTOR = "briefbot seed"  # who, in the audit log, wrote the bundled catalogue and figures
 
 LEEDS = "E08000035"
 ENGLAND = "E92000001"

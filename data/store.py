@@ -1,19 +1,19 @@
-"""Preparing a store: schema, catalogue and (unless asked not to) the seed figures from the five reports."""
+"""Preparing a store: schema, catalogue and (unless asked not to) the seed figures and bundled official files.
+
+The importers that load those figures live in `data.importers.seed`.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from data import db
-from data.catalogue import REFERENCE_DIR, SEED_DIR, Catalogue, build_catalogue, iso_date, read_csv
-from data.ees import ImportReport, import_file, load_mappings, recognise
-from data.exchange import Vocabulary, parse_rows
+from data.catalogue import REFERENCE_DIR, SEED_ACTOR, SEED_DIR, Catalogue, build_catalogue
 from data.models import (
     Committee,
     Document,
@@ -23,11 +23,12 @@ from data.models import (
     Indicator,
     IndicatorAlias,
     Meta,
-    Target,
 )
-from data.writes import WriteSummary, code_ids, record_audit, write_observations
+from data.writes import WriteSummary, code_ids, record_audit
 
-SEED_ACTOR = "briefbot seed"
+if TYPE_CHECKING:
+    from data.importers.report import ImportReport
+
 CATALOGUE_KEY = "catalogue_fingerprint"
 CATALOGUE_FILES = {
     "dfe_las.csv",
@@ -58,9 +59,18 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> Prep
         if synced:
             sync_catalogue(session, build_catalogue(), reason="first use" if fresh else "bundled catalogue changed")
             session.merge(Meta(key=CATALOGUE_KEY, value=fingerprint))
-        seeded = load_seed(session) if fresh and seed else None
-        imported = tuple(load_official(session)) if fresh and seed and official else ()
+        seeded, imported = _load_bundled_figures(session, official=official) if fresh and seed else (None, ())
     return PrepareReport(migrated=migrated, catalogue_loaded=synced, seed=seeded, official=imported)
+
+
+def _load_bundled_figures(session: Session, *, official: bool) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
+    # Imported here, not at the top: only a new store needs the importers, and every `briefbot ask`
+    # prepares a store that is already ready.
+    from data.importers.seed import load_official, load_seed
+
+    seeded = load_seed(session)  # first, so an official file that revises a report's figure keeps history
+    imported = tuple(load_official(session)) if official else ()
+    return seeded, imported
 
 
 def catalogue_fingerprint() -> str:
@@ -189,72 +199,3 @@ def _sync_committees(session: Session, catalogue: Catalogue) -> int:
     added = [c for c in catalogue.committees if c.name not in have]
     session.add_all(Committee(name=c.name, geography_id=ids[c.geography], moderngov_id=c.moderngov_id) for c in added)
     return len(added)
-
-
-def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
-    """The figures from the five seed reports, with their citations. Re-running changes nothing, and never
-    undoes an official publication's revision of a report's figure."""
-    with (seed_dir / "observations.csv").open(newline="", encoding="utf-8") as handle:
-        inputs = parse_rows(handle, Vocabulary.of(session))
-    summary = write_observations(
-        session,
-        inputs,
-        actor=SEED_ACTOR,
-        channel="import",
-        reason="bundled seed dataset from the five reports",
-        defer_to_other_sources=True,
-    )
-    _load_targets(session, seed_dir)
-    return summary
-
-
-def load_official(session: Session) -> list[ImportReport]:
-    """The bundled DfE and ONS files, so comparisons with England and statistical neighbours are current.
-    A report's figure that an official file agrees with keeps its citation; one it revises keeps history."""
-    mappings = load_mappings()
-    reports = []
-    for path in sorted(REFERENCE_DIR.glob("*.csv")):
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = [name.strip() for name in next(csv.reader(handle), [])]
-        if recognise(header, mappings) is not None:
-            reports.append(import_file(session, path, actor=SEED_ACTOR, channel="import"))
-    return reports
-
-
-def _load_targets(session: Session, seed_dir: Path) -> None:
-    rows = list(read_csv(seed_dir / "targets.csv"))
-    indicators = code_ids(session, Indicator, (row["indicator"] for row in rows))
-    geographies = code_ids(session, Geography, (row["geography"] for row in rows))
-    for row in rows:
-        by_date = iso_date(row["by_date"])
-        exists = session.scalar(
-            select(Target.id).where(
-                Target.indicator_id == indicators[row["indicator"]],
-                Target.geography_id == geographies[row["geography"]],
-                Target.by_date == by_date,
-            )
-        )
-        if exists is not None:
-            continue
-        session.add(
-            Target(
-                indicator_id=indicators[row["indicator"]],
-                geography_id=geographies[row["geography"]],
-                value=float(row["value"]),
-                by_date=by_date,
-                label=row["label"],
-                source_document=row["source_document"],
-                source_locator=row["source_locator"],
-                source_quote=row["source_quote"] or None,
-            )
-        )
-        record_audit(
-            session,
-            actor=SEED_ACTOR,
-            channel="import",
-            action="create",
-            entity="target",
-            entity_key=f"{row['indicator']} | {row['geography']} | {row['by_date']}",
-            after=dict(row),
-            reason="bundled seed dataset",
-        )

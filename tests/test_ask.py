@@ -17,7 +17,7 @@ from bot.answers import Status
 from bot.app.cli import main
 from bot.service import Briefbot
 from data import db
-from data.exchange import export_rows
+from data.importers.long_csv import export_rows
 from data.periods import snapshot
 from data.store import prepare
 from data.writes import ObservationInput, write_observations

@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 from bot.app.cli import main
 from data import db, queries
 from data.catalogue import REFERENCE_DIR
-from data.ees import GenericRequest, ImportReport, MappingError, create_indicator, import_file, period_for
-from data.exchange import ImportRejected, export_rows, write_csv
+from data.importers import GenericRequest, ImportRejected, ImportReport, MappingError
+from data.importers.generic import create_indicator
+from data.importers.long_csv import export_rows, write_csv
+from data.importers.official import import_file
+from data.importers.periods import period_for
 from data.models import Indicator, ObservationRevision
 from data.store import prepare
 from tests.conftest import BACKENDS
@@ -191,7 +194,7 @@ def test_cli_import_reports_rows_and_skips(tmp_path: Path) -> None:
 
 
 def test_reloading_seed_and_official_files_changes_nothing(empty_engine: Engine) -> None:
-    from data.store import load_official, load_seed
+    from data.importers.seed import load_official, load_seed
 
     prepare(empty_engine, seed=True)
     before = _export(empty_engine)

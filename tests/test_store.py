@@ -12,7 +12,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from data import db, queries
-from data.exchange import COLUMNS, ImportRejected, export_rows, import_csv, write_csv
+from data.importers import ImportRejected
+from data.importers.long_csv import COLUMNS, export_rows, import_csv, write_csv
 from data.models import AuditLog, Geography, Indicator, Observation, ObservationRevision
 from data.periods import snapshot
 from data.store import prepare

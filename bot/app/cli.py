@@ -2,26 +2,54 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.orm import Session
 
-from bot.answers import Answer
 from bot.app.settings import SettingError, Settings, require_slack
-from bot.service import Briefbot
-from charts.cache import ChartCache, content_key
 from data import db
-from data.ees import PERIOD_RULES, GenericRequest, MappingError, create_indicator, import_file
-from data.exchange import ImportRejected, export_rows, import_csv, write_csv
 from data.models import UNITS
-from data.store import load_official, load_seed, prepare
-from data.writes import UnknownReference
+from data.store import prepare
+
+if TYPE_CHECKING:
+    # Only for annotations: the chart stack (matplotlib) and the importers load inside the commands that
+    # use them, so `briefbot ask` without --chart-dir starts without them.
+    from bot.answers import Answer
+    from bot.service import Briefbot
+    from charts.cache import ChartCache
+    from data.importers.reading import Progress
+
+
+class LazyChoice(click.Choice[str]):
+    """A choice whose values are read when an option is parsed or shown, not when the CLI loads: the
+    import command's --period names the importers' rules, and `ask` should not load the importers."""
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+        self._choices: tuple[str, ...] | None = None
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._choices is None:
+            self._choices = tuple(self._load())
+        return self._choices
+
+    @choices.setter
+    def choices(self, values: tuple[str, ...]) -> None:
+        self._choices = values
+
+
+def _period_rules() -> list[str]:
+    from data.importers.periods import PERIOD_RULES
+
+    return sorted(PERIOD_RULES)
 
 
 class Context:
@@ -33,12 +61,15 @@ class Context:
         prepare(self.engine, seed=self.settings.seed)
 
     def briefbot(self, charts: ChartCache | None = None) -> Briefbot:
+        from bot.service import Briefbot
+
         self.ready()
-        return Briefbot(
-            self.engine,
-            charts=charts or ChartCache(directory=self.settings.chart_cache_dir),
-            neighbours_on=self.settings.neighbours_on,
-        )
+        return Briefbot(self.engine, charts=charts, neighbours_on=self.settings.neighbours_on)
+
+    def chart_cache(self) -> ChartCache:
+        from charts.cache import ChartCache
+
+        return ChartCache(directory=self.settings.chart_cache_dir)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -87,6 +118,8 @@ def db_upgrade(context: Context) -> None:
 @pass_context
 def seed_command(context: Context, no_official: bool) -> None:
     """Load (or refresh) the seed figures and the bundled official files. Safe to run again."""
+    from data.importers.seed import load_official, load_seed
+
     prepare(context.engine, seed=False)
     with Session(context.engine) as session, session.begin():
         summary = load_seed(session)
@@ -106,6 +139,8 @@ def seed_command(context: Context, no_official: bool) -> None:
 @pass_context
 def export_command(context: Context, output: Path | None) -> None:
     """Every observation as a long CSV with its provenance."""
+    from data.importers.long_csv import export_rows, write_csv
+
     context.ready()
     with Session(context.engine) as session:
         if output is None:
@@ -124,9 +159,7 @@ def export_command(context: Context, output: Path | None) -> None:
 @click.option(
     "--where", "where", multiple=True, metavar="COL=VALUE", help="Generic mode: keep rows where COL is VALUE."
 )
-@click.option(
-    "--period", "period_rule", type=click.Choice(sorted(PERIOD_RULES)), help="Generic mode: how time_period reads."
-)
+@click.option("--period", "period_rule", type=LazyChoice(_period_rules), help="Generic mode: how time_period reads.")
 @click.option("--name", help="Generic mode: create the indicator with this name.")
 @click.option("--unit", type=click.Choice(UNITS), help="Generic mode: the new indicator's unit.")
 @pass_context
@@ -145,6 +178,9 @@ def import_command(
 
     Every row is checked first; one bad row rejects the file and nothing is written.
     """
+    from data.importers import GenericRequest, ImportRejected, MappingError, import_any
+    from data.writes import UnknownReference
+
     context.ready()
     generic = None
     if indicator or column:
@@ -153,20 +189,10 @@ def import_command(
         generic = GenericRequest(indicator, column, _pairs(where), period_rule, name, unit)
     try:
         with Session(context.engine) as session, session.begin():
-            if generic is None and _is_long_csv(file):
-                summary = import_csv(session, file, actor=actor, channel="cli")
-                lines = [
-                    f"{file.name}: {summary.total:,} rows read; {summary.created:,} added, "
-                    f"{summary.updated:,} corrected, {summary.unchanged:,} unchanged."
-                ]
-            else:
-                if generic is not None:
-                    create_indicator(session, generic, actor=actor)
-                report = import_file(session, file, actor=actor, generic=generic, progress=_progress(file))
-                lines = report.lines()
+            report = import_any(session, file, actor=actor, channel="cli", generic=generic, progress=_progress(file))
     except (ImportRejected, UnknownReference, MappingError) as error:
         raise click.ClickException(f"{file.name}: {error}") from None
-    for line in lines:
+    for line in report.lines():
         click.echo(line)
 
 
@@ -180,13 +206,7 @@ def _pairs(where: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _is_long_csv(file: Path) -> bool:
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        header = next(csv.reader(handle), [])
-    return {"indicator", "geography", "period_kind"} <= {name.strip() for name in header}
-
-
-def _progress(file: Path) -> Callable[[Iterator[dict[str, str]]], Iterable[dict[str, str]]] | None:
+def _progress(file: Path) -> Progress | None:
     """A progress bar on large files, on a terminal only (stderr, so piped output stays clean)."""
     size = file.stat().st_size
     if size < 2_000_000 or not sys.stderr.isatty():
@@ -210,7 +230,8 @@ def _safe_url(context: Context) -> str:
 @pass_context
 def ask_command(context: Context, question: tuple[str, ...], as_json: bool, chart_dir: Path | None) -> None:
     """Answer a question, e.g. briefbot ask "NEET in JESS". Use - to read one question per line from stdin."""
-    bot = context.briefbot()
+    # A cache (and with it matplotlib) only when charts are to be written.
+    bot = context.briefbot(None if chart_dir is None else context.chart_cache())
     if question == ("-",):
         for line in sys.stdin:
             if line.strip():
@@ -235,6 +256,8 @@ def _print_answer(bot: Briefbot, text: str, *, as_json: bool, chart_dir: Path | 
 def _write_chart(bot: Briefbot, answer: Answer, chart_dir: Path | None) -> str | None:
     if chart_dir is None or answer.chart is None:
         return None
+    from charts.cache import content_key
+
     chart = bot.chart(answer)
     assert chart is not None
     chart_dir.mkdir(parents=True, exist_ok=True)
@@ -251,7 +274,7 @@ def demo_charts_command(context: Context, output_dir: Path) -> None:
     """Write one chart of each kind (trend, comparison, turn the curve, status) with its alt text."""
     from bot.app.demo import demo_charts
 
-    bot = context.briefbot()
+    bot = context.briefbot(context.chart_cache())
     output_dir.mkdir(parents=True, exist_ok=True)
     for kind, spec in demo_charts(bot).items():
         chart = bot.charts.render(spec)

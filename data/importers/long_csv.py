@@ -1,4 +1,4 @@
-"""The long CSV: one observation a row, with its provenance. Used for the seed, export and import.
+"""briefbot's own long CSV: one observation a row, with its provenance. Used for the seed, export and import.
 
 An import is validated whole before anything is written: one bad row rejects the file, naming the line
 and the reason, so a store is never half-updated.
@@ -17,6 +17,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.importers.errors import ImportRejected, RowProblem
 from data.models import POLARITIES, STATUSES, SUPPRESSION_SYMBOLS, UNITS, Geography, Indicator, Observation
 from data.periods import Period, PeriodError, PeriodKind
 from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, add_indicator, write_observations
@@ -43,25 +44,8 @@ REQUIRED = (
     "source_document",
     "source_locator",
 )
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-
-class ImportRejected(ValueError):
-    """The file was not imported; nothing was written."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        self.problems = problems
-        shown = "; ".join(str(problem) for problem in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"nothing was imported: {shown}{more}")
+# What tells a long CSV from a publication: the store's own key columns.
+SIGNATURE = {"indicator", "geography", "period_kind"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +59,10 @@ class Vocabulary:
     def of(cls, session: Session) -> Vocabulary:
         units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())
         return cls(units, frozenset(session.scalars(select(Geography.code)).all()))
+
+
+def is_long_csv(header: list[str]) -> bool:
+    return set(header) >= SIGNATURE
 
 
 def parse_rows(handle: IO[str], vocabulary: Vocabulary) -> list[ObservationInput]:

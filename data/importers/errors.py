@@ -1,0 +1,28 @@
+"""Why a file was not imported: a broken row (with its line) or a file no importer can read at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class ImportRejected(ValueError):
+    """The file was not imported; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(problem) for problem in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"nothing was imported: {shown}{more}")
+
+
+class MappingError(ValueError):
+    """A mapping or generic request that cannot be applied to the file at all."""

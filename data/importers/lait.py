@@ -1,0 +1,118 @@
+"""DfE's Local Authority Interactive Tool (LAIT) long table: one row per measure, place and year, described
+by its data dictionary. Measures the mapping names go to the store's own indicators; every other measure
+becomes an indicator `LAIT_<short name>` with the dictionary's unit, polarity and decimal places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.catalogue import REFERENCE_DIR, read_csv
+from data.importers.errors import MappingError
+from data.importers.mappings import Measure
+from data.importers.reading import Cell, Reading, Row, record
+from data.models import UNITS, Indicator
+from data.text import normalise
+from data.writes import add_indicator
+
+DEFAULT_DICTIONARY = "lait_data_dictionary.csv"
+UNIT_FROM_AXIS = {"%": "percent", "rate per 10,000": "rate_per_10000", "number": "count"}
+POLARITY = {"low": "lower_is_better", "high": "higher_is_better"}
+THEMES = {
+    "child protection": "looked_after_children",
+    "looked after children": "looked_after_children",
+    "children in need": "looked_after_children",
+    "absence": "attendance",
+    "neet": "neet",
+}
+NO_FIGURE = {"", "-"}
+
+
+@dataclass(frozen=True)
+class LaitEntry:
+    short: str
+    measure: str
+    polarity: str
+    decimals: int | None
+    year_type: str
+    unit: str
+    theme: str
+    description: str
+
+
+def _entry(row: dict[str, str]) -> LaitEntry:
+    axis = row["y_axis_name"].lower()
+    return LaitEntry(
+        short=row["Measure_short"],
+        measure=row["Measure"],
+        polarity=POLARITY.get(row["Polarity"].lower(), "no_judgement"),
+        decimals=int(row["dps"]) if row["dps"].isdigit() else None,
+        year_type=row["Year_Type"],
+        unit=next((unit for key, unit in UNIT_FROM_AXIS.items() if key in axis), "count"),
+        theme=next((theme for key, theme in THEMES.items() if key in row["Topic"].lower()), "context"),
+        description=row["Description"],
+    )
+
+
+def lait_dictionary(path: Path) -> dict[str, LaitEntry]:
+    return {entry.short: entry for entry in map(_entry, read_csv(path))}
+
+
+def lait_code(short: str) -> str:
+    return "LAIT_" + normalise(short.replace(",", "")).upper().replace(" ", "_")
+
+
+def prepare_lait(session: Session, reading: Reading) -> None:
+    """A measure for every dictionary entry, creating the indicators the store lacks."""
+    known = set(session.scalars(select(Indicator.code)))
+    dictionary = lait_dictionary(REFERENCE_DIR / (reading.mapping.dictionary or DEFAULT_DICTIONARY))
+    measures = dict(reading.mapping.by_short_desc)
+    for short, entry in dictionary.items():
+        mapped = measures.get(short)
+        code = mapped.indicator if mapped else lait_code(short)
+        rule = mapped.period if mapped else reading.mapping.year_types.get(entry.year_type, "snapshot_31_march")
+        measures[short] = Measure(code, "Values", rule, decimals=entry.decimals)
+        reading.decimals[code] = entry.decimals
+        if code not in known:
+            _add_lait_indicator(session, code, entry)
+            reading.report.created_indicators.append(code)
+            known.add(code)
+    reading.lait_measures = measures
+
+
+def _add_lait_indicator(session: Session, code: str, entry: LaitEntry) -> None:
+    if entry.unit not in UNITS:
+        raise MappingError(f"LAIT measure {entry.short} has unit {entry.unit!r}")
+    add_indicator(
+        session,
+        code=code,
+        name=entry.measure,
+        unit=entry.unit,
+        decimals=entry.decimals if entry.decimals is not None else 1,
+        polarity=entry.polarity,
+        theme=entry.theme,
+        definition=entry.description or entry.measure,
+        source="DfE, Local Authority Interactive Tool",
+        actor="briefbot import",
+        channel="import",
+        reason=f"LAIT measure {entry.short}",
+    )
+
+
+def read_lait_row(reading: Reading, line: int, row: Row) -> None:
+    short = row.get("Short Desc", "")
+    measure = reading.lait_measures.get(short)
+    if measure is None:
+        reading.report.skipped[f"rows of LAIT measure {short!r}, not in the data dictionary"] += 1
+        return
+    cell = row.get("Values", "")
+    if cell in NO_FIGURE:
+        reading.report.skipped["LAIT cells marked '-' (no figure)"] += 1
+        return
+    place = reading.place(line, (row.get("LA Number", ""),), row.get("LA and Regions", ""), "LAIT")
+    if place is None:
+        return
+    record(reading, Cell(line, short, cell), measure.indicator, place, (measure.period, row.get("Years", ""), ""))
