@@ -65,6 +65,25 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A titled group of lines, such as one theme of an overview. The title is plain text: each renderer
+    decides how a heading looks (bold in Slack, a TextBlock in Teams, a plain line in a terminal).
+    level 2 is a section inside the level-1 section before it."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    level: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "lines": list(self.lines), "level": self.level}
+
+
+def flatten(sections: tuple[Section, ...]) -> tuple[str, ...]:
+    """Sections as plain lines, each title followed by its lines: an answer's sentences when it has sections."""
+    return tuple(line for section in sections for line in (section.title, *section.lines))
+
+
+@dataclass(frozen=True)
 class Answer:
     status: Status
     headline: str
@@ -76,6 +95,8 @@ class Answer:
     chart: ChartSpec | None = None
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The same body as `sentences`, grouped under headings, for renderers that can show structure.
+    sections: tuple[Section, ...] = ()
 
     @property
     def text(self) -> str:
@@ -99,5 +120,6 @@ class Answer:
             "facts": [fact.to_json() for fact in self.facts],
             "options": [{"label": option.label, "question": option.question} for option in self.options],
             "follow_ups": [{"label": option.label, "question": option.question} for option in self.follow_ups],
+            "sections": [section.to_json() for section in self.sections],
             "chart": chart_path,
         }

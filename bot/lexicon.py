@@ -10,11 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data import queries
-from data.models import AuditLog
 from data.queries import GeographyInfo, IndicatorInfo, Membership, TargetInfo
 from data.text import normalise
 
@@ -51,7 +49,7 @@ class Lexicon:
 
 
 def store_version(session: Session) -> int:
-    return session.scalar(select(func.max(AuditLog.id))) or 0
+    return queries.store_version(session)
 
 
 def load_lexicon(session: Session) -> Lexicon:

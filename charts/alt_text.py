@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from charts.specs import ChartSpec, ComparisonChart, Series, TrendChart, TurnTheCurveChart, ValueFormat
-from charts.style import value_text
 
 
 def _series_words(series: Series, value_format: ValueFormat) -> str:
-    points = ", ".join(f"{value_text(point.value, value_format)} ({point.label})" for point in series.points)
+    points = ", ".join(f"{value_format.text(point.value, point.symbol)} ({point.label})" for point in series.points)
     return f"{series.name}: {points}"
 
 
@@ -16,15 +15,15 @@ def describe(spec: ChartSpec) -> str:
         parts = [f"Line chart. {spec.title}. {spec.subtitle}."]
         parts += [_series_words(line, spec.value_format) + "." for line in spec.series]
         if spec.target is not None:
-            parts.append(f"Target line at {value_text(spec.target.value, spec.value_format)} ({spec.target.label}).")
+            parts.append(f"Target line at {spec.value_format.text(spec.target.value)} ({spec.target.label}).")
         parts += [f"{marker.label} from {marker.when.day} {marker.when:%b %Y}." for marker in spec.breaks]
     elif isinstance(spec, ComparisonChart):
         bars = "; ".join(
-            f"{bar.label} {value_text(bar.value, spec.value_format)}" + (" (highlighted)" if bar.highlight else "")
+            f"{bar.label} {spec.value_format.text(bar.value, bar.symbol)}" + (" (highlighted)" if bar.highlight else "")
             for bar in spec.bars
         )
         parts = [f"Bar chart. {spec.title}. {spec.subtitle}, highest first: {bars}."]
-        parts += [f"Reference line: {ref.label} {value_text(ref.value, spec.value_format)}." for ref in spec.references]
+        parts += [f"Reference line: {ref.label} {spec.value_format.text(ref.value)}." for ref in spec.references]
     elif isinstance(spec, TurnTheCurveChart):
         parts = [
             f"Line chart. {spec.title}. {spec.subtitle}.",

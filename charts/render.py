@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from charts import alt_text
+from charts.labels import label_heights, line_label, spread
 from charts.specs import (
     ChartSpec,
     ComparisonChart,
@@ -40,18 +41,13 @@ from charts.style import (
     TEXT,
     TITLE_PT,
     WIDTH_IN,
-    axis_text,
-    value_text,
-    value_with_unit,
 )
 
 TITLE_WIDTH = 58
 SOURCE_WIDTH = 92
 SUBTITLE_WIDTH = 82
-LABEL_WIDTH = 18
 BAR_LABEL_WIDTH = 22
 THEME_LABEL_WIDTH = 30
-LABEL_GAP = 0.07  # of the y range: direct labels closer than this are nudged apart
 
 
 @dataclass(frozen=True)
@@ -182,14 +178,13 @@ def _draw_trend(axes: Axes, spec: TrendChart) -> None:
         finite = [(point.when, point.value) for point in line.points if point.value is not None]
         if finite:
             when, value = finite[-1]
-            label = textwrap.fill(f"{line.name} {value_text(value, spec.value_format)}", LABEL_WIDTH)
-            labels.append((value, label, colour, when))
+            labels.append((value, line_label(line.name, spec.value_format.text(value)), colour, when))
     ymax = _top_of(spec)
     axes.set_ylim(0, ymax)
     if spec.target is not None:
         axes.axhline(spec.target.value, color=DARK_GREY, linestyle="--", linewidth=1.3, zorder=2)
         axes.annotate(
-            f"Target {value_text(spec.target.value, spec.value_format)}: {spec.target.label}",
+            f"Target {spec.value_format.text(spec.target.value)}: {spec.target.label}",
             (0.01, spec.target.value),
             xycoords=("axes fraction", "data"),
             xytext=(0, 4),
@@ -208,7 +203,7 @@ def _draw_trend(axes: Axes, spec: TrendChart) -> None:
             fontsize=BODY_PT,
             color=DARK_GREY,
         )
-    _direct_labels(axes, labels, ymax)
+    _direct_labels(axes, labels, ceiling=ymax)
     _time_axis(axes, spec)
     _value_axis(axes, spec.value_format)
 
@@ -223,15 +218,13 @@ def _top_of(spec: TrendChart) -> float:
     return top * 1.2 if top > 0 else 1.0
 
 
-def _direct_labels(axes: Axes, labels: list[tuple[float, str, str, date]], ymax: float) -> None:
+def _direct_labels(axes: Axes, labels: list[tuple[float, str, str, date]], ceiling: float) -> None:
     """Labels at the line ends instead of a legend, nudged apart where they would overlap."""
     beside = offset_copy(axes.transData, x=8 * DPI / 72, y=0, units="dots")
-    placed: list[float] = []
-    for value, text, colour, when in sorted(labels):
-        y = value
-        if placed and y - placed[-1] < LABEL_GAP * ymax:
-            y = placed[-1] + LABEL_GAP * ymax
-        placed.append(y)
+    ordered = sorted(labels)
+    heights = label_heights([text for _, text, _, _ in ordered], ceiling)
+    centres = spread([value for value, _, _, _ in ordered], heights, ceiling)
+    for (_, text, colour, when), y in zip(ordered, centres, strict=True):
         axes.text(
             _x(when),
             y,
@@ -258,7 +251,7 @@ def _time_axis(axes: Axes, spec: TrendChart) -> None:
 
 
 def _value_axis(axes: Axes, value_format: ValueFormat, axis: Literal["x", "y"] = "y") -> None:
-    formatter = FuncFormatter(lambda value, _pos: axis_text(value, value_format))
+    formatter = FuncFormatter(lambda value, _pos: value_format.tick(value))
     target = axes.yaxis if axis == "y" else axes.xaxis
     target.set_major_formatter(formatter)
     axes.grid(axis=axis, color=GRID, linewidth=1)
@@ -279,7 +272,7 @@ def _draw_comparison(axes: Axes, spec: ComparisonChart) -> None:
     axes.set_xlim(0, top * 1.22)
     for position, bar, value in zip(positions, spec.bars, values, strict=True):
         axes.annotate(
-            value_text(bar.value, spec.value_format),
+            spec.value_format.text(bar.value, bar.symbol),
             (value, float(position)),
             xytext=(4, 0),
             textcoords="offset points",
@@ -293,7 +286,7 @@ def _draw_comparison(axes: Axes, spec: ComparisonChart) -> None:
         axes.axvline(reference.value, color=colour, linestyle="--", linewidth=1.6, zorder=4)
         # Stacked above the plot, one row each, so close lines never print over each other.
         axes.annotate(
-            f"{reference.label} {value_text(reference.value, spec.value_format)}",
+            f"{reference.label} {spec.value_format.text(reference.value)}",
             (reference.value, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(0, 3 + 17 * index),
@@ -346,7 +339,7 @@ def _draw_turn_the_curve(axes: Axes, spec: TurnTheCurveChart) -> None:
     children = round(abs(gap) * spec.children_per_unit)
     fewer_or_more = "fewer" if gap > 0 else "more"
     axes.annotate(
-        f"Actual {value_text(float(actual[-1]), spec.value_format)}",
+        f"Actual {spec.value_format.text(float(actual[-1]))}",
         (x[-1], actual[-1]),
         xytext=(8, -6 if gap > 0 else 6),
         textcoords="offset points",
@@ -356,7 +349,7 @@ def _draw_turn_the_curve(axes: Axes, spec: TurnTheCurveChart) -> None:
         fontsize=BODY_PT,
     )
     axes.annotate(
-        f"Projected {value_text(float(projection[-1]), spec.value_format)}",
+        f"Projected {spec.value_format.text(float(projection[-1]))}",
         (x[-1], projection[-1]),
         xytext=(8, 6 if gap > 0 else -6),
         textcoords="offset points",
@@ -368,7 +361,7 @@ def _draw_turn_the_curve(axes: Axes, spec: TurnTheCurveChart) -> None:
     axes.text(
         0.02,
         0.06,
-        f"Gap at {spec.actual.points[-1].label}: {value_with_unit(abs(gap), spec.value_format)}, "
+        f"Gap at {spec.actual.points[-1].label}: {spec.value_format.text(abs(gap))}, "
         f"about {children:,} {fewer_or_more} children than the {spec.projected_label}",
         transform=axes.transAxes,
         fontsize=BODY_PT,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from charts.numbers import UNIT_PHRASES, axis_tick, figure
+
 
 @dataclass(frozen=True)
 class ValueFormat:
@@ -14,13 +16,14 @@ class ValueFormat:
     decimals: int = 0
 
     def label(self) -> str:
-        return {
-            "percent": "%",
-            "rate_per_10000": "per 10,000 children",
-            "money": "£",
-            "average": "average",
-            "rank": "rank",
-        }.get(self.unit, "number")
+        return UNIT_PHRASES.get(self.unit, UNIT_PHRASES["count"])
+
+    def text(self, value: float | None, symbol: str | None = None) -> str:
+        """The value as the answer's sentences state it (charts.numbers.figure)."""
+        return figure(value, self.unit, self.decimals, symbol)
+
+    def tick(self, value: float) -> str:
+        return axis_tick(value, self.unit)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Point:
     when: date
     label: str
     value: float | None
+    symbol: str | None = None  # why value is missing (c, x, z...): shown as words
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Bar:
     value: float | None
     highlight: bool = False
     note: str = ""
+    symbol: str | None = None  # why value is missing (c, x, z...): shown as words
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from charts.specs import ValueFormat
-
 DARK_BLUE = "#12436D"
 TURQUOISE = "#28A197"
 DARK_PINK = "#801650"
@@ -34,27 +32,3 @@ RC = {
     "ytick.labelsize": BODY_PT,
     "svg.hashsalt": "briefbot",
 }
-
-
-def value_text(value: float | None, value_format: ValueFormat) -> str:
-    if value is None:
-        return "suppressed"
-    decimals = value_format.decimals
-    if value_format.unit == "percent":
-        return f"{value:,.{decimals}f}%"
-    if value_format.unit == "money":
-        return f"£{value / 1_000_000:,.1f}m" if abs(value) >= 1_000_000 else f"£{value:,.0f}"
-    return f"{value:,.{decimals}f}"
-
-
-def axis_text(value: float, value_format: ValueFormat) -> str:
-    if value_format.unit == "percent":
-        return f"{value:,.0f}%" if value == int(value) else f"{value:,.1f}%"
-    if value_format.unit == "money":
-        return f"£{value / 1_000_000:,.0f}m" if abs(value) >= 1_000_000 else f"£{value:,.0f}"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-
-
-def value_with_unit(value: float, value_format: ValueFormat) -> str:
-    text = value_text(value, value_format)
-    return f"{text} per 10,000" if value_format.unit == "rate_per_10000" else text

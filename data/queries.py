@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from data.models import (
+    AuditLog,
     Document,
     Geography,
     GeographyAlias,
@@ -247,3 +248,8 @@ def document_citations(session: Session) -> dict[str, str]:
 
 def observation_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Observation)) or 0
+
+
+def store_version(session: Session) -> int:
+    """The newest audit id: every write leaves an audit row, so this changes whenever the store does."""
+    return session.scalar(select(func.max(AuditLog.id))) or 0

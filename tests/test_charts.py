@@ -49,8 +49,8 @@ def test_trend_structure() -> None:
     assert [tuple(_ys(line)) for line in dashed] == [(40, 40)]
     assert len(dotted) == 1 and _xs(dotted[0])[0] == date(2019, 3, 31).toordinal()
     texts = _texts(TREND)
-    assert "Leeds 31" in texts and "England 45" in texts and "Definition changes" in texts
-    assert "Leeds: new measure\n29" in texts
+    assert "Leeds\n31 per 10,000" in texts and "England\n45 per 10,000" in texts and "Definition changes" in texts
+    assert "Leeds: new measure\n29 per 10,000" in texts
     assert any(text.startswith("Target 40") for text in texts)
     assert TREND.title in texts[0].replace("\n", " ")
     assert any("Source:" in text for text in texts)
@@ -98,14 +98,14 @@ def test_status_structure() -> None:
             "trend",
             [
                 "Line chart",
-                "Leeds: 62 (2013), 47 (2014)",
-                "England: 38 (2013)",
+                "Leeds: 62 per 10,000 (2013), 47 per 10,000 (2014)",
+                "England: 38 per 10,000 (2013)",
                 "Target line at 40",
                 "Definition changes from 31 Mar 2019",
             ],
         ),
         ("comparison", ["Bar chart", "JESS 9.9% (highlighted); BCM 6.1%", "Reference line: Inner South 8.6%"]),
-        ("turn-the-curve", ["Leeds: 410 (2013)", "2013 to 2015"]),
+        ("turn-the-curve", ["Leeds: 410 per 10,000 (2013)", "2013 to 2015"]),
         ("status", ["2. Safeguarding: Improvement Board 10, Other body 4, Closed 6"]),
     ],
 )
@@ -177,3 +177,14 @@ def test_process_renderer_gives_the_same_bytes_and_concurrent_asks_render_once()
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: cache.render(TREND), range(8)))
     assert calls == [TREND.title] and len({id(result) for result in results}) == 1
+
+
+def test_line_end_labels_do_not_overlap_and_stay_in_the_plot() -> None:
+    from charts.labels import spread
+
+    values, heights = [29.0, 31.0, 45.0, 53.0], [5.0, 10.0, 10.0, 15.0]
+    centres = spread(values, heights, ceiling=74.0)
+    for below, above in zip(range(len(centres) - 1), range(1, len(centres)), strict=True):
+        assert centres[above] - centres[below] >= (heights[below] + heights[above]) / 2 - 1e-9
+    assert centres[-1] + heights[-1] / 2 <= 74.0
+    assert spread([10.0, 50.0], [5.0, 5.0], ceiling=74.0) == [10.0, 50.0]  # far apart: left where they are

@@ -1,0 +1,89 @@
+"""From a Question to an Answer: choose the places and the figure, then hand over to the intent's module.
+
+Never invents a figure: every number in an answer is a Fact read from the store in this call.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot import places
+from bot.answering.compare import answer_compare
+from bot.answering.context import Context, Focus
+from bot.answering.facts import FactLoader
+from bot.answering.fallbacks import clarify, help_answer, not_understood
+from bot.answering.naming import Names
+from bot.answering.overview import BRIEF_THEMES, answer_overview
+from bot.answering.trend import answer_trend
+from bot.answering.value import answer_value
+from bot.answers import Answer
+from bot.charting import Charts
+from bot.lexicon import Lexicon
+from bot.understanding import Intent, Question
+from data.catalogue import LEEDS
+
+
+class Answerer:
+    def __init__(self, session: Session, lexicon: Lexicon, today: date, neighbours_on: date | None = None) -> None:
+        facts = FactLoader(session, lexicon)
+        self._ctx = Context(
+            lexicon=lexicon,
+            today=today,
+            neighbours_on=neighbours_on or today,
+            facts=facts,
+            names=Names(lexicon),
+            charts=Charts(lexicon, facts),
+        )
+
+    def answer(self, question: Question) -> Answer:
+        ctx = self._ctx
+        if question.intent is Intent.HELP:
+            return help_answer(ctx)
+        if not question.places and (question.unknown_words or not question.indicators):
+            # "NEET in Narnia": a place we don't know is not silently answered for Leeds.
+            return not_understood(ctx, question)
+        chosen = self._choose_places(question)
+        if isinstance(chosen, Answer):
+            return chosen
+        if question.intent is Intent.OVERVIEW or not question.indicators:
+            return answer_overview(ctx, chosen[0])
+        focus = self._focus(question, chosen)
+        ctx.facts.load([focus.indicator], [*chosen, *places.comparators(ctx.lexicon, focus.place, ctx.today)])
+        if question.intent is Intent.TREND:
+            return answer_trend(ctx, question, focus, chosen[1:])
+        if question.intent is Intent.COMPARE:
+            return answer_compare(ctx, question, focus, chosen)
+        return answer_value(ctx, question, focus)
+
+    def brief(self, question: Question) -> Answer:
+        """`/brief <area>`: the three obsessions for one place."""
+        if not question.places:
+            return not_understood(self._ctx, question) if question.text.strip() else help_answer(self._ctx)
+        chosen = self._choose_places(question)
+        if isinstance(chosen, Answer):
+            return chosen
+        return self.brief_for(chosen[0])
+
+    def brief_for(self, place: str) -> Answer:
+        return answer_overview(self._ctx, place, themes=BRIEF_THEMES)
+
+    def _choose_places(self, question: Question) -> list[str] | Answer:
+        """The places named, in order; a place that could be two with figures is asked back."""
+        if not question.places:
+            return [LEEDS]
+        asked = tuple(code for mention in question.indicators for code, _ in mention.candidates)
+        chosen: list[str] = []
+        for mention in question.places:
+            choice = places.choose_place(mention, self._ctx.lexicon, asked, self._ctx.today)
+            if choice.tied:
+                return clarify(self._ctx, question, mention, choice.tied)
+            if choice.code not in chosen:
+                chosen.append(choice.code)
+        return chosen
+
+    def _focus(self, question: Question, chosen: list[str]) -> Focus:
+        mention = question.indicators[0]
+        indicator = places.choose_indicator(mention, self._ctx.lexicon, chosen[0])
+        return Focus(indicator, chosen[0], not question.places, mention)

@@ -1,0 +1,80 @@
+"""The fact loader: the only part of answering that reads the store, once per figure and place per answer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from bot import places
+from bot.lexicon import Lexicon
+from bot.understanding import PeriodAsk
+from data import queries
+from data.queries import Fact
+
+
+class FactLoader:
+    """Facts by (indicator, place), fetched in batches and kept for the life of one answer."""
+
+    def __init__(self, session: Session, lexicon: Lexicon) -> None:
+        self._session = session
+        self._lexicon = lexicon
+        self._cache: dict[tuple[str, str], list[Fact]] = {}
+
+    def load(self, indicators: list[str], geographies: list[str]) -> None:
+        """Fetch these figures (with their families and companions) for these places in one query."""
+        wanted = self._with_relatives(indicators)
+        missing = [g for g in dict.fromkeys(geographies) if any((i, g) not in self._cache for i in wanted)]
+        if not missing:
+            return
+        grouped: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for fact in queries.facts(self._session, wanted, missing):
+            grouped[(fact.indicator, fact.geography)].append(fact)
+        for indicator in wanted:
+            for geography in missing:
+                self._cache[(indicator, geography)] = grouped.get((indicator, geography), [])
+
+    def series(self, indicator: str, place: str) -> list[Fact]:
+        """Every figure held for this indicator and place, oldest first."""
+        if (indicator, place) not in self._cache:
+            self.load([indicator], [place])
+        return self._cache[(indicator, place)]
+
+    def _with_relatives(self, indicators: list[str]) -> list[str]:
+        # Answers reach for siblings (a changed definition) and companions (the count beside a rate),
+        # so they come in the same query rather than one query each later.
+        wanted = list(
+            dict.fromkeys(code for indicator in indicators for code in places.family_of(self._lexicon, (indicator,)))
+        )
+        companions = [places.companion(self._lexicon, code) for code in indicators]
+        return wanted + [code for code in companions if code and code not in wanted]
+
+
+def within(facts: list[Fact], period: PeriodAsk | None) -> list[Fact]:
+    """The facts in the period asked for, of the kind asked for where there are any."""
+    if period is None:
+        return facts
+    window = [fact for fact in facts if period.start <= fact.period_end <= period.end]
+    if period.kinds is None:
+        return window
+    exact = [fact for fact in window if fact.period_kind in period.kinds]
+    return exact or window
+
+
+def same_period(facts: list[Fact], like: Fact) -> Fact | None:
+    for fact in facts:
+        if (fact.period_start, fact.period_end) == (like.period_start, like.period_end):
+            return fact
+    return None
+
+
+def previous(facts: list[Fact], current: Fact) -> Fact | None:
+    """The latest earlier fact of the same kind and length: what a change is measured from."""
+    earlier = [
+        fact
+        for fact in facts
+        if fact.period_kind == current.period_kind
+        and fact.period_end < current.period_end
+        and (fact.period_end - fact.period_start) == (current.period_end - current.period_start)
+    ]
+    return earlier[-1] if earlier else None

@@ -1,0 +1,103 @@
+"""Answers that are not a figure: no figure held (and what is instead), which place, not understood, help."""
+
+from __future__ import annotations
+
+from bot import places
+from bot.answering.context import Context
+from bot.answers import Answer, Option, Status
+from bot.suggest import examples, nearest
+from bot.understanding import Mention, PeriodAsk, Question
+from bot.wording import join, measure_words, shown, when
+from data.queries import Fact
+
+MAX_INSTEAD = 3  # figures offered in place of the one asked for
+MAX_HOLDERS = 5  # places named as holding the figure when nothing nearby does
+MAX_UNKNOWN_QUOTED = 5
+MAX_SUGGESTIONS = 4
+
+
+def no_data(ctx: Context, indicator: str, place: str, period: PeriodAsk | None, within: bool = False) -> Answer:
+    info = ctx.lexicon.indicators[indicator]
+    where = f"within {ctx.names.name(place)}" if within else f"for {ctx.names.name(place)}"
+    asked = f" for {period.description}" if period is not None else ""
+    sentences, facts = _what_is_held_instead(ctx, indicator, place, period)
+    if not facts:
+        holders = sorted(ctx.lexicon.coverage.get(indicator, frozenset()), key=ctx.names.name)[:MAX_HOLDERS]
+        if holders:
+            sentences.append(f"{info.short_name} figures are held for {join([ctx.names.name(c) for c in holders])}.")
+    return Answer(
+        status=Status.NO_DATA,
+        headline=f"No figures on {measure_words(info)} {where}{asked}.",
+        sentences=tuple(sentences),
+        reading=ctx.names.reading(indicator, place, period.description if period else "latest"),
+        facts=ctx.names.views(facts, "instead"),
+        sources=ctx.names.sources(facts),
+    )
+
+
+def _what_is_held_instead(
+    ctx: Context, indicator: str, place: str, period: PeriodAsk | None
+) -> tuple[list[str], list[Fact]]:
+    """The place's latest figure (when another period was asked for), then related places' latest."""
+    info = ctx.lexicon.indicators[indicator]
+    sentences: list[str] = []
+    facts: list[Fact] = []
+    held = ctx.facts.series(indicator, place)
+    if period is not None and held:
+        latest = held[-1]
+        sentences.append(f"The latest held is {shown(latest, info)} {when(latest)}.")
+        facts.append(latest)
+    for code in places.related(ctx.lexicon, place):
+        series = ctx.facts.series(indicator, code)
+        if series and len(facts) < MAX_INSTEAD:
+            sentences.append(f"The {ctx.names.name(code)} had {shown(series[-1], info)} {when(series[-1])}.")
+            facts.append(series[-1])
+    return sentences, facts
+
+
+def clarify(ctx: Context, question: Question, mention: Mention, tied: tuple[str, ...]) -> Answer:
+    indicator = question.indicators[0].phrase if question.indicators else ""
+    period = f" {question.period.description}" if question.period is not None else ""
+    options = tuple(
+        Option(
+            f"{ctx.names.name(code)} ({ctx.lexicon.geographies[code].type.replace('_', ' ')})",
+            " ".join(filter(None, [indicator, ctx.names.place_words(code)])) + period,
+        )
+        for code in tied
+    )
+    return Answer(
+        status=Status.CLARIFY,
+        headline=f"“{mention.typed or mention.phrase}” could mean more than one place with figures. Which one?",
+        options=options,
+        reading=f"{indicator or 'overview'}, place unclear",
+    )
+
+
+def not_understood(ctx: Context, question: Question) -> Answer:
+    words = question.unknown_words or tuple(question.text.split())
+    indicators, areas = nearest(" ".join(words), ctx.lexicon)
+    if question.indicators and not areas:
+        areas = ["Leeds"]
+    sentences = []
+    if indicators or areas:
+        sentences.append("Did you mean " + join([*indicators, *areas]) + "?")
+    sentences.append("Try “NEET in JESS”, “CP plans Beeston” or “CP rate Leeds vs England”, or type “help”.")
+    quoted = ", ".join(f"“{word}”" for word in words[:MAX_UNKNOWN_QUOTED])
+    return Answer(
+        status=Status.NOT_UNDERSTOOD,
+        headline=f"Sorry, I didn't understand {quoted}.",
+        sentences=tuple(sentences),
+        options=tuple(Option(name, name) for name in [*indicators, *areas][:MAX_SUGGESTIONS]),
+        reading="not understood",
+    )
+
+
+def help_answer(ctx: Context) -> Answer:
+    questions = examples(ctx.lexicon)
+    return Answer(
+        status=Status.HELP,
+        headline="Ask me for a children's services figure by area. I answer with the figure, its period and "
+        "source, the change, and a like-for-like comparison. For example:",
+        options=tuple(Option(question, question) for question in questions),
+        reading="help",
+    )
