@@ -13,15 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
-import waitress
-
 from bench.fixtures import seed_store
 from bench.table import Result, summarise
+from bot.app.web import make_server, router
 from bot.conversation.flow import Conversation
 from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
 from fakes.slack import FakeSlack, mention, post_signed
-from handlers.slack.app import build_app, wsgi_app
+from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 
 SECRET = "bench-secret"
 QUESTIONS = [
@@ -41,9 +40,10 @@ def measure(directory: Path, mentions: int = 20, shared_channels: int = 5) -> li
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22), charts=ChartCache(renderer=renderer))
     conversation = Conversation(bot)
     app, _deps = build_app(conversation, token="xoxb-bench", signing_secret=SECRET, base_url=fake.base_url)
-    server = waitress.create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=8)
+    application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
+    server = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{server.effective_port}/slack/events"
+    url = f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}"
     try:
         run = time.time_ns()  # events are remembered in the store, so every run needs fresh ids
         post_signed(url, mention(f"warm-{run}", "help", channel="C-warm", ts=f"{run}.1"), SECRET)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.answering import Answerer
@@ -103,6 +103,15 @@ class Briefbot:
         return None if answer.chart is None else self.charts.render(answer.chart)
 
     # -- what chat front ends need besides answers --------------------------------------------------------
+    def unready_reason(self) -> str | None:
+        """None when the store answers; otherwise why not, in words fit for a readiness probe."""
+        try:
+            with self.sessions() as session:
+                session.execute(text("select 1"))
+        except Exception as error:
+            return f"store unreachable ({type(error).__name__})"
+        return None
+
     def writing(self) -> AbstractContextManager[object]:
         # SQLite lets one writer in at a time and makes the others back off in sleeps of up to 100 ms;
         # queueing our own threads first keeps a burst of Slack events from waiting on those sleeps.

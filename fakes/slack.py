@@ -69,6 +69,9 @@ class FakeSlack:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
 
+    def response_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
@@ -88,8 +91,15 @@ class FakeSlack:
                     Call("upload", {"file_id": path.rsplit("/", 1)[-1], "size": len(raw)}, time.monotonic())
                 )
             return 200, {"ok": True}, {}
-        method = path.removeprefix("/api/")
         params = _params(content_type, raw)
+        if path.startswith("/response/"):
+            # A slash command's response_url: Slack answers a plain "ok".
+            with self._lock:
+                self.calls.append(
+                    Call("response_url", {**params, "response_id": path.rsplit("/", 1)[-1]}, time.monotonic())
+                )
+            return 200, {"ok": True}, {}
+        method = path.removeprefix("/api/")
         with self._lock:
             self.calls.append(Call(method, params, time.monotonic()))
             pending = self.failures.get(method)
@@ -289,7 +299,9 @@ def button_click(
     return form({"payload": json.dumps(payload)})
 
 
-def slash(command: str, text: str, *, user: str = "U1", channel: str = "C1") -> str:
+def slash(
+    command: str, text: str, *, user: str = "U1", channel: str = "C1", response_url: str = "http://127.0.0.1:1/unused"
+) -> str:
     return form(
         {
             "command": command,
@@ -298,6 +310,6 @@ def slash(command: str, text: str, *, user: str = "U1", channel: str = "C1") -> 
             "channel_id": channel,
             "team_id": "T1",
             "trigger_id": f"trigger-{time.time_ns()}",
-            "response_url": "http://127.0.0.1:1/unused",
+            "response_url": response_url,
         }
     )

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import waitress
 import yaml
 from slack_sdk.models.blocks import Block
 from sqlalchemy import Engine
 
 from bot.answers import Answer, Option, Status
 from bot.app.settings import SettingError, Settings, require_slack
+from bot.app.web import make_server, router
 from bot.conversation.cards import card_for
 from bot.conversation.flow import Conversation
 from bot.conversation.pacing import TokenBucketPacer
@@ -36,7 +36,7 @@ from fakes.slack import (
     slash,
 )
 from handlers.slack import contract
-from handlers.slack.app import build_app, wsgi_app
+from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 from handlers.slack.blocks import MAX_BLOCKS, card_blocks, fallback_text, home_view
 from handlers.slack.deps import SlackDeps
 from tests.test_ask import PHRASINGS
@@ -70,9 +70,10 @@ def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
     conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
     app, deps = build_app(conversation, token="xoxb-test", signing_secret=SECRET, base_url=fake.base_url)
-    server = waitress.create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=8)
+    application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
+    server = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
-    yield Harness(fake, f"http://127.0.0.1:{server.effective_port}/slack/events", deps, engine)
+    yield Harness(fake, f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}", deps, engine)
     server.close()
     conversation.shutdown()
     fake.stop()
@@ -154,10 +155,12 @@ def test_button_answers_in_the_thread(slack: Harness) -> None:
     assert message["text"].startswith("Child protection plan rate, Leeds:")
 
 
-def test_brief_is_ephemeral_with_the_three_obsessions(slack: Harness) -> None:
-    response = slack.post(slash("/brief", "JESS", channel="C-brief"), content_type="application/x-www-form-urlencoded")
-    assert response.status == 200 and response.seconds < 3
-    payload = response.json()
+def test_brief_is_acknowledged_then_answered_only_to_the_asker(slack: Harness) -> None:
+    command = slash("/brief", "JESS", channel="C-brief", response_url=slack.fake.response_url("brief"))
+    response = slack.post(command, content_type="application/x-www-form-urlencoded")
+    assert response.status == 200 and response.body == ""
+    assert slack.fake.wait_for(lambda: bool(slack.fake.to("response_url")))
+    payload = slack.fake.to("response_url")[0]
     assert payload["response_type"] == "ephemeral"
     assert payload["text"].startswith("What we hold for JESS cluster:")
     assert "Children looked after: 214" in payload["text"] and "NEET 16-18 (%): 9.9%" in payload["text"]

@@ -7,10 +7,11 @@ import signal
 import sys
 
 from bot.app.settings import Settings, require_slack
+from bot.app.web import make_server, router
 from bot.conversation.flow import Conversation
 from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
-from handlers.slack.app import build_app, wsgi_app
+from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,9 @@ def serve(settings: Settings, bot: Briefbot) -> None:
             log.info("briefbot: Slack Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         else:
-            from waitress import serve as waitress_serve
-
-            log.info("briefbot: Slack events over HTTP on port %s at /slack/events", settings.port)
-            waitress_serve(wsgi_app(app), host="0.0.0.0", port=settings.port, threads=8)
+            log.info("briefbot: Slack events over HTTP on %s:%s at %s", settings.host, settings.port, EVENTS_PATH)
+            application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
+            make_server(application, host=settings.host, port=settings.port).run()
     finally:
         conversation.shutdown()
         stop_renderer = getattr(bot.charts.renderer, "shutdown", None)

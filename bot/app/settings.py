@@ -42,6 +42,7 @@ class Settings:
     slack_signing_secret: str = ""
     slack_app_token: str = ""
     slack_api_base_url: str = ""
+    host: str = "127.0.0.1"
     port: int = 3000
     workers: int = 16
     chart_workers: int = 1
@@ -69,6 +70,7 @@ class Settings:
             slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
             slack_app_token=values.get("SLACK_APP_TOKEN", ""),
             slack_api_base_url=values.get("SLACK_API_BASE_URL", ""),
+            host=values.get("HOST", "").strip() or "127.0.0.1",
             port=_whole_number("PORT", values.get("PORT", "3000")),
             workers=_whole_number("BRIEFBOT_WORKERS", values.get("BRIEFBOT_WORKERS", "16")),
             chart_workers=_whole_number("BRIEFBOT_CHART_WORKERS", values.get("BRIEFBOT_CHART_WORKERS", "1")),

@@ -4,7 +4,7 @@ texts of an apology and a chart note). Slack's Block Kit and Teams' Adaptive Car
 from __future__ import annotations
 
 from bot.answers import Answer, FactView, Option, Status
-from bot.conversation.model import Card, Choice, KeyFigure, note_card
+from bot.conversation.model import Card, CardSection, Choice, KeyFigure, note_card
 from data.periods import uk_date
 
 # Figures a reader came for; previous values and the members behind a group stay in the sentences.
@@ -15,10 +15,13 @@ CHART_NOTE = "I couldn't attach the chart this time; the figures above are compl
 
 
 def card_for(answer: Answer) -> Card:
+    # An answer with sections says its sentences as those sections: show them once, as sections.
+    sentences = () if answer.sections else answer.sentences
     return Card(
         title=answer.headline,
         prominent=answer.status is Status.ANSWER,
-        lines=(*answer.sentences, *answer.notes),
+        lines=(*sentences, *answer.notes),
+        sections=tuple(CardSection(section.title, section.lines, section.level) for section in answer.sections),
         figures=key_figures(answer.facts),
         choices=_choices(answer.options),
         follow_ups=_choices(answer.follow_ups),

@@ -87,10 +87,11 @@ class Choice:
 
 @dataclass(frozen=True)
 class CardSection:
-    """A titled group of plain-text lines (an overview's themes)."""
+    """A titled group of plain-text lines (an overview's themes); level 2 sits inside the level 1 before it."""
 
     title: str
     lines: tuple[str, ...]
+    level: int = 1
 
 
 @dataclass(frozen=True)

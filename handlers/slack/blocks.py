@@ -69,7 +69,8 @@ def _title(card: Card) -> Block:
 
 
 def _section_block(section: CardSection) -> Block:
-    return {"type": "section", "text": _mrkdwn(f"*{escape(section.title)}*\n" + escape("\n".join(section.lines)))}
+    title = f"*{escape(section.title)}*" if section.level == 1 else f"_{escape(section.title)}_"
+    return {"type": "section", "text": _mrkdwn("\n".join([title, *map(escape, section.lines)]))}
 
 
 def _buttons(choices: tuple[Choice, ...], kind: str) -> list[Block]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.slack.blocks import card_blocks, fallback_text
-from handlers.slack.payloads import PLATFORM
+from handlers.slack.payloads import PLATFORM, RESPONSE_URL
+
+log = logging.getLogger(__name__)
 
 TITLE_LIMIT = 250
 ALT_TEXT_LIMIT = 1000
@@ -19,12 +24,26 @@ class SlackMessenger:
         self.client = client
 
     def post(self, to: Destination, card: Card) -> str:
+        if to.address.startswith(RESPONSE_URL):
+            return self._respond(to.address.removeprefix(RESPONSE_URL), card)
         response = self.client.chat_postMessage(
             channel=to.address, thread_ts=to.thread, text=fallback_text(card), blocks=card_blocks(card)
         )
         return f"{response.get('channel') or to.address}:{response.get('ts') or ''}"
 
+    def _respond(self, url: str, card: Card) -> str:
+        """Only the person who asked sees it: Slack's response_url, valid for 30 minutes and five replies."""
+        webhook = WebhookClient(url, timeout=self.client.timeout, retry_handlers=self.client.retry_handlers)
+        response = webhook.send(text=fallback_text(card), blocks=card_blocks(card), response_type="ephemeral")
+        if response.status_code != 200:
+            raise RuntimeError(f"response_url answered {response.status_code}")
+        return "ephemeral"
+
     def attach_chart(self, to: Destination, chart: ChartImage) -> None:
+        if to.address.startswith(RESPONSE_URL):
+            # An ephemeral reply cannot carry a file; the figures are in its text.
+            log.info("chart %r not attached to an ephemeral reply", chart.title)
+            return
         self.client.files_upload_v2(
             channel=to.address,
             thread_ts=to.thread,

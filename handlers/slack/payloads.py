@@ -8,6 +8,8 @@ from typing import Any
 from bot.conversation.model import Destination, Inbound
 
 PLATFORM = "slack"
+# A slash command's answer goes back through its response_url (shown only to the person who asked).
+RESPONSE_URL = "response_url:"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class SlashCommand:
     user: str
     channel: str
     response_url: str
+    trigger_id: str
 
     @classmethod
     def parse(cls, command: dict[str, Any]) -> SlashCommand:
@@ -112,6 +115,17 @@ class SlashCommand:
             user=str(command.get("user_id") or ""),
             channel=str(command.get("channel_id") or ""),
             response_url=str(command.get("response_url") or ""),
+            trigger_id=str(command.get("trigger_id") or ""),
+        )
+
+    def inbound(self, kind: str) -> Inbound:
+        return Inbound(
+            platform=PLATFORM,
+            user=self.user,
+            text=self.text,
+            reply_to=Destination(PLATFORM, RESPONSE_URL + self.response_url),
+            keys=(f"slack:command:{self.trigger_id}",) if self.trigger_id else (),
+            kind=kind,
         )
 
 

@@ -6,8 +6,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.conversation.cards import card_for
-from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.deps import SlackDeps
 from handlers.slack.payloads import SlashCommand
 
@@ -15,6 +13,6 @@ from handlers.slack.payloads import SlashCommand
 def register(app: App, deps: SlackDeps) -> None:
     @app.command("/brief")
     def on_brief(ack: Ack, command: dict[str, Any]) -> None:
-        # Answering takes milliseconds, so the acknowledgement carries the answer itself.
-        card = card_for(deps.bot.brief(SlashCommand.parse(command).text))
-        ack(response_type="ephemeral", text=fallback_text(card), blocks=card_blocks(card))
+        # Slack's 3 s are for the acknowledgement; the answer follows through the command's response_url.
+        deps.conversation.submit(SlashCommand.parse(command).inbound("brief"))
+        ack()
