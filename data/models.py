@@ -149,6 +149,8 @@ class Observation(Base):
     period_kind: Mapped[str] = mapped_column(String(20))
     period_label: Mapped[str] = mapped_column(String(64))
     value: Mapped[float | None] = mapped_column(Float)
+    # Decimal places as published (a report's "62" is not DfE's "62.0"); None: the indicator's default.
+    decimals: Mapped[int | None] = mapped_column(Integer)
     symbol: Mapped[str | None] = mapped_column(String(8))
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
