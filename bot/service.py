@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.answering import Answerer
 from bot.answers import Answer, Status
+from bot.errors import StoreUnavailable
 from bot.lexicon import Lexicon, load_lexicon, store_version
 from bot.understanding import Question, understand
 from data import chat_state
@@ -78,6 +80,9 @@ class Briefbot:
                 today = self.today()
                 question = understand(text, lexicon, today)
                 return respond(Answerer(session, lexicon, today, self.neighbours_on), question)
+        except (OperationalError, InterfaceError) as error:
+            # The store is down or locked: not the question's fault. Callers that can wait (chat) retry.
+            raise StoreUnavailable(str(error.orig or error)[:200]) from error
         except Exception:
             if self.strict:
                 raise

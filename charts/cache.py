@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from charts.render import RenderedChart, render
 from charts.specs import ChartSpec
+
+log = logging.getLogger(__name__)
 
 
 def content_key(spec: ChartSpec) -> str:
@@ -22,14 +27,28 @@ def content_key(spec: ChartSpec) -> str:
 Renderer = Callable[[ChartSpec], RenderedChart]
 
 
+class ChartTimeout(TimeoutError):
+    """A chart took longer than a reply can wait; the answer goes without it."""
+
+
 class ProcessRenderer:
     """Renders in worker processes: matplotlib is CPU-bound and holds the GIL, which would otherwise slow
-    every other thread (Slack acknowledgements included). Workers start warm, with matplotlib imported."""
+    every other thread (Slack acknowledgements included). Workers start warm, with matplotlib imported.
 
-    def __init__(self, workers: int = 2) -> None:
+    A worker that dies (killed, out of memory) or hangs past `timeout` is replaced by a fresh pool, so one bad
+    render never stops the charts that follow."""
+
+    def __init__(self, workers: int = 2, timeout: float = 20.0, draw: Renderer = render) -> None:
         self.workers = workers
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+        self.timeout = timeout
+        self.draw = draw  # a module-level function: it is sent to the workers by name
+        self._lock = threading.Lock()
+        self.pool = self._new_pool()
+        self.restarts = 0
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
         )
 
     def start(self) -> None:
@@ -37,8 +56,37 @@ class ProcessRenderer:
         for future in [self.pool.submit(_ready) for _ in range(self.workers)]:
             future.result()
 
+    def alive(self) -> bool:
+        try:
+            return bool(self.pool.submit(_ready).result(timeout=self.timeout))
+        except Exception:
+            return False
+
     def __call__(self, spec: ChartSpec) -> RenderedChart:
-        return self.pool.submit(render, spec).result()
+        for attempt in (1, 2):
+            pool = self.pool
+            try:
+                return pool.submit(self.draw, spec).result(timeout=self.timeout)
+            except BrokenProcessPool:
+                self._replace(pool, reason="a chart worker died")
+                if attempt == 2:
+                    raise
+            except FutureTimeout:
+                self._replace(pool, reason=f"a chart took over {self.timeout:g} s")
+                raise ChartTimeout(spec.title) from None
+        raise AssertionError("unreachable")
+
+    def _replace(self, broken: ProcessPoolExecutor, *, reason: str) -> None:
+        with self._lock:
+            if self.pool is not broken:
+                return  # another thread already replaced it
+            log.warning("restarting the chart workers: %s", reason)
+            # A hung worker never returns: stop it, or it holds its slot (and a core) for ever.
+            for process in list(getattr(broken, "_processes", {}).values()):
+                process.kill()
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            self.restarts += 1
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True)

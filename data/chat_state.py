@@ -95,6 +95,34 @@ def renew(session: Session, keys: Sequence[str], *, owner: str, until: datetime)
         session.commit()
 
 
+def reassert(session: Session, key: str, *, owner: str, until: datetime) -> bool:
+    """Still this owner's and unfinished: extend the lease and say so. False when another process took it over
+    (its lease ran out while this one waited, e.g. through a database outage), which must then not post."""
+    result = session.execute(
+        update(ProcessedEvent)
+        .where(ProcessedEvent.event_id == key[:KEY_LENGTH])
+        .where(ProcessedEvent.owner == owner[:64])
+        .where(ProcessedEvent.state != "done")
+        .values(lease_until=until)
+    )
+    session.commit()
+    return _matched(result) == 1
+
+
+def release(session: Session, keys: Sequence[str], *, owner: str, now: datetime) -> None:
+    """Give unfinished events back at once (a clean shutdown), so the next process needn't wait out the lease."""
+    if keys:
+        session.execute(
+            update(ProcessedEvent)
+            .where(ProcessedEvent.event_id.in_([key[:KEY_LENGTH] for key in keys]))
+            .where(ProcessedEvent.owner == owner[:64])
+            .where(ProcessedEvent.state != "done")
+            # Already past, so the next process's "lease ran out" test holds at once.
+            .values(lease_until=now - timedelta(seconds=1))
+        )
+        session.commit()
+
+
 def take_over_expired(
     session: Session,
     *,

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.answers import Answer
 from bot.conversation.cards import APOLOGY, CHART_NOTE
 from bot.conversation.flow import Conversation
 from bot.conversation.ledger import EventLedger
 from bot.conversation.messenger import RecordingMessenger
 from bot.conversation.model import Destination, Inbound
 from bot.conversation.pacing import TokenBucketPacer
+from bot.errors import StoreUnavailable
 from bot.service import Briefbot
 from data import chat_state, db
 from data.models import ProcessedEvent
@@ -47,9 +51,12 @@ def bot(engine: Engine) -> Briefbot:
     return Briefbot(engine, today=lambda: TODAY)
 
 
+def _ledger(bot: Briefbot, owner: str, now: datetime = T0) -> EventLedger:
+    return EventLedger(bot.sessions, bot.writing, owner=owner, lease=LEASE, now=lambda: now)
+
+
 def _conversation(bot: Briefbot, *, owner: str = "live", now: datetime = T0) -> Conversation:
-    ledger = EventLedger(bot.sessions, bot.writing, owner=owner, lease=LEASE, now=lambda: now)
-    return Conversation(bot, pacer=TokenBucketPacer(rate=1000, burst=10), ledger=ledger)
+    return Conversation(bot, pacer=TokenBucketPacer(rate=1000, burst=10), ledger=_ledger(bot, owner, now))
 
 
 def _inbound(text: str, key: str, *, thread: str | None = "t1", kind: str = "message") -> Inbound:
@@ -150,10 +157,9 @@ def test_a_duplicate_under_any_of_its_keys_is_answered_once(bot: Briefbot) -> No
 
 
 def test_a_question_claimed_by_a_process_that_died_is_answered_once_on_restart(bot: Briefbot) -> None:
-    dead = _conversation(bot, owner="dead")
+    dead = _ledger(bot, "dead")
     inbound = _inbound("CP plans JESS", "crash")
-    assert dead.ledger.claim(inbound)  # ...and the process died before answering
-    dead.shutdown()
+    assert dead.claim(inbound)  # ...and the process died before answering
 
     too_soon, untouched = _conversation(bot, owner="early", now=T0 + LEASE / 2), RecordingMessenger()
     too_soon.add_messenger(untouched)
@@ -172,11 +178,10 @@ def test_a_question_claimed_by_a_process_that_died_is_answered_once_on_restart(b
 
 
 def test_an_answer_posted_before_the_crash_is_not_posted_again(bot: Briefbot) -> None:
-    dead = _conversation(bot, owner="dead")
+    dead = _ledger(bot, "dead")
     inbound = _inbound("CP rate Leeds vs England", "posted")
-    assert dead.ledger.claim(inbound)
-    dead.ledger.posted(inbound.key, "C-posted:1.0")  # posted, then died before the chart
-    dead.shutdown()
+    assert dead.claim(inbound)
+    dead.posted(inbound.key, "C-posted:1.0")  # posted, then died before the chart
     restarted, messenger = _conversation(bot, owner="restarted", now=T0 + LEASE * 2), RecordingMessenger()
     restarted.add_messenger(messenger)
     assert restarted.recover() == 1
@@ -232,9 +237,8 @@ def test_an_event_that_keeps_failing_is_given_up(empty_engine: Engine) -> None:
 
 
 def test_recovery_leaves_another_platforms_events_for_a_process_that_serves_it(bot: Briefbot) -> None:
-    dead = _conversation(bot, owner="dead")
-    assert dead.ledger.claim(Inbound("teams", "U1", "help", Destination("teams", "{}"), keys=("teams:elsewhere",)))
-    dead.shutdown()
+    dead = _ledger(bot, "dead")
+    assert dead.claim(Inbound("teams", "U1", "help", Destination("teams", "{}"), keys=("teams:elsewhere",)))
     slack_only = _conversation(bot, owner="slack-only", now=T0 + LEASE * 2)
     slack_only.add_messenger(RecordingMessenger("slack"))
     assert slack_only.recover() == 0
@@ -246,3 +250,96 @@ def test_recovery_leaves_another_platforms_events_for_a_process_that_serves_it(b
     assert teams.recover() == 1
     teams.shutdown()
     assert len(messenger.posts()) == 1
+
+
+# -- faults: a store outage, a clean shutdown, a chart that can't be drawn ----------------------------------
+
+
+def _flaky(answer: Callable[[str], Answer], failures: int) -> Callable[[str], Answer]:
+    left = [failures]
+
+    def ask(text: str) -> Answer:
+        if left[0] > 0:
+            left[0] -= 1
+            raise StoreUnavailable("connection refused")
+        return answer(text)
+
+    return ask
+
+
+def test_a_store_outage_delays_the_answer_but_does_not_lose_it(bot: Briefbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bot, "ask", _flaky(bot.ask, failures=3))
+    conversation = Conversation(
+        bot, pacer=TokenBucketPacer(rate=1000, burst=10), ledger=_ledger(bot, "outage"), retry_delays=(0.01,) * 5
+    )
+    messenger = RecordingMessenger()
+    conversation.add_messenger(messenger)
+    assert conversation.submit(_inbound("NEET in JESS", "outage")) is not None
+    assert messenger.wait_for(2)
+    conversation.shutdown()
+    assert [card.title[:10] for card in messenger.posts()] == ["NEET 16-18"]
+    assert conversation.ledger.state("test:outage") == "done"
+
+
+def test_a_store_that_stays_down_ends_in_one_apology(bot: Briefbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bot, "ask", _flaky(bot.ask, failures=100))
+    conversation = Conversation(
+        bot, pacer=TokenBucketPacer(rate=1000, burst=10), ledger=_ledger(bot, "down"), retry_delays=(0.01,) * 3
+    )
+    messenger = RecordingMessenger()
+    conversation.add_messenger(messenger)
+    conversation.submit(_inbound("NEET in JESS", "down"))
+    assert messenger.wait_for(1)
+    conversation.shutdown()
+    assert [card.title for card in messenger.posts()] == [APOLOGY]
+
+
+def test_a_shutdown_finishes_what_is_running_and_hands_over_what_is_not(
+    bot: Briefbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+    real_ask = bot.ask
+
+    def slow(text: str) -> Answer:
+        if text == "CP plans JESS":
+            entered.set()
+            release.wait(10)
+        return real_ask(text)
+
+    monkeypatch.setattr(bot, "ask", slow)
+    stopping = Conversation(bot, workers=1, pacer=TokenBucketPacer(rate=1000, burst=10), ledger=_ledger(bot, "stop"))
+    stopped_messenger = RecordingMessenger()
+    stopping.add_messenger(stopped_messenger)
+    assert stopping.submit(_inbound("CP plans JESS", "running")) is not None
+    assert entered.wait(5)
+    assert stopping.submit(_inbound("NEET in JESS", "queued")) is not None  # waits for the one worker
+    stopper = threading.Thread(target=stopping.shutdown, kwargs={"grace": 0.2})
+    stopper.start()
+
+    successor, messenger = _conversation(bot, owner="successor"), RecordingMessenger()
+    successor.add_messenger(messenger)
+    deadline = time.monotonic() + 5
+    taken = 0
+    while not taken and time.monotonic() < deadline:  # handed over without waiting out the lease
+        taken = successor.recover()
+        time.sleep(0.05)
+    assert taken == 1
+    release.set()
+    stopper.join(10)
+    assert messenger.wait_for(2)
+    successor.shutdown()
+    assert [card.title[:10] for card in stopped_messenger.posts()] == ["Child prot"]
+    assert [card.title[:10] for card in messenger.posts()] == ["NEET 16-18"]
+
+
+def test_a_chart_that_cannot_be_drawn_leaves_the_answer_and_a_note(
+    bot: Briefbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_answer: Answer) -> None:
+        raise TimeoutError("chart took too long")
+
+    monkeypatch.setattr(bot, "chart", broken)
+    conversation, messenger = _conversation(bot, owner="nochart"), RecordingMessenger()
+    conversation.add_messenger(messenger)
+    _answered(conversation, messenger, _inbound("NEET in JESS", "nochart"), 2)
+    assert [card.title[:10] for card in messenger.posts()] == ["NEET 16-18", CHART_NOTE[:10]]

@@ -46,7 +46,7 @@ def test_later_runs_work_in_time_order_without_holding_workers() -> None:
     done: list[str] = []
     finished = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        later = Later(pool)
+        later = Later(pool.submit)
         start = time.monotonic()
         later.at(start + 0.2, lambda: (done.append("second"), finished.set()))
         later.at(start + 0.05, lambda: done.append("first"))

@@ -22,6 +22,7 @@ from bot.app.web import make_server, router
 from bot.conversation.cards import card_for
 from bot.conversation.flow import Conversation
 from bot.conversation.pacing import TokenBucketPacer
+from bot.errors import StoreUnavailable
 from bot.service import Briefbot
 from data import db
 from data.store import prepare
@@ -299,3 +300,20 @@ def test_missing_settings_stop_start_up_naming_them() -> None:
         require_slack(settings)
     with pytest.raises(SettingError, match="PORT must be a positive whole number"):
         Settings.from_env({"PORT": "http"}, env_file=None)
+
+
+def test_an_event_the_store_cannot_record_is_not_acknowledged_and_its_retry_is_answered(
+    slack: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def store_down(_inbound: object) -> bool:
+        raise StoreUnavailable("connection refused")
+
+    body = mention("Ev-store-down", "NEET in JESS", channel="C-store-down", ts="1700000700.000100")
+    monkeypatch.setattr(slack.deps.conversation.ledger, "claim", store_down)
+    assert slack.post(body).status >= 500  # not acknowledged: Slack will send it again
+    monkeypatch.undo()
+    retry = slack.post(body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
+    assert retry.status == 200
+    assert slack.fake.wait_for(lambda: len(slack.messages("C-store-down")) == 1)
+    time.sleep(0.3)
+    assert len(slack.messages("C-store-down")) == 1

@@ -25,9 +25,19 @@ def chart_cache(settings: Settings) -> ChartCache:
     return ChartCache(directory=settings.chart_cache_dir, renderer=renderer)
 
 
+def readiness(bot: Briefbot) -> str | None:
+    """/readyz: the store answers and the chart workers draw."""
+    reason = bot.unready_reason()
+    alive = getattr(bot.charts.renderer, "alive", None)
+    if reason is None and alive is not None and not alive():
+        reason = "chart workers not answering"
+    return reason
+
+
 def serve(settings: Settings, bot: Briefbot) -> None:
     require_slack(settings)
-    # SIGTERM (systemd, Kubernetes) unwinds like Ctrl-C, so answers in flight finish and chart workers stop.
+    # SIGTERM (systemd, Kubernetes) unwinds like Ctrl-C: the server stops taking requests, replies in flight
+    # get the grace period to finish, and what is left is handed back to the store for the next process.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     conversation = Conversation(bot, workers=settings.workers)
     app, _deps = build_app(
@@ -46,10 +56,10 @@ def serve(settings: Settings, bot: Briefbot) -> None:
             SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         else:
             log.info("briefbot: Slack events over HTTP on %s:%s at %s", settings.host, settings.port, EVENTS_PATH)
-            application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
+            application = router({EVENTS_PATH: slack_wsgi(app)}, ready=lambda: readiness(bot))
             make_server(application, host=settings.host, port=settings.port).run()
     finally:
-        conversation.shutdown()
+        conversation.shutdown(grace=settings.shutdown_grace)
         stop_renderer = getattr(bot.charts.renderer, "shutdown", None)
         if stop_renderer is not None:
             stop_renderer()

@@ -24,6 +24,12 @@ def _whole_number(name: str, value: str) -> int:
     return int(value)
 
 
+def _seconds(name: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise SettingError(f"{name} must be a whole number of seconds, not {value!r}")
+    return int(value)
+
+
 def _neighbour_model(value: str) -> str:
     if value.strip() not in NEIGHBOUR_MODELS:
         raise SettingError(f"BRIEFBOT_SN_MODEL must be one of {', '.join(NEIGHBOUR_MODELS)}, not {value!r}")
@@ -46,6 +52,7 @@ class Settings:
     port: int = 3000
     workers: int = 16
     chart_workers: int = 1
+    shutdown_grace: int = 20
 
     @property
     def neighbours_on(self) -> date:
@@ -74,6 +81,7 @@ class Settings:
             port=_whole_number("PORT", values.get("PORT", "3000")),
             workers=_whole_number("BRIEFBOT_WORKERS", values.get("BRIEFBOT_WORKERS", "16")),
             chart_workers=_whole_number("BRIEFBOT_CHART_WORKERS", values.get("BRIEFBOT_CHART_WORKERS", "1")),
+            shutdown_grace=_seconds("BRIEFBOT_SHUTDOWN_GRACE", values.get("BRIEFBOT_SHUTDOWN_GRACE", "20")),
             chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
             if values.get("BRIEFBOT_CHART_CACHE_DIR")
             else None,

@@ -1,6 +1,7 @@
 """The one reply flow every platform shares: claim -> answer -> post -> draw -> attach -> done, with an
 apology on error and a note when the chart can't be attached. Work runs on a bounded pool, paced per
-destination; claims a dead process left are finished here."""
+destination. A store outage delays a reply (retried with backoff) rather than losing it; claims a dead
+process left are finished here; a shutdown drains what it can and hands the rest to the next process."""
 
 from __future__ import annotations
 
@@ -8,26 +9,27 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from functools import partial
 
 from bot.answers import Answer
 from bot.conversation.cards import apology_card, card_for, chart_note_card
 from bot.conversation.ledger import DEFAULT_LEASE, EventLedger
 from bot.conversation.messenger import Messenger
-from bot.conversation.model import Card, Destination, Inbound
+from bot.conversation.model import Card, ChartImage, Destination, Inbound
 from bot.conversation.pacing import Later, TokenBucketPacer
+from bot.errors import StoreUnavailable
 from bot.service import Briefbot
-
-if TYPE_CHECKING:
-    from charts.render import RenderedChart
 
 log = logging.getLogger(__name__)
 KEEP_EVENTS = timedelta(days=3)
 PRUNE_EVERY = timedelta(hours=1)
+# Store outages: try again after 1, 2, 4 ... 30 s, for about ten minutes, before giving up with an apology.
+RETRY_DELAYS = (1, 2, 4, 8, 15, *([30] * 19))
 
 
 def process_name() -> str:
@@ -43,70 +45,131 @@ class Conversation:
         pacer: TokenBucketPacer | None = None,
         ledger: EventLedger | None = None,
         lease: timedelta = DEFAULT_LEASE,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
     ) -> None:
         self.bot = bot
         self.pacer = pacer or TokenBucketPacer()
         self.ledger = ledger or EventLedger(bot.sessions, bot.writing, owner=process_name(), lease=lease)
+        self.retry_delays = retry_delays
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="briefbot-reply")
-        self.later = Later(self.pool, self.pacer.clock)
+        self.later = Later(self._submit_untracked, self.pacer.clock)
         self.messengers: dict[str, Messenger] = {}
         self._stop = threading.Event()
         self._keeper: threading.Thread | None = None
+        self._busy = 0
+        self._running: set[str] = set()
+        self._closed = False
+        self._idle = threading.Condition()
 
     def add_messenger(self, messenger: Messenger) -> None:
         self.messengers[messenger.platform] = messenger
 
     # -- taking questions ---------------------------------------------------------------------------------
     def submit(self, inbound: Inbound) -> Future[None] | None:
-        """Claim and answer in the background; None for an event already answered (or being answered)."""
+        """Claim durably, then answer in the background; None for an event already claimed.
+
+        Raises StoreUnavailable when the claim can't be recorded: the platform must not be told it was
+        received (Slack then retries it)."""
         if not self.ledger.claim(inbound):
             log.info("event %s already claimed", inbound.key)
             return None
-        return self.pool.submit(self.respond, inbound)
+        return self._run(lambda: self.respond(inbound), inbound.key)
 
-    def respond(self, inbound: Inbound, already_posted: bool = False) -> None:
+    def respond(self, inbound: Inbound, already_posted: bool = False, attempt: int = 0) -> None:
         messenger = self.messengers[inbound.platform]
-        to = inbound.reply_to
         try:
             answer = self._answer(inbound)
-            if not already_posted:
-                message_id = self.post(messenger, to, card_for(answer))
-                self.ledger.posted(inbound.key, message_id)
-            chart = self.bot.chart(answer)
+            if not already_posted and not self.ledger.still_mine(inbound.key):
+                log.info("event %s was taken over by another process while this one waited", inbound.key)
+                return
+        except StoreUnavailable as error:
+            self._retry(inbound, already_posted, attempt, error)
+            return
         except Exception:
             log.exception("could not answer event %s", inbound.key)
-            self._post_quietly(messenger, to, apology_card(), inbound.key)
-            self.ledger.done(inbound.key)
+            self._close_with(messenger, inbound, apology_card())
             return
-        if chart is None:
-            self.ledger.done(inbound.key)
+        if not already_posted and not self._post_answer(messenger, inbound, answer):
             return
-        # The chart takes the destination's next free slot; no worker sits waiting for it.
-        self.later.at(self.pacer.reserve(to.pacing_key), lambda: self._attach(messenger, to, chart, inbound.key))
+        self._draw_and_attach(messenger, inbound, answer)
 
     def _answer(self, inbound: Inbound) -> Answer:
         ask: Callable[[str], Answer] = self.bot.brief if inbound.kind == "brief" else self.bot.ask
         return ask(inbound.text)
+
+    def _post_answer(self, messenger: Messenger, inbound: Inbound, answer: Answer) -> bool:
+        try:
+            message_id = self.post(messenger, inbound.reply_to, card_for(answer))
+        except Exception:
+            log.exception("could not post the answer to event %s", inbound.key)
+            self._close_with(messenger, inbound, apology_card())
+            return False
+        self._eventually(lambda: self.ledger.posted(inbound.key, message_id), f"mark {inbound.key} posted")
+        return True
+
+    def _draw_and_attach(self, messenger: Messenger, inbound: Inbound, answer: Answer) -> None:
+        try:
+            chart = self.bot.chart(answer)
+        except Exception:
+            log.exception("could not draw the chart for event %s", inbound.key)
+            self._close_with(messenger, inbound, chart_note_card())
+            return
+        if chart is None:
+            self._finish(inbound.key)
+            return
+        # The chart takes the destination's next free slot; no worker sits waiting for it.
+        to = inbound.reply_to
+        self.later.at(
+            self.pacer.reserve(to.pacing_key),
+            partial(self._queue, lambda: self._attach(messenger, inbound, chart), inbound.key),
+        )
 
     def post(self, messenger: Messenger, to: Destination, card: Card) -> str:
         """Post within the destination's pace (the digests and notes use this too)."""
         self.pacer.wait(to.pacing_key)
         return messenger.post(to, card)
 
-    def _attach(self, messenger: Messenger, to: Destination, chart: RenderedChart, key: str) -> None:
+    def _attach(self, messenger: Messenger, inbound: Inbound, chart: ChartImage) -> None:
         try:
-            messenger.attach_chart(to, chart)
+            messenger.attach_chart(inbound.reply_to, chart)
         except Exception:
-            log.exception("chart upload failed for event %s", key)
-            self._post_quietly(messenger, to, chart_note_card(), key)
-        finally:
-            self.ledger.done(key)
+            log.exception("chart upload failed for event %s", inbound.key)
+            self._close_with(messenger, inbound, chart_note_card())
+            return
+        self._finish(inbound.key)
 
-    def _post_quietly(self, messenger: Messenger, to: Destination, card: Card, key: str) -> None:
+    def _close_with(self, messenger: Messenger, inbound: Inbound, card: Card) -> None:
+        """One honest message, then the event is done."""
         try:
-            self.post(messenger, to, card)
+            self.post(messenger, inbound.reply_to, card)
         except Exception:
-            log.exception("could not post a note for event %s", key)
+            log.exception("could not post a note for event %s", inbound.key)
+        self._finish(inbound.key)
+
+    def _finish(self, key: str) -> None:
+        self._eventually(lambda: self.ledger.done(key), f"mark {key} done")
+
+    # -- store outages --------------------------------------------------------------------------------------
+    def _retry(self, inbound: Inbound, already_posted: bool, attempt: int, error: StoreUnavailable) -> None:
+        if attempt >= len(self.retry_delays):
+            log.error("event %s: the store stayed unavailable (%s); apologising", inbound.key, error)
+            self._close_with(self.messengers[inbound.platform], inbound, apology_card())
+            return
+        delay = self.retry_delays[attempt]
+        log.warning("event %s waits %s s for the store (%s)", inbound.key, delay, error)
+        self.later.at(self.pacer.clock() + delay, lambda: self.respond(inbound, already_posted, attempt + 1))
+
+    def _eventually(self, work: Callable[[], None], what: str, attempt: int = 0) -> None:
+        """A ledger write that must land: retried through a store outage (the reply itself already went)."""
+        try:
+            work()
+        except StoreUnavailable as error:
+            if attempt >= len(self.retry_delays):
+                log.error("gave up trying to %s: %s", what, error)
+                return
+            delay = self.retry_delays[attempt]
+            again = partial(self._eventually, work, what, attempt + 1)
+            self.later.at(self.pacer.clock() + delay, partial(self._queue, again))
 
     # -- what a dead process left, and housekeeping ---------------------------------------------------------
     def recover(self) -> int:
@@ -115,12 +178,15 @@ class Conversation:
         for claim in claims:
             inbound = Inbound.from_json(claim.payload)
             log.info("finishing event %s left by another process (attempt %s)", claim.key, claim.attempts)
-            self.pool.submit(self.respond, inbound, claim.posted_ref is not None)
+            self._run(partial(self.respond, inbound, claim.posted_ref is not None), claim.key)
         return len(claims)
 
     def start(self) -> None:
         """Finish what a dead process left now, then keep leases fresh and old events pruned."""
-        self.recover()
+        try:
+            self.recover()
+        except StoreUnavailable as error:
+            log.warning("recovery waits for the store: %s", error)
         self._keeper = threading.Thread(target=self._keep, name="briefbot-ledger", daemon=True)
         self._keeper.start()
 
@@ -136,13 +202,70 @@ class Conversation:
                     self.ledger.prune(KEEP_EVENTS)
                     self.pacer.forget_idle()
                     since_prune = timedelta()
-            except Exception:
-                # A database blip: leases and recovery try again next tick.
-                log.exception("event ledger upkeep failed")
+            except StoreUnavailable as error:
+                log.warning("event ledger upkeep waits for the store: %s", error)
 
-    def shutdown(self) -> None:
+    # -- running and stopping -------------------------------------------------------------------------------
+    def _run(self, work: Callable[[], None], key: str = "") -> Future[None] | None:
+        """Work for one event on the pool, counted so a shutdown knows what is still running."""
+        with self._idle:
+            self._busy += 1
+
+        def tracked() -> None:
+            with self._idle:
+                if self._closed:  # handed back to the store at shutdown: the next process does it
+                    self._busy -= 1
+                    return
+                self._running.add(key)
+            try:
+                work()
+            finally:
+                with self._idle:
+                    self._busy -= 1
+                    self._running.discard(key)
+                    self._idle.notify_all()
+
+        try:
+            return self.pool.submit(tracked)
+        except RuntimeError:
+            # Shutting down: the claim stays in the store and the next process answers it.
+            with self._idle:
+                self._busy -= 1
+            log.info("event %s not started during shutdown; left for the next process", key)
+            return None
+
+    def _queue(self, work: Callable[[], None], key: str = "") -> None:
+        """Later's hand-off: an event's next step goes on the pool, counted like any other."""
+        self._run(work, key)
+
+    def _submit_untracked(self, work: Callable[[], None]) -> None:
+        # Everything given to Later is already wrapped in _run, which only hands it to the pool.
+        work()
+
+    def shutdown(self, grace: float = 20.0) -> None:
+        """Finish what can be finished within `grace` seconds; hand the rest back to the store."""
         self._stop.set()
         if self._keeper is not None:
             self._keeper.join(timeout=5)
-        self.later.stop()
+        self.later.stop()  # charts waiting for their slot go now
+        deadline = time.monotonic() + grace
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0, timeout=max(deadline - time.monotonic(), 0))
+            unfinished = self._busy
+            self._closed = True
+            running = set(self._running)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        # What never started is handed over at once; what is running finishes here (so no event is answered
+        # by two processes), and whatever it could not finish (a chart with no slot left) goes after it.
+        left = self._release(keep=running)
         self.pool.shutdown(wait=True)
+        left += self._release(keep=set())
+        if left or unfinished:
+            log.warning("shutdown: %s replies left for the next process", len(left))
+
+    def _release(self, keep: set[str]) -> list[str]:
+        try:
+            return self.ledger.release(keep=keep)
+        except StoreUnavailable as error:
+            log.warning("could not hand back unfinished events (their leases will expire): %s", error)
+            return []

@@ -4,13 +4,15 @@ answered" and "never twice" hold across crashes, restarts and replicas."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.conversation.model import Inbound
+from bot.errors import StoreUnavailable
 from data import chat_state
 from data.chat_state import Claim
 
@@ -22,6 +24,8 @@ def utc_now() -> datetime:
 
 
 class EventLedger:
+    """Every method raises StoreUnavailable when the store cannot be reached."""
+
     def __init__(
         self,
         sessions: Callable[[], Session],
@@ -31,7 +35,7 @@ class EventLedger:
         lease: timedelta = DEFAULT_LEASE,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
-        self.sessions = sessions
+        self._sessions = sessions
         self.writing = writing
         self.owner = owner
         self.lease = lease
@@ -39,9 +43,17 @@ class EventLedger:
         self._held: set[str] = set()
         self._lock = threading.Lock()
 
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        try:
+            with self.writing(), self._sessions() as session:
+                yield session
+        except (OperationalError, InterfaceError) as error:
+            raise StoreUnavailable(str(error.orig or error)[:200]) from error
+
     def claim(self, inbound: Inbound) -> bool:
         """First sight of this event under any of its keys: it is now this process's to answer."""
-        with self.writing(), self.sessions() as session:
+        with self._write() as session:
             claimed = chat_state.claim_event(
                 session, inbound.keys, payload=inbound.to_json(), owner=self.owner, now=self.now(), lease=self.lease
             )
@@ -49,32 +61,43 @@ class EventLedger:
             self._hold(inbound.key)
         return claimed
 
-    def seen(self, keys: Sequence[str]) -> bool:
-        """Record keys with no work attached (e.g. a button click); True the first time."""
-        with self.writing(), self.sessions() as session:
-            return chat_state.claim_event(session, keys, now=self.now())
+    def still_mine(self, key: str) -> bool:
+        """Checked just before posting: the lease is extended, or another process has the event now."""
+        with self._write() as session:
+            return chat_state.reassert(session, key, owner=self.owner, until=self.now() + self.lease)
 
     def posted(self, key: str, message_id: str) -> None:
-        with self.writing(), self.sessions() as session:
+        with self._write() as session:
             chat_state.mark_posted(session, key, message_id)
 
     def done(self, key: str) -> None:
-        with self.writing(), self.sessions() as session:
+        with self._write() as session:
             chat_state.mark_done(session, key)
         with self._lock:
             self._held.discard(key)
 
     def renew(self) -> None:
-        with self._lock:
-            held = sorted(self._held)
+        held = self.held()
         if held:
-            with self.writing(), self.sessions() as session:
+            with self._write() as session:
                 chat_state.renew(session, held, owner=self.owner, until=self.now() + self.lease)
+
+    def release(self, keep: set[str] | None = None) -> list[str]:
+        """Hand back what this process did not start (all but `keep`); the next process takes it over at once."""
+        held = [key for key in self.held() if key not in (keep or set())]
+        if held:
+            with self._write() as session:
+                chat_state.release(session, held, owner=self.owner, now=self.now())
+        return held
+
+    def held(self) -> list[str]:
+        with self._lock:
+            return sorted(self._held)
 
     def take_over_expired(self, platforms: Sequence[str]) -> list[Claim]:
         """Events a dead process claimed and never finished, on these platforms; each goes to one live process."""
         prefixes = [f"{platform}:" for platform in platforms]
-        with self.writing(), self.sessions() as session:
+        with self._write() as session:
             claims = chat_state.take_over_expired(
                 session, owner=self.owner, now=self.now(), lease=self.lease, prefixes=prefixes
             )
@@ -83,11 +106,11 @@ class EventLedger:
         return claims
 
     def prune(self, keep: timedelta) -> int:
-        with self.writing(), self.sessions() as session:
+        with self._write() as session:
             return chat_state.prune_events(session, older_than=self.now() - keep)
 
     def state(self, key: str) -> str | None:
-        with self.sessions() as session:
+        with self._sessions() as session:
             return chat_state.event_state(session, key)
 
     def _hold(self, key: str) -> None:

@@ -1,0 +1,117 @@
+"""Faults a real deployment meets, driven against the real `briefbot serve` process and the loopback Slack."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from fakes.slack import FakeSlack, mention, post_signed
+
+SECRET = "fault-secret"
+ROOT = Path(__file__).resolve().parent.parent
+BRIEFBOT = str(Path(sys.executable).parent / "briefbot")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"briefbot serve exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("briefbot serve did not start")
+
+
+class Deployment:
+    """`briefbot serve` processes, one after another, on one store."""
+
+    def __init__(self, fake: FakeSlack, store: Path) -> None:
+        self.fake = fake
+        self.store = store
+        self.port = _free_port()
+
+    def start(self, grace: int) -> subprocess.Popen[bytes]:
+        environment = {
+            **{key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "BRIEFBOT_"))},
+            "DATABASE_URL": f"sqlite:///{self.store}",
+            "SLACK_BOT_TOKEN": "xoxb-fault",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_BASE_URL": self.fake.base_url,
+            "PORT": str(self.port),
+            "BRIEFBOT_SHUTDOWN_GRACE": str(grace),
+            "BRIEFBOT_CHART_WORKERS": "1",
+        }
+        process = subprocess.Popen(
+            [BRIEFBOT, "serve"],
+            cwd=self.store.parent,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        _wait_until_up(self.port, process)
+        return process
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Iterator[Deployment]:
+    fake = FakeSlack()
+    yield Deployment(fake, tmp_path / "store.sqlite3")
+    fake.stop()
+
+
+def _answered_threads(fake: FakeSlack) -> list[str]:
+    return [str(call.get("thread_ts")) for call in fake.to("chat.postMessage") if call.get("thread_ts")]
+
+
+def test_sigterm_right_after_a_burst_loses_nothing_and_answers_nothing_twice(deployment: Deployment) -> None:
+    events = 50
+    first = deployment.start(grace=0)
+    run = time.time_ns()
+
+    def send(index: int) -> int:
+        body = mention(
+            f"Ev-term-{run}-{index}", "CP plans JESS", channel=f"C-term-{index % 10}", ts=f"{run}.{index:06d}"
+        )
+        return post_signed(deployment.url(), body, SECRET).status
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(send, range(events)))
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(60) == 0
+    acknowledged = {f"{run}.{index:06d}" for index, status in enumerate(statuses) if status == 200}
+    assert len(acknowledged) == events
+    charts_by_first = len(deployment.fake.to("files.completeUploadExternal"))
+    # With no grace at all, the first process hands back what it had not started.
+    assert charts_by_first < events, "the first process finished everything: the hand-over was not exercised"
+
+    second = deployment.start(grace=20)  # finishes what the first handed back
+    try:
+        assert deployment.fake.wait_for(lambda: acknowledged <= set(_answered_threads(deployment.fake)), timeout=60)
+        time.sleep(1)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(60)
+    answered = _answered_threads(deployment.fake)
+    texts = [(call.get("thread_ts"), call.get("text", "")[:60]) for call in deployment.fake.to("chat.postMessage")]
+    assert sorted(answered) == sorted(acknowledged), [t for t in texts if answered.count(str(t[0])) > 1]
