@@ -33,6 +33,9 @@ class Lexicon:
     targets: dict[tuple[str, str], tuple[TargetInfo, ...]]
     documents: dict[str, str]
     longest_phrase: int = field(default=1)
+    # Each indicator's words (name, short name, definition, aliases): "in post" qualifies advanced
+    # practitioners, so it is not an unknown place; a word from another figure's name still is unknown.
+    vocabulary: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def has_data(self, indicator: str, geography: str) -> bool:
         return geography in self.coverage.get(indicator, frozenset())
@@ -58,8 +61,9 @@ def load_lexicon(session: Session) -> Lexicon:
     for alias in queries.indicator_aliases(session):
         indicator_words[alias.alias].add(alias.code)
     indicators = {info.code: info for info in queries.indicators(session)}
-    for code in indicators:
-        indicator_words[code.lower().replace("_", " ")].add(code)
+    for code, described in indicators.items():
+        for phrase in own_words(described):
+            indicator_words[phrase].add(code)
     geography_words: dict[str, dict[str, int]] = defaultdict(dict)
     for alias in queries.geography_aliases(session):
         strength = PART if alias.kind == "part" else FULL
@@ -91,4 +95,46 @@ def load_lexicon(session: Session) -> Lexicon:
         targets={key: tuple(items) for key, items in targets.items()},
         documents=queries.document_citations(session),
         longest_phrase=max((len(phrase.split()) for phrase in phrases), default=1),
+        vocabulary=_vocabulary(indicators, indicator_words),
     )
+
+
+def own_name(text: str) -> str:
+    return normalise(text.replace("(%)", ""))
+
+
+def own_words(info: IndicatorInfo) -> list[str]:
+    """An indicator's code, name and short name, and the ways people vary them ("in timescale" for "on time")."""
+    bases = [own_name(info.name), own_name(info.short_name)]
+    phrases = [info.code.lower().replace("_", " "), *bases]
+    for base in bases:
+        for said, variants in SAID_AS.items():
+            if f" {said} " in f" {base} ":
+                phrases += [f" {base} ".replace(f" {said} ", f" {variant} ").strip() for variant in variants]
+    return [phrase for phrase in dict.fromkeys(phrases) if phrase]
+
+
+# Ways people say the words that indicator names use.
+SAID_AS = {
+    "on time": ("in timescale", "in timescales", "within timescale", "within timescales", "in time", "timely"),
+    "children looked after": ("cla", "lac", "children in care"),
+    "child protection": ("cp",),
+    "child protection plan": ("cp plan", "cpp"),
+    "percentage of": ("",),
+    "number of": ("",),
+    "per 10 000 children aged under 18": ("rate", "per 10000", "per 10 000"),
+    "care leavers": ("care leavers", "care leaver"),
+    "education employment and training eet": ("in education employment or training", "eet", "in education or training"),
+    "re referrals": ("rereferrals", "re referral"),
+}
+
+
+def _vocabulary(indicators: dict[str, IndicatorInfo], words: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for code, info in indicators.items():
+        for text in (info.name, info.short_name, info.definition):
+            found[code].update(normalise(text).split())
+    for phrase, codes in words.items():
+        for code in codes:
+            found[code].update(phrase.split())
+    return {code: frozenset(items) for code, items in found.items()}

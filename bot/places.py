@@ -138,6 +138,16 @@ def related(lexicon: Lexicon, place: str) -> list[str]:
     return _smallest_first(lexicon, [code for code in dict.fromkeys(linked) if code != place])
 
 
+def group_model(lexicon: Lexicon, group: str, day: date) -> date | None:
+    """When the neighbour model in force on `day` took effect (None when undated)."""
+    starts = [
+        link.valid_from
+        for link in lexicon.children.get(group, ())
+        if link.relation == "member_of" and _in_force(link.valid_from, link.valid_to, day)
+    ]
+    return max((start for start in starts if start is not None), default=None)
+
+
 def group_members(lexicon: Lexicon, group: str, day: date) -> list[str]:
     """The local authorities in a comparator group under the model in force on `day`."""
     return [

@@ -88,6 +88,9 @@ OVERVIEW_WORDS = {
     "obsessions",
 }
 TARGET_WORDS = {"target", "targets", "goal", "aim", "ambition"}
+# Words that choose the rate or the count member of a family ("cla per 10000", "how many in care").
+RATE_WORDS = {"rate", "rates", "per 10000", "per 10 000", "per 10k", "%", "percent", "percentage", "proportion"}
+COUNT_WORDS = {"how many", "number of", "numbers of", "count", "total number"}
 STOPWORDS = set(
     "a an and are as at be by can could do does figure figures for from get give has have how i in is it its "
     "latest me most my now of on or our please recent show tell than that the their there these this to us "
@@ -142,6 +145,7 @@ class Question:
     compare: bool = False
     across: bool = False
     wants_target: bool = False
+    measure: str = ""  # "rate" or "count" when the words say which member of a family is wanted
     unknown_words: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
 
@@ -157,7 +161,10 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     words = normalise(lowered)
     words, flags = _strip_keywords(words)
     indicators, places, leftovers = _match(words.split(), lexicon)
-    unknown = tuple(word for word in leftovers if word not in STOPWORDS and not word.isdigit())
+    own = {
+        word for mention in indicators for code, _ in mention.candidates for word in lexicon.vocabulary.get(code, ())
+    }
+    unknown = tuple(word for word in leftovers if word not in STOPWORDS and word not in own and not word.isdigit())
     question = Question(
         text=cleaned,
         intent=Intent.VALUE,
@@ -167,6 +174,7 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
         compare="compare" in flags,
         across="across" in flags,
         wants_target="target" in flags,
+        measure=_measure_asked(words),
         unknown_words=unknown,
         problems=tuple(problems),
     )
@@ -176,13 +184,20 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
 def _intent(question: Question, flags: set[str], cleaned: str) -> Intent:
     if not question.indicators and not question.places:
         return Intent.HELP if (not cleaned.strip(" ?!.") or "help" in flags) else Intent.VALUE
-    if "overview" in flags or (question.places and not question.indicators):
+    if "overview" in flags or (question.places and not question.indicators and not question.unknown_words):
         return Intent.OVERVIEW
     if "trend" in flags or (question.period is not None and question.period.since):
         return Intent.TREND
     if question.compare or question.across or len(question.places) > 1:
         return Intent.COMPARE
     return Intent.VALUE
+
+
+def _measure_asked(words: str) -> str:
+    padded = f" {words} "
+    if any(f" {phrase} " in padded for phrase in RATE_WORDS):
+        return "rate"
+    return "count" if any(f" {phrase} " in padded for phrase in COUNT_WORDS) else ""
 
 
 def _strip_keywords(words: str) -> tuple[str, set[str]]:

@@ -22,7 +22,12 @@ def when(fact: Fact) -> str:
 
 
 def shown(fact: Fact, info: IndicatorInfo) -> str:
-    return figure(fact.value, info.unit, info.decimals, fact.symbol)
+    """The figure with the precision it was published with (a report's 62 is not DfE's 62.0)."""
+    return figure(fact.value, info.unit, places(fact, info), fact.symbol)
+
+
+def places(fact: Fact, info: IndicatorInfo) -> int:
+    return info.decimals if fact.decimals is None else fact.decimals
 
 
 def change(previous: Fact, current: Fact, info: IndicatorInfo) -> str:
@@ -32,7 +37,8 @@ def change(previous: Fact, current: Fact, info: IndicatorInfo) -> str:
     delta = current.value - previous.value
     step = 10 ** -max(info.decimals, 0)
     if abs(delta) < step / 2:
-        return f"No change from {when(previous).removeprefix('at ').removeprefix('in ')} ({shown(previous, info)})."
+        since = when(previous).removeprefix("at ").removeprefix("in ").removeprefix("for ")
+        return f"No change from {since} ({shown(previous, info)})."
     direction = "Up" if delta > 0 else "Down"
     size = difference(delta, info.unit, info.decimals)
     if info.unit == "count":

@@ -65,6 +65,7 @@ class Fact:
     source_document: str
     source_locator: str
     note: str | None
+    decimals: int | None = None  # as published; None: the indicator's default
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ _FACT_COLUMNS = (
     Observation.source_document,
     Observation.source_locator,
     Observation.note,
+    Observation.decimals,
 )
 
 
@@ -253,3 +255,30 @@ def observation_count(session: Session) -> int:
 def store_version(session: Session) -> int:
     """The newest audit id: every write leaves an audit row, so this changes whenever the store does."""
     return session.scalar(select(func.max(AuditLog.id))) or 0
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What is held for one indicator: how many figures and places, the first and latest period."""
+
+    indicator: str
+    figures: int
+    places: int
+    first: date
+    latest: date
+
+
+def holdings(session: Session) -> list[Holding]:
+    rows = session.execute(
+        select(
+            Indicator.code,
+            func.count(Observation.id),
+            func.count(func.distinct(Observation.geography_id)),
+            func.min(Observation.period_end),
+            func.max(Observation.period_end),
+        )
+        .join_from(Observation, Indicator, Observation.indicator_id == Indicator.id)
+        .group_by(Indicator.code)
+        .order_by(Indicator.code)
+    )
+    return [Holding(*row) for row in rows]

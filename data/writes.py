@@ -21,6 +21,7 @@ PAYLOAD_FIELDS = (
     "period_kind",
     "period_label",
     "value",
+    "decimals",
     "symbol",
     "numerator",
     "denominator",
@@ -47,6 +48,7 @@ class ObservationInput:
     period: Period
     value: float | None
     symbol: str | None = None
+    decimals: int | None = None  # as published; None: the indicator's default
     numerator: float | None = None
     denominator: float | None = None
     status: str = "final"
@@ -64,6 +66,7 @@ class ObservationInput:
             "period_kind": self.period.kind.value,
             "period_label": self.period.label,
             "value": self.value,
+            "decimals": self.decimals,
             "symbol": self.symbol,
             "numerator": self.numerator,
             "denominator": self.denominator,

@@ -166,7 +166,12 @@ def test_generic_mode_without_name_for_a_new_indicator_says_so(store: Engine) ->
     [
         ("snapshot_31_march", "2025", "Reporting year", "2025-03-31", "2025-03-31"),
         ("financial_year_ending", "2025", "Reporting year", "2024-04-01", "2025-03-31"),
-        ("dec_feb_average", "2023", "Calendar year", "2023-12-01", "2024-02-29"),
+        # The NEET dashboard: "2024" is end of 2023, Dec 2023 to Feb 2024 (29 days: a leap year).
+        ("dec_feb_average", "2024", "Calendar year", "2023-12-01", "2024-02-29"),
+        ("dec_feb_average", "2023", "Calendar year", "2022-12-01", "2023-02-28"),
+        ("snapshot_31_march", "2013", "Annual", "2013-03-31", "2013-03-31"),
+        ("academic_year_ending", "2025", "Academic Year", "2024-09-01", "2025-08-31"),
+        ("calendar_year", "2024", "Calendar year", "2024-01-01", "2024-12-31"),
         ("term", "202324", "Spring term", "2024-01-01", "2024-03-31"),
         ("academic_year_code", "202324", "Academic year", "2023-09-01", "2024-08-31"),
         ("mid_year", "2024", "Reporting year", "2024-06-30", "2024-06-30"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import places
 from bot.answering import facts as fact_rules
+from bot.answering import measures
 from bot.answering.context import Context, Focus
 from bot.answering.fallbacks import no_data
 from bot.answering.follow_ups import follow_ups
@@ -15,6 +16,7 @@ from data.queries import Fact, IndicatorInfo
 
 MAX_PAIRWISE = 3  # beyond this many others, a ranking reads better than "x above A, y below B..."
 MAX_REFERENCES = 2
+MODEL_LEAD_DAYS = 366  # a neighbour model published in May 2025 is built for the 31 Mar 2025 figures
 
 
 def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[str]) -> Answer:
@@ -28,14 +30,21 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
     rows = _common_period(ctx, indicator, members, question.period)
     if rows is None:
         return _not_like_for_like(ctx, indicator, members, question.period)
+    rows, group_sentences = _neighbour_rows(ctx, rows, members)
     fact, others = rows[0], rows[1:]
     listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
-    if len(others) <= MAX_PAIRWISE:
+    if info.unit in measures.SIZED_UNITS and measures.needs_rate(ctx.lexicon, [row.geography for row in rows]):
+        sentences = [
+            "These are counts for places of different sizes, so they are not compared; "
+            f"no rate is held for {join([ctx.names.name(row.geography) for row in rows])} alike."
+        ]
+    elif len(others) <= MAX_PAIRWISE:
         sentences = [f"{ctx.names.name(fact.geography)} is {join([versus(fact, o, info) for o in others])}."]
     else:
         sentences = _ranking(ctx, fact, rows, info)
+    sentences += group_sentences
     missing = _members_without_figure(ctx, members, rows)
-    if missing and len(chosen) > 1:
+    if missing and len(chosen) > 1 and not group_sentences:
         sentences.append(f"No figure for the same period for {join(missing)}.")
     return Answer(
         status=Status.ANSWER,
@@ -45,9 +54,32 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         + (" vs " + ", ".join(ctx.names.name(row.geography) for row in others)),
         facts=tuple(ctx.names.view(row, "asked" if index == 0 else "comparator") for index, row in enumerate(rows)),
         sources=ctx.names.sources(rows),
-        chart=ctx.charts.comparison(indicator, rows, focus.place, ()),
+        chart=None
+        if sentences[0].startswith("These are counts")
+        else ctx.charts.comparison(indicator, rows, focus.place, ()),
         follow_ups=follow_ups(ctx, focus, ctx.names.indicator_words(indicator, focus.mention)),
     )
+
+
+def _neighbour_rows(ctx: Context, rows: list[Fact], members: list[str]) -> tuple[list[Fact], list[str]]:
+    """Name the neighbour group used and how many of its members have a figure; never mix one model's
+    members with another period's group figure (a 2013 group figure is the report's own group)."""
+    groups = [code for code in members if ctx.lexicon.geographies[code].type == "comparator_group"]
+    sentences: list[str] = []
+    for group in groups:
+        listed = places.group_members(ctx.lexicon, group, ctx.neighbours_on)
+        model = places.group_model(ctx.lexicon, group, ctx.neighbours_on)
+        when_model = f" ({model.year} model)" if model is not None else ""
+        if model is not None and (model - rows[0].period_end).days > MODEL_LEAD_DAYS:
+            rows = [row for row in rows if row.geography not in listed]
+            sentences.append(
+                f"The {ctx.names.name(group)}{when_model} postdates {period_of(rows[0])}: "
+                "only the group's own published figure is shown."
+            )
+            continue
+        held = [row for row in rows if row.geography in listed]
+        sentences.append(f"{ctx.names.name(group)}{when_model}: figures for {len(held)} of {len(listed)} neighbours.")
+    return rows, sentences
 
 
 def _members_without_figure(ctx: Context, members: list[str], rows: list[Fact]) -> list[str]:

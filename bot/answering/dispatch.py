@@ -10,10 +10,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot import places
+from bot.answering import measures
 from bot.answering.compare import answer_compare
 from bot.answering.context import Context, Focus
 from bot.answering.facts import FactLoader
-from bot.answering.fallbacks import clarify, help_answer, not_understood
+from bot.answering.fallbacks import clarify, help_answer, not_about_figures, not_understood, topic_not_held
 from bot.answering.naming import Names
 from bot.answering.overview import BRIEF_THEMES, answer_overview
 from bot.answering.trend import answer_trend
@@ -41,12 +42,17 @@ class Answerer:
         ctx = self._ctx
         if question.intent is Intent.HELP:
             return help_answer(ctx)
-        if not question.places and (question.unknown_words or not question.indicators):
+        if not question.places and not question.indicators:
+            return not_about_figures(ctx, question)
+        if not question.places and question.unknown_words:
             # "NEET in Narnia": a place we don't know is not silently answered for Leeds.
             return not_understood(ctx, question)
         chosen = self._choose_places(question)
         if isinstance(chosen, Answer):
             return chosen
+        if not question.indicators and question.unknown_words and question.intent is not Intent.OVERVIEW:
+            # "crime in beeston": a topic not held is said plainly, with what is held for the place.
+            return topic_not_held(ctx, question, chosen[0])
         if question.intent is Intent.OVERVIEW or not question.indicators:
             return answer_overview(ctx, chosen[0])
         focus = self._focus(question, chosen)
@@ -85,5 +91,8 @@ class Answerer:
 
     def _focus(self, question: Question, chosen: list[str]) -> Focus:
         mention = question.indicators[0]
-        indicator = places.choose_indicator(mention, self._ctx.lexicon, chosen[0])
+        compared = (
+            chosen if len(chosen) > 1 else [*chosen, *places.comparators(self._ctx.lexicon, chosen[0], self._ctx.today)]
+        )
+        indicator = measures.choose(self._ctx, question, compared if question.intent is Intent.COMPARE else chosen)
         return Focus(indicator, chosen[0], not question.places, mention)

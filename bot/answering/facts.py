@@ -69,12 +69,21 @@ def same_period(facts: list[Fact], like: Fact) -> Fact | None:
 
 
 def previous(facts: list[Fact], current: Fact) -> Fact | None:
-    """The latest earlier fact of the same kind and length: what a change is measured from."""
-    earlier = [
-        fact
-        for fact in facts
-        if fact.period_kind == current.period_kind
-        and fact.period_end < current.period_end
-        and (fact.period_end - fact.period_start) == (current.period_end - current.period_start)
-    ]
+    """The period of the same kind immediately before: what a change is measured from.
+
+    Lengths in days are not compared (a leap year's 2023/24 is still the year before 2024/25); ranges must
+    cover the same stretch of the year (a spring term is not compared with an autumn term)."""
+    earlier = [fact for fact in facts if same_kind(fact, current) and fact.period_end < current.period_end]
     return earlier[-1] if earlier else None
+
+
+def same_kind(one: Fact, other: Fact) -> bool:
+    if one.period_kind != other.period_kind:
+        return False
+    if one.period_kind != "range":
+        return True
+    return (one.period_start.month, one.period_start.day, one.period_end.month) == (
+        other.period_start.month,
+        other.period_start.day,
+        other.period_end.month,
+    )

@@ -92,6 +92,46 @@ def not_understood(ctx: Context, question: Question) -> Answer:
     )
 
 
+ANSWERS_WHAT = (
+    "I answer questions about children's services figures for Leeds and its areas: children looked after, "
+    "child protection, children in need, NEET, school absence, the social work workforce and more."
+)
+
+
+def not_about_figures(ctx: Context, question: Question) -> Answer:
+    """ "who is the director", "weather": no figure or place named, so say what briefbot answers."""
+    if not question.text.strip(" ?!.") or not question.unknown_words:
+        return help_answer(ctx)
+    quoted = ", ".join(f"“{word}”" for word in question.unknown_words[:MAX_UNKNOWN_QUOTED])
+    questions = examples(ctx.lexicon)[:MAX_SUGGESTIONS]
+    return Answer(
+        status=Status.NOT_UNDERSTOOD,
+        headline=f"Sorry, I didn't understand {quoted}: I hold no figures on that.",
+        sentences=(ANSWERS_WHAT, "Type “indicators” in the terminal, or “help” here, for what can be asked."),
+        options=tuple(Option(text, text) for text in questions),
+        reading="not understood",
+    )
+
+
+def topic_not_held(ctx: Context, question: Question, place: str) -> Answer:
+    """ "crime in beeston": the topic plainly not held, and what is held for that place."""
+    topic = " ".join(question.unknown_words)
+    held = sorted({ctx.lexicon.indicators[code].short_name for code in ctx.lexicon.indicators_with_data(place)})
+    sentences = [ANSWERS_WHAT]
+    if held:
+        shown_names = held[: MAX_HOLDERS * 2]
+        more = f" and {len(held) - len(shown_names)} more" if len(held) > len(shown_names) else ""
+        sentences.append(f"For {ctx.names.name(place)} I hold: {join(shown_names)}{more}.")
+    place_words = ctx.names.place_words(place)
+    return Answer(
+        status=Status.NO_DATA,
+        headline=f"I hold no figures on {topic}.",
+        sentences=tuple(sentences),
+        options=(Option(f"What is held for {ctx.names.name(place)}", f"what do we know about {place_words}"),),
+        reading=f"{topic}, {ctx.names.name(place)}: not held",
+    )
+
+
 def help_answer(ctx: Context) -> Answer:
     questions = examples(ctx.lexicon)
     return Answer(

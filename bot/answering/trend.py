@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from bot import places
 from bot.answering import facts as fact_rules
+from bot.answering import measures
 from bot.answering.context import Context, Focus
 from bot.answering.fallbacks import no_data
 from bot.answering.follow_ups import follow_ups
@@ -40,9 +41,11 @@ def answer_trend(ctx: Context, question: Question, focus: Focus, others: list[st
         sentences.append(f"Latest, {shown(last, info)} is {join([versus(last, o, info) for o in compared])}.")
     sentences += target_sentences(ctx, indicator, focus.place, last)
     period = f"{period_of(first)} to {period_of(last)}"
+    note = measures.other_definitions(ctx, indicator, focus.place)
     return Answer(
         status=Status.ANSWER,
         headline=headline + ".",
+        notes=(note,) if note else (),
         sentences=tuple(sentences),
         reading=ctx.names.reading(indicator, focus.place, period, focus.place_defaulted) + ", trend",
         facts=ctx.names.views(series, "series") + ctx.names.views(compared, "comparator"),

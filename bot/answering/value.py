@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import places
 from bot.answering import facts as fact_rules
+from bot.answering import measures
 from bot.answering.context import Context, Focus
 from bot.answering.fallbacks import no_data
 from bot.answering.follow_ups import follow_ups
@@ -31,6 +32,7 @@ def answer_value(ctx: Context, question: Question, focus: Focus) -> Answer:
         return no_data(ctx, indicator, focus.place, question.period)
     fact = chosen[-1]
     info = ctx.lexicon.indicators[indicator]
+    notes += [note for note in [measures.other_definitions(ctx, indicator, focus.place)] if note]
     facts = [ctx.names.view(fact, "asked")]
     headline = f"{info.short_name}, {ctx.names.name(focus.place)}: {shown(fact, info)} {when(fact)}"
     companion = _companion_fact(ctx, indicator, fact)
@@ -82,7 +84,11 @@ def _companion_fact(ctx: Context, indicator: str, fact: Fact) -> Fact | None:
 def comparator_facts(ctx: Context, indicator: str, place: str, fact: Fact) -> list[Fact]:
     """The place's usual comparators (parent area, Leeds, England...) for exactly the same period."""
     found = []
+    sized = ctx.lexicon.indicators[indicator].unit in measures.SIZED_UNITS
+    kind = ctx.lexicon.geographies[place].type
     for other in places.comparators(ctx.lexicon, place, fact.period_end):
+        if sized and ctx.lexicon.geographies[other].type != kind:
+            continue  # a count is set only beside a place of the same kind and size
         match = fact_rules.same_period(ctx.facts.series(indicator, other), fact)
         if match is not None:
             found.append(match)

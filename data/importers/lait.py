@@ -4,6 +4,7 @@ becomes an indicator `LAIT_<short name>` with the dictionary's unit, polarity an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from data.catalogue import REFERENCE_DIR, read_csv
 from data.importers.errors import MappingError
 from data.importers.mappings import Measure
 from data.importers.reading import Cell, Reading, Row, record
-from data.models import UNITS, Indicator
+from data.models import UNITS, Indicator, IndicatorAlias
 from data.text import normalise
 from data.writes import add_indicator
 
@@ -41,6 +42,7 @@ class LaitEntry:
     unit: str
     theme: str
     description: str
+    chart_title: str = ""
 
 
 def _entry(row: dict[str, str]) -> LaitEntry:
@@ -54,6 +56,7 @@ def _entry(row: dict[str, str]) -> LaitEntry:
         unit=next((unit for key, unit in UNIT_FROM_AXIS.items() if key in axis), "count"),
         theme=next((theme for key, theme in THEMES.items() if key in row["Topic"].lower()), "context"),
         description=row["Description"],
+        chart_title=" ".join(row.get("Chart_title", "").split()),
     )
 
 
@@ -80,7 +83,37 @@ def prepare_lait(session: Session, reading: Reading) -> None:
             _add_lait_indicator(session, code, entry)
             reading.report.created_indicators.append(code)
             known.add(code)
+        if mapped is None:
+            _add_aliases(session, code, lait_aliases(entry))
     reading.lait_measures = measures
+
+
+# Dictionary wording that names the unit or the source rather than the measure.
+_NOISE = re.compile(
+    r"\((?:%|rate|num|from \d{4}|new definition)\)|- rate|\brates? per 10,000( children)?|\b(?:rate|number) of\b|%"
+)
+
+_AGES = re.compile(r"\b\d+ \d+ year olds\b")
+_CLAUSE = re.compile(r" (?:to|within) ")
+
+
+def lait_aliases(entry: LaitEntry) -> list[str]:
+    """Words a councillor might use for a LAIT measure: its dictionary name, chart title and short name."""
+    found = []
+    for text in (entry.measure, entry.chart_title, entry.short.replace("_", " ")):
+        words = _AGES.sub(" ", normalise(_NOISE.sub(" ", text.lower())))
+        bare = " ".join(words.split()).removeprefix("percentage of ").removeprefix("of ").removeprefix("total ")
+        # "re referrals to childrens social care within 12 months" is asked for as "re referrals".
+        for phrase in (" ".join(words.split()), bare, _CLAUSE.split(bare)[0]):
+            if len(phrase) > 3 and not phrase.isdigit():
+                found.append(phrase[:200])
+    return list(dict.fromkeys(found))
+
+
+def _add_aliases(session: Session, code: str, aliases: list[str]) -> None:
+    indicator = session.scalars(select(Indicator).where(Indicator.code == code)).one()
+    held = {alias.alias for alias in indicator.aliases}
+    indicator.aliases += [IndicatorAlias(alias=alias) for alias in aliases if alias not in held]
 
 
 def _add_lait_indicator(session: Session, code: str, entry: LaitEntry) -> None:

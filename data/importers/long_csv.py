@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.importers.errors import ImportRejected, RowProblem
+from data.importers.reading import written_decimals
 from data.models import POLARITIES, STATUSES, SUPPRESSION_SYMBOLS, UNITS, Geography, Indicator, Observation
 from data.periods import Period, PeriodError, PeriodKind
 from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, add_indicator, write_observations
@@ -29,8 +30,9 @@ COLUMNS = (
     "period_kind",
     "period_start",
     "period_end",
-    *(name for name in PAYLOAD_FIELDS if name != "period_kind"),
+    *(name for name in PAYLOAD_FIELDS if name not in {"period_kind", "decimals"}),
     *(f"indicator_{name}" for name in ("name", "unit", "decimals", "polarity", "definition", "source")),
+    "decimals",  # last, so files written before it existed still line up
 )
 # The indicator_* columns make an export self-describing: importing it into a store that lacks an
 # indicator (one created by a LAIT or generic import, say) creates the indicator first.
@@ -116,6 +118,7 @@ def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
         period=_period(row),
         value=value,
         symbol=symbol,
+        decimals=_decimals(row, value),
         numerator=_number(row.get("numerator", ""), "numerator"),
         denominator=_number(row.get("denominator", ""), "denominator"),
         status=status,
@@ -124,6 +127,15 @@ def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
         source_quote=row.get("source_quote") or None,
         note=row.get("note") or None,
     )
+
+
+def _decimals(row: dict[str, str], value: float | None) -> int | None:
+    """The published precision: the export's own column, else as the value is written."""
+    given = row.get("decimals")
+    if given is not None:
+        # An export states the precision (blank: the indicator's default); only older files lack the column.
+        return int(given) if given.strip().isdigit() else None
+    return None if value is None else written_decimals(row.get("value", ""))
 
 
 def _period(row: dict[str, str]) -> Period:
@@ -213,6 +225,7 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
             "period_end": observation.period_end.isoformat(),
             "period_label": observation.period_label,
             "value": _text(observation.value),
+            "decimals": "" if observation.decimals is None else str(observation.decimals),
             "symbol": observation.symbol or "",
             "numerator": _text(observation.numerator),
             "denominator": _text(observation.denominator),

@@ -53,12 +53,14 @@ def _term(time_period: str, identifier: str) -> Period:
 
 
 def _dec_feb(time_period: str, _identifier: str) -> Period:
+    """DfE's NEET time_period N is "end of N-1": the average of December N-1, January and February N
+    (the dashboard's own wording; LAIT's "16-17 NEET" for N carries the same figure)."""
     year = _year(time_period)
     return Period(
-        end=date(year + 1, 3, 1) - timedelta(days=1),  # 28 or 29 February
-        start=date(year, 12, 1),
+        end=date(year, 3, 1) - timedelta(days=1),  # 28 or 29 February
+        start=date(year - 1, 12, 1),
         kind=PeriodKind.RANGE,
-        label=f"end of {year} (Dec {year} to Feb {year + 1} average)",
+        label=f"end of {year - 1} (Dec {year - 1} to Feb {year} average)",
     )
 
 

@@ -18,6 +18,7 @@ from data.importers.report import ImportReport
 from data.models import SUPPRESSION_SYMBOLS
 from data.writes import ObservationInput
 
+MAX_PUBLISHED_DECIMALS = 3  # more places than this is an unrounded float, not a published precision
 NOISE_DECIMALS = 6  # where no decimal places are published: enough to drop 4.9000000000000004's tail
 Row = dict[str, str]
 Progress = Callable[[Iterator[Row]], Iterable[Row]]
@@ -61,6 +62,15 @@ class Reading:
         places = self.decimals.get(indicator)
         return round(number, NOISE_DECIMALS if places is None else places), None
 
+    def published_decimals(self, cell: str, indicator: str) -> int | None:
+        """The file's precision for this figure. A whole number in a CSV is no evidence (writers drop ".0"),
+        nor is an unrounded float: both fall back to the indicator's default (None)."""
+        places = self.decimals.get(indicator)
+        if places is not None:
+            return places
+        written = written_decimals(cell)
+        return written if written is not None and 1 <= written <= MAX_PUBLISHED_DECIMALS else None
+
     def place(self, line: int, codes: tuple[str, ...], name: str, where: str) -> str | None:
         """The row's place by code, else by name with a warning, else the row is skipped (and counted)."""
         code = self.places.by_code(codes)
@@ -72,6 +82,18 @@ class Reading:
             return code
         self.report.skipped[f"rows for places not in the catalogue ({where})"] += 1
         return None
+
+
+def written_decimals(text: str) -> int | None:
+    """Decimal places as the figure was written: "62" 0, "62.0" 1; float noise ("4.9000000000000004") trimmed."""
+    number = text.strip().replace(",", "")
+    if not number or number.lower() in SUPPRESSION_SYMBOLS:
+        return None
+    _, _, fraction = number.partition(".")
+    if len(fraction) <= NOISE_DECIMALS:
+        return len(fraction)
+    trimmed = repr(round(float(number), NOISE_DECIMALS))
+    return len(trimmed.partition(".")[2].rstrip("0"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,7 @@ def record(
             period=when,
             value=value,
             symbol=symbol,
+            decimals=None if value is None else reading.published_decimals(cell.text, indicator),
             denominator=denominator,
             status="final",
             source_document=reading.file_name,
