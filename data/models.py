@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -212,17 +214,35 @@ class Committee(Base):
     geography_id: Mapped[int] = mapped_column(ForeignKey("geography.id"))
     channel: Mapped[str | None] = mapped_column(String(100))
     moderngov_id: Mapped[str | None] = mapped_column(String(20))
+    # Digest settings: where it goes (channel on platform), how many days ahead, which figures (None: the
+    # default list), and the area support team's channel that gets the preview.
+    platform: Mapped[str] = mapped_column(String(20), default="slack", server_default="slack")
+    lead_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    indicators: Mapped[list[str] | None] = mapped_column(JSON)
+    support_channel: Mapped[str | None] = mapped_column(String(100))
+
+
+MEETING_STATUSES = ("confirmed", "cancelled")
 
 
 class Meeting(Base):
     __tablename__ = "meeting"
-    __table_args__ = (UniqueConstraint("committee_id", "starts_at", name="uq_meeting"),)
+    __table_args__ = (
+        UniqueConstraint("committee_id", "starts_at", name="uq_meeting"),
+        CheckConstraint(_in("status", MEETING_STATUSES), name="ck_meeting_status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     place: Mapped[str | None] = mapped_column(String(300))
     source_id: Mapped[str | None] = mapped_column(String(100))
+    # Where the date came from (manual, moderngov, ical) and whether it still stands: a cancelled meeting
+    # keeps its row so its pending digest is cancelled rather than re-imported.
+    source: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
+    status: Mapped[str] = mapped_column(String(16), default="confirmed", server_default="confirmed")
+    title: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditLog(Base):
@@ -281,3 +301,36 @@ class UserPreference(Base):
     user_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     areas: Mapped[list[str]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+DELIVERY_STATES = ("claimed", "posted", "sent", "skipped")
+
+
+class Delivery(Base):
+    """The outbox: one row per (committee, meeting, kind, destination), so a digest goes out once.
+
+    Claimed with a lease before posting, "posted" with the platform's message id once the message is out,
+    "sent" when its charts are attached too. A claim whose lease ran out belongs to a process that died: the
+    next process takes it over (compare-and-set on the lease) and finishes it without posting twice."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("committee_id", "meeting_id", "kind", "destination", name="uq_delivery"),
+        CheckConstraint(_in("state", DELIVERY_STATES), name="ck_delivery_state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    destination: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)

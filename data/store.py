@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from data import db
 from data.catalogue import REFERENCE_DIR, SEED_ACTOR, SEED_DIR, Catalogue, build_catalogue
+from data.digests import seed_meetings
 from data.models import (
     Committee,
     Document,
@@ -93,6 +94,8 @@ def sync_catalogue(session: Session, catalogue: Catalogue, *, reason: str) -> di
     session.flush()
     counts["memberships"] = _sync_memberships(session, catalogue)
     counts["committees"] = _sync_committees(session, catalogue)
+    session.flush()
+    counts["meetings"] = seed_meetings(session)
     record_audit(
         session,
         actor=SEED_ACTOR,

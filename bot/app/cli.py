@@ -298,3 +298,14 @@ def serve_command(context: Context) -> None:
         raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     serve(context.settings, context.briefbot(chart_cache(context.settings)))
+
+
+def _add_commands() -> None:
+    """Commands that live in their own modules (bot/app/commands)."""
+    from bot.app.commands import committees, digest, indicators, meetings
+
+    for module in (indicators, digest, committees, meetings):
+        main.add_command(module.command)
+
+
+_add_commands()

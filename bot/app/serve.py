@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from zoneinfo import ZoneInfo
 
+from bot.app.scheduler import DigestScheduler
 from bot.app.settings import Settings, require_slack
 from bot.app.web import make_server, router
-from bot.conversation.flow import Conversation
+from bot.conversation.flow import Conversation, process_name
+from bot.digest.delivery import DigestDesk
 from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
 from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
@@ -48,6 +51,9 @@ def serve(settings: Settings, bot: Briefbot) -> None:
     )
     # Messengers first, then recovery: what a dead process left needs its platform to answer on.
     conversation.start()
+    desk = DigestDesk(bot, conversation, owner=process_name(), zone=ZoneInfo(settings.timezone))
+    digests = DigestScheduler(desk, timezone=settings.timezone)
+    digests.start()
     try:
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -59,6 +65,7 @@ def serve(settings: Settings, bot: Briefbot) -> None:
             application = router({EVENTS_PATH: slack_wsgi(app)}, ready=lambda: readiness(bot))
             make_server(application, host=settings.host, port=settings.port).run()
     finally:
+        digests.shutdown()
         conversation.shutdown(grace=settings.shutdown_grace)
         stop_renderer = getattr(bot.charts.renderer, "shutdown", None)
         if stop_renderer is not None:

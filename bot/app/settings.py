@@ -53,6 +53,8 @@ class Settings:
     workers: int = 16
     chart_workers: int = 1
     shutdown_grace: int = 20
+    moderngov_url: str = ""
+    calendar_user_agent: str = "briefbot"
 
     @property
     def neighbours_on(self) -> date:
@@ -81,6 +83,8 @@ class Settings:
             port=_whole_number("PORT", values.get("PORT", "3000")),
             workers=_whole_number("BRIEFBOT_WORKERS", values.get("BRIEFBOT_WORKERS", "16")),
             chart_workers=_whole_number("BRIEFBOT_CHART_WORKERS", values.get("BRIEFBOT_CHART_WORKERS", "1")),
+            moderngov_url=values.get("BRIEFBOT_MODERNGOV_URL", "").strip(),
+            calendar_user_agent=values.get("BRIEFBOT_CALENDAR_USER_AGENT", "").strip() or "briefbot",
             shutdown_grace=_seconds("BRIEFBOT_SHUTDOWN_GRACE", values.get("BRIEFBOT_SHUTDOWN_GRACE", "20")),
             chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
             if values.get("BRIEFBOT_CHART_CACHE_DIR")

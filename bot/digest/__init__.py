@@ -1,0 +1,1 @@
+"""Committee digests: a briefing for each community committee before its meetings."""

@@ -1,0 +1,257 @@
+"""The composer: a committee's digest as at a meeting, from the store's figures.
+
+For the committee's area, its school clusters and wards: the three obsessions and the other headline
+indicators (or the committee's own list), each written as one report bullet; only figures for periods ended
+before the meeting; what is new since the last meeting; up to five charts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.digest.bullets import COMPANIONS, AreaFigure, bullet_text, is_stale, months_between, value_text
+from bot.digest.charts import chart_for
+from bot.digest.model import Bullet, Digest, DigestFact, DigestSection, meeting_title
+from charts.specs import ChartSpec
+from data import queries
+from data.catalogue import LEEDS
+from data.digests import CommitteeInfo
+from data.periods import uk_date
+from data.queries import Fact, GeographyInfo, IndicatorInfo
+
+MAX_CHARTS = 5
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Safely reduce the number of children looked after",
+        ("LAC_COUNT", "CPP_COUNT", "CAF_INITIATED", "CAF_OPEN", "RFS_COUNT", "REFERRAL_COUNT"),
+    ),
+    ("Reduce the number of young people who are NEET", ("NEET_PCT",)),
+    (
+        "Reduce school absence in primary and secondary schools",
+        (
+            "ABSENCE_PRIMARY_PCT",
+            "ABSENCE_SECONDARY_PCT",
+            "PERSISTENT_ABSENCE_PRIMARY_PCT",
+            "PERSISTENT_ABSENCE_SECONDARY_PCT",
+        ),
+    ),
+)
+OTHER_SECTION = "Other figures"
+AREA_ORDER = {"committee_area": 0, "school_cluster": 1, "ward": 2}
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str  # as a report says it: "JESS", not "JESS cluster"
+    type: str
+
+
+def default_indicators() -> tuple[str, ...]:
+    return tuple(code for _, codes in SECTIONS for code in codes)
+
+
+def compose(
+    session: Session, committee: CommitteeInfo, meeting: date, *, previous_meeting: date | None = None
+) -> Digest:
+    """The digest as at the meeting: nothing for a period ending on or after its day."""
+    infos = {info.code: info for info in queries.indicators(session)}
+    places = committee_places(session, committee, meeting)
+    wanted = [code for code in (committee.indicators or default_indicators()) if code in infos]
+    codes = [*wanted, *(COMPANIONS[c] for c in wanted if c in COMPANIONS)]
+    by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for fact in queries.facts(session, codes, [p.code for p in places] + [LEEDS]):
+        if fact.period_end < meeting:
+            by_key[(fact.indicator, fact.geography)].append(fact)
+    citations = queries.document_citations(session)
+    bullets = {
+        code: bullet
+        for code in wanted
+        if (bullet := _bullet(infos[code], places, by_key, meeting, citations)) is not None
+    }
+    sections = _sections(wanted, bullets, infos)
+    if previous_meeting is not None:
+        sections.insert(0, _since_last(previous_meeting, meeting, bullets, infos))
+    charts = _charts(sections)
+    return Digest(
+        committee=committee.name,
+        committee_short=committee.short_name,
+        meeting=meeting,
+        title=meeting_title(committee.name, meeting),
+        intro=(_intro(places, meeting),),
+        sections=tuple(sections),
+        sources=_sources(bullets.values()),
+        charts=charts,
+    )
+
+
+def _charts(sections: list[DigestSection]) -> tuple[ChartSpec, ...]:
+    """Up to five, each section's first chart before any section's second: NEET is not crowded out by six
+    safeguarding figures."""
+    per_section = [[b.chart for b in section.bullets if b.chart is not None] for section in sections]
+    rounds = max((len(charts) for charts in per_section), default=0)
+    ordered = [charts[i] for i in range(rounds) for charts in per_section if i < len(charts)]
+    return tuple(ordered[:MAX_CHARTS])
+
+
+def committee_places(session: Session, committee: CommitteeInfo, meeting: date) -> list[Place]:
+    """The committee's area, then the school clusters linked to it, then its wards in force at the meeting."""
+    geographies = {g.code: g for g in queries.geographies(session)}
+    children = [
+        m.child
+        for m in queries.memberships(session)
+        if m.parent == committee.area and _in_force(m.valid_from, m.valid_to, meeting)
+    ]
+    found = [geographies[committee.area], *(geographies[c] for c in dict.fromkeys(children) if c in geographies)]
+    found = [g for g in found if g.type in AREA_ORDER and _in_force(g.valid_from, g.valid_to, meeting)]
+    ordered = sorted(enumerate(found), key=lambda item: (AREA_ORDER[item[1].type], item[0]))
+    return [Place(g.code, _report_name(g), g.type) for _, g in ordered]
+
+
+def _in_force(start: date | None, end: date | None, day: date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _report_name(geography: GeographyInfo) -> str:
+    name = geography.name
+    return name[: -len(" cluster")] if geography.type == "school_cluster" and name.endswith(" cluster") else name
+
+
+def _bullet(
+    info: IndicatorInfo,
+    places: list[Place],
+    by_key: dict[tuple[str, str], list[Fact]],
+    meeting: date,
+    citations: dict[str, str],
+) -> Bullet | None:
+    areas = [area for place in places if (area := _area_figure(info, place, by_key)) is not None]
+    if not areas:
+        return None
+    city = _city(by_key.get((info.code, LEEDS), []), areas[0].latest)
+    facts = [*_facts_of(info, areas, meeting, citations)]
+    if city is not None:
+        facts.append(_digest_fact(info, city, "Leeds", "city", meeting, citations))
+    text = bullet_text(info, areas, city, meeting)
+    return Bullet(info.code, text, tuple(facts), chart_for(info, areas, city, _citation(areas[0].latest, citations)))
+
+
+def _area_figure(info: IndicatorInfo, place: Place, by_key: dict[tuple[str, str], list[Fact]]) -> AreaFigure | None:
+    series = by_key.get((info.code, place.code), [])
+    if not series:
+        return None
+    latest = series[-1]
+    companion_code = COMPANIONS.get(info.code)
+    companion = _same_period(by_key.get((companion_code, place.code), []), latest) if companion_code else None
+    return AreaFigure(place.name, latest, _previous(series, latest), companion)
+
+
+def _previous(series: list[Fact], latest: Fact) -> Fact | None:
+    """The latest earlier figure of the same kind and length: what "increased" is measured from."""
+    # Within a few days: a financial year with a 29 February is still a year.
+    length = (latest.period_end - latest.period_start).days
+    earlier = [
+        f
+        for f in series
+        if f.period_kind == latest.period_kind
+        and f.period_end < latest.period_end
+        and abs((f.period_end - f.period_start).days - length) <= 3
+    ]
+    return earlier[-1] if earlier else None
+
+
+def _same_period(series: list[Fact], like: Fact) -> Fact | None:
+    return next((f for f in series if (f.period_start, f.period_end) == (like.period_start, like.period_end)), None)
+
+
+def _city(series: list[Fact], like: Fact) -> Fact | None:
+    """Leeds for the same period only: a city figure from another year beside an area's would mislead."""
+    return _same_period(series, like)
+
+
+def _facts_of(
+    info: IndicatorInfo, areas: list[AreaFigure], meeting: date, citations: dict[str, str]
+) -> list[DigestFact]:
+    facts = []
+    for area in areas:
+        facts.append(_digest_fact(info, area.latest, area.name, "latest", meeting, citations))
+        if area.previous is not None:
+            facts.append(_digest_fact(info, area.previous, area.name, "previous", meeting, citations))
+    return facts
+
+
+def _digest_fact(
+    info: IndicatorInfo, fact: Fact, name: str, role: str, meeting: date, citations: dict[str, str]
+) -> DigestFact:
+    return DigestFact(
+        indicator=info.code,
+        geography=fact.geography,
+        geography_name=name,
+        period_end=fact.period_end,
+        period_label=fact.period_label,
+        value=fact.value,
+        display=value_text(info, fact),
+        source=_citation(fact, citations),
+        role=role,
+        months_old=months_between(fact.period_end, meeting),
+        stale=role == "latest" and is_stale(fact, meeting),
+    )
+
+
+def _citation(fact: Fact, citations: dict[str, str]) -> str:
+    title = citations.get(fact.source_document, fact.source_document)
+    return f"{title}, {fact.source_locator}" if fact.source_locator else title
+
+
+def _sections(wanted: list[str], bullets: dict[str, Bullet], infos: dict[str, IndicatorInfo]) -> list[DigestSection]:
+    sections = []
+    placed = set()
+    for title, codes in SECTIONS:
+        chosen = [code for code in codes if code in wanted]
+        placed.update(chosen)
+        if not chosen:
+            continue
+        held = tuple(bullets[code] for code in chosen if code in bullets)
+        missing = [infos[code].short_name for code in chosen if code not in bullets]
+        note = f"No figures before the meeting for: {', '.join(missing)}." if missing else ""
+        sections.append(DigestSection(title, held, note))
+    others = tuple(bullets[code] for code in wanted if code not in placed and code in bullets)
+    if others:
+        sections.append(DigestSection(OTHER_SECTION, others))
+    return sections
+
+
+def _since_last(
+    previous: date, meeting: date, bullets: dict[str, Bullet], infos: dict[str, IndicatorInfo]
+) -> DigestSection:
+    fresh = [
+        infos[code].short_name
+        for code, bullet in bullets.items()
+        if any(f.role == "latest" and previous <= f.period_end < meeting for f in bullet.facts)
+    ]
+    title = f"Since the last meeting ({uk_date(previous)})"
+    if not fresh:
+        return DigestSection(title, (), "No new figures since the last meeting.")
+    return DigestSection(title, (), "New figures: " + "; ".join(fresh) + ".")
+
+
+def _intro(places: list[Place], meeting: date) -> str:
+    names = [p.name for p in places if p.type != "ward"]
+    return (
+        f"Figures for {_and_list(names)}, for periods ended before the meeting of {uk_date(meeting)}; "
+        f"figures more than 12 months old are flagged."
+    )
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _sources(bullets: Iterable[Bullet]) -> tuple[str, ...]:
+    found: list[str] = []
+    for bullet in bullets:
+        found += [fact.source for fact in bullet.facts]
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,213 @@
+"""The delivery outbox: each digest (committee, meeting, kind, destination) goes out once, across crashes,
+restarts and replicas. The lease pattern of data.chat_state: claim with a lease, posted (with the platform's
+message id), sent; a lease that ran out is taken over with a compare-and-set, by one process only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from data.models import Delivery
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class DeliveryKey:
+    committee_id: int
+    meeting_id: int
+    kind: str  # digest, preview, ward
+    destination: str  # "platform:address"
+
+
+@dataclass(frozen=True)
+class DeliveryClaim:
+    """A delivery this process holds. message_id is set when an earlier holder already posted it."""
+
+    id: int
+    key: DeliveryKey
+    due_at: datetime
+    late: bool
+    message_id: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    id: int
+    key: DeliveryKey
+    state: str
+    due_at: datetime
+    late: bool
+    message_id: str | None
+    attempts: int
+    note: str | None
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _key(row: Delivery) -> DeliveryKey:
+    return DeliveryKey(row.committee_id, row.meeting_id, row.kind, row.destination)
+
+
+def claim(
+    session: Session,
+    key: DeliveryKey,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    due_at: datetime,
+    late: bool = False,
+) -> DeliveryClaim | None:
+    """This process's to deliver, or None when another holds it or it is finished.
+
+    The unique key does the work on first sight: of two concurrent inserts one fails, on either backend. A
+    row already there is taken over only when its lease ran out unfinished. Commits the session."""
+    if _find(session, key) is not None:
+        # The usual case on every sweep after a digest went out: no doomed insert (and no server error log).
+        return _take_over_one(session, key, owner=owner, now=now, lease=lease)
+    row = Delivery(
+        committee_id=key.committee_id,
+        meeting_id=key.meeting_id,
+        kind=key.kind,
+        destination=key.destination,
+        state="claimed",
+        due_at=due_at.astimezone(UTC),
+        late=late,
+        owner=owner[:64],
+        lease_until=now + lease,
+        attempts=1,
+        claimed_at=now,
+    )
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _take_over_one(session, key, owner=owner, now=now, lease=lease)
+    return DeliveryClaim(row.id, key, due_at, late, None, 1)
+
+
+def _find(session: Session, key: DeliveryKey) -> Delivery | None:
+    return session.scalars(
+        select(Delivery).where(
+            Delivery.committee_id == key.committee_id,
+            Delivery.meeting_id == key.meeting_id,
+            Delivery.kind == key.kind,
+            Delivery.destination == key.destination,
+        )
+    ).first()
+
+
+def _take_over_one(
+    session: Session, key: DeliveryKey, *, owner: str, now: datetime, lease: timedelta
+) -> DeliveryClaim | None:
+    row = _find(session, key)
+    if row is None or row.state in ("sent", "skipped"):
+        return None
+    lease_until = _utc(row.lease_until)
+    if lease_until is None or lease_until >= now:
+        return None
+    return _compare_and_set(session, row, owner=owner, now=now, lease=lease)
+
+
+def _compare_and_set(
+    session: Session, row: Delivery, *, owner: str, now: datetime, lease: timedelta
+) -> DeliveryClaim | None:
+    # Plain values first: the commit below expires the row.
+    ident, key, seen_lease, attempts = row.id, _key(row), row.lease_until, row.attempts
+    due_at, late, message_id = _utc(row.due_at), row.late, row.message_id
+    exhausted = attempts >= MAX_ATTEMPTS
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == ident, Delivery.lease_until == seen_lease)
+        .values(
+            owner=owner[:64],
+            lease_until=None if exhausted else now + lease,
+            attempts=attempts + 1,
+            state="skipped" if exhausted else row.state,
+            note="given up after repeated failures" if exhausted else row.note,
+        )
+    )
+    session.commit()
+    if not _matched(result) or exhausted or due_at is None:
+        return None
+    return DeliveryClaim(ident, key, due_at, late, message_id, attempts + 1)
+
+
+def take_over_expired(
+    session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int = 50
+) -> list[DeliveryClaim]:
+    """Deliveries a dead process claimed and never finished; each becomes one live process's."""
+    rows = session.scalars(
+        select(Delivery)
+        .where(Delivery.state.in_(("claimed", "posted")), Delivery.lease_until < now)
+        .order_by(Delivery.due_at)
+        .limit(limit)
+    ).all()
+    taken = []
+    for row in rows:
+        claimed = _compare_and_set(session, row, owner=owner, now=now, lease=lease)
+        if claimed is not None:
+            taken.append(claimed)
+    return taken
+
+
+def mark_posted(session: Session, delivery_id: int, message_id: str) -> None:
+    """The message is out: whoever finishes this delivery later must not post it again."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(state="posted", message_id=message_id))
+    session.commit()
+
+
+def mark_sent(session: Session, delivery_id: int, *, now: datetime) -> None:
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id).values(state="sent", lease_until=None, sent_at=now)
+    )
+    session.commit()
+
+
+def mark_skipped(session: Session, delivery_id: int, note: str) -> None:
+    """Nothing to post after all (the meeting was cancelled or has begun): closed, with the reason."""
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id).values(state="skipped", lease_until=None, note=note)
+    )
+    session.commit()
+
+
+def release(session: Session, delivery_id: int) -> None:
+    """Forget an unposted claim (its meeting was cancelled or moved), so the key can be claimed again."""
+    session.execute(delete(Delivery).where(Delivery.id == delivery_id, Delivery.message_id.is_(None)))
+    session.commit()
+
+
+def deliveries(session: Session, meeting_id: int | None = None) -> list[DeliveryInfo]:
+    query = select(Delivery).order_by(Delivery.id)
+    if meeting_id is not None:
+        query = query.where(Delivery.meeting_id == meeting_id)
+    return [
+        DeliveryInfo(
+            row.id,
+            _key(row),
+            row.state,
+            _utc(row.due_at) or row.due_at,
+            row.late,
+            row.message_id,
+            row.attempts,
+            row.note,
+        )
+        for row in session.scalars(query)
+    ]
+
+
+def _matched(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
