@@ -18,11 +18,10 @@ def chart_for(info: IndicatorInfo, areas: list[AreaFigure], city: Fact | None, s
         return None
     # A count for the whole city dwarfs an area's: shown as a line only for rates and percentages.
     references = (Reference("Leeds", city.value),) if city and city.value is not None and info.unit != "count" else ()
-    latest = areas[0].latest
     return ComparisonChart(
-        title=f"{info.short_name} by area, {uk_date(latest.period_end)}",
+        title=_highest_title(info, areas, fmt),
         subtitle=info.name,
-        bars=tuple(Bar(area.name, area.latest.value, highlight=index == 0) for index, area in enumerate(areas)),
+        bars=_highest_first(areas),
         value_format=fmt,
         source=source,
         references=references,
@@ -39,9 +38,34 @@ def _trend(info: IndicatorInfo, areas: list[AreaFigure], fmt: ValueFormat, sourc
         for index, area in enumerate(areas)
     )
     return TrendChart(
-        title=f"{info.short_name}: {' and '.join(area.name for area in areas)}",
+        title=f"{info.short_name}: " + ", ".join(_direction(area) for area in areas),
         subtitle=info.name,
         series=series,
         value_format=fmt,
         source=source,
     )
+
+
+def _direction(area: AreaFigure) -> str:
+    """The finding for one area, as a title states it: "up in JESS"."""
+    before, now = area.previous, area.latest
+    if before is None or before.value is None or now.value is None:
+        return f"{area.name} only at {uk_date(now.period_end)}"
+    word = "up" if now.value > before.value else "down" if now.value < before.value else "unchanged"
+    return f"{word} in {area.name}"
+
+
+def _highest_title(info: IndicatorInfo, areas: list[AreaFigure], fmt: ValueFormat) -> str:
+    held = [area for area in areas if area.latest.value is not None]
+    when = uk_date(areas[0].latest.period_end)
+    if not held:
+        return f"{info.short_name} by area, {when}"
+    top = max(held, key=lambda area: area.latest.value or 0.0)
+    return f"{info.short_name}: highest in {top.name} ({fmt.text(top.latest.value)}) at {when}"
+
+
+def _highest_first(areas: list[AreaFigure]) -> tuple[Bar, ...]:
+    """Bars in the order every comparison chart uses, the committee's own area (listed first) highlighted."""
+    own = areas[0].name
+    ranked = sorted(areas, key=lambda area: -(area.latest.value if area.latest.value is not None else float("-inf")))
+    return tuple(Bar(area.name, area.latest.value, highlight=area.name == own) for area in ranked)
