@@ -79,7 +79,7 @@ def test_a_question_is_answered_with_its_card_then_its_chart(bot: Briefbot) -> N
     assert (post.action, chart.action) == ("post", "attach_chart")
     assert post.to == chart.to == Destination("test", "C-answer", "t1")
     assert post.card is not None and post.card.title.startswith("NEET 16-18 (%), JESS cluster: 9.9% at 31 Mar 2013")
-    assert post.card.prominent and post.card.figures[0].label == "JESS cluster"
+    assert post.card.prominent and post.card.figures[0].label == "JESS cluster: NEET 16-18 (%)"
     assert "Source: Update Report from Children's Services" in post.card.context
     assert "JESS" in chart.chart_alt_text and "9.9%" in chart.chart_alt_text
     assert conversation.ledger.state("test:answer") == "done"

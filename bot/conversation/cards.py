@@ -22,7 +22,8 @@ def card_for(answer: Answer) -> Card:
         prominent=answer.status is Status.ANSWER,
         lines=(*sentences, *answer.notes),
         sections=tuple(CardSection(section.title, section.lines, section.level) for section in answer.sections),
-        figures=key_figures(answer.facts),
+        # An answer in sections already shows each figure under its heading.
+        figures=() if answer.sections else key_figures(answer.facts),
         choices=_choices(answer.options),
         follow_ups=_choices(answer.follow_ups),
         context=context_line(answer),
@@ -31,8 +32,16 @@ def card_for(answer: Answer) -> Card:
 
 
 def key_figures(facts: tuple[FactView, ...]) -> tuple[KeyFigure, ...]:
+    """Each figure labelled by its place; by its measure too when the figures are of more than one."""
     shown = [fact for fact in facts if fact.role in KEY_FIGURE_ROLES][:MAX_KEY_FIGURES]
-    return tuple(KeyFigure(fact.geography_name, f"{fact.display}, {fact.period_display}") for fact in shown)
+    mixed = len({fact.indicator for fact in shown}) > 1
+    return tuple(
+        KeyFigure(
+            f"{fact.geography_name}: {fact.measure}" if mixed else fact.geography_name,
+            f"{fact.display}, {fact.period_display}",
+        )
+        for fact in shown
+    )
 
 
 def context_line(answer: Answer) -> str:
