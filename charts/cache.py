@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from charts.render import RenderedChart, render
 from charts.specs import ChartSpec
 
 log = logging.getLogger(__name__)
+# The disk cache is trimmed every this many new charts (a directory listing is not free).
+EVICT_EVERY = 50
 
 
 def content_key(spec: ChartSpec) -> str:
@@ -102,16 +105,35 @@ def _warm() -> None:
     render(TREND)
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """Written whole (a temporary file renamed) and readable by this user only."""
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    temporary.replace(path)
+
+
 class ChartCache:
-    def __init__(self, max_items: int = 256, directory: Path | None = None, renderer: Renderer = render) -> None:
+    """In memory (LRU, max_items) and optionally on disk (LRU by last use, max_disk_items, files 0600)."""
+
+    def __init__(
+        self,
+        max_items: int = 256,
+        directory: Path | None = None,
+        renderer: Renderer = render,
+        max_disk_items: int = 2000,
+    ) -> None:
         self.max_items = max_items
+        self.max_disk_items = max_disk_items
         self.directory = directory
         self.renderer = renderer
         self._memory: OrderedDict[str, RenderedChart] = OrderedDict()
         self._lock = threading.Lock()
         self._rendering: dict[str, threading.Lock] = {}
+        self._disk_writes = 0
         if directory is not None:
-            directory.mkdir(parents=True, exist_ok=True)
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def render(self, spec: ChartSpec) -> RenderedChart:
         key = content_key(spec)
@@ -145,16 +167,38 @@ class ChartCache:
         if self.directory is None:
             return None
         png, alt = self.directory / f"{key}.png", self.directory / f"{key}.txt"
-        if png.is_file() and alt.is_file():
-            return RenderedChart(png.read_bytes(), alt.read_text(encoding="utf-8"), title)
-        return None
+        try:
+            chart = RenderedChart(png.read_bytes(), alt.read_text(encoding="utf-8"), title)
+            os.utime(png)  # last use, for eviction
+        except OSError:
+            return None  # not there, or evicted by another process meanwhile
+        return chart
 
     def _to_disk(self, key: str, chart: RenderedChart) -> None:
         if self.directory is None:
             return
         png = self.directory / f"{key}.png"
-        if not png.is_file():
-            temporary = png.with_suffix(".tmp")
-            temporary.write_bytes(chart.png)
-            temporary.replace(png)
-            (self.directory / f"{key}.txt").write_text(chart.alt_text, encoding="utf-8")
+        if png.is_file():
+            return
+        _write_private(self.directory / f"{key}.txt", chart.alt_text.encode("utf-8"))
+        _write_private(png, chart.png)
+        self._disk_writes += 1
+        if self._disk_writes % EVICT_EVERY == 0:
+            self.evict()
+
+    def evict(self) -> int:
+        """Drop the least recently used charts beyond max_disk_items; returns how many went."""
+        if self.directory is None:
+            return 0
+        pngs = []
+        for path in self.directory.glob("*.png"):
+            try:
+                pngs.append((path.stat().st_mtime, path))
+            except OSError:
+                continue
+        pngs.sort()
+        excess = pngs[: max(len(pngs) - self.max_disk_items, 0)]
+        for _, path in excess:
+            path.unlink(missing_ok=True)
+            path.with_suffix(".txt").unlink(missing_ok=True)
+        return len(excess)
