@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.answers import Answer
-from bot.conversation.cards import APOLOGY, CHART_NOTE
+from bot.conversation.cards import APOLOGY, BUSY, CHART_NOTE
 from bot.conversation.flow import Conversation
 from bot.conversation.ledger import EventLedger
 from bot.conversation.messenger import RecordingMessenger
@@ -343,3 +343,22 @@ def test_a_chart_that_cannot_be_drawn_leaves_the_answer_and_a_note(
     conversation.add_messenger(messenger)
     _answered(conversation, messenger, _inbound("NEET in JESS", "nochart"), 2)
     assert [card.title[:10] for card in messenger.posts()] == ["NEET 16-18", CHART_NOTE[:10]]
+
+
+def test_beyond_its_queue_a_question_gets_a_polite_busy_reply(bot: Briefbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    real_ask = bot.ask
+    monkeypatch.setattr(bot, "ask", lambda text: (release.wait(10), real_ask(text))[1])
+    conversation = Conversation(
+        bot, workers=1, pacer=TokenBucketPacer(rate=1000, burst=10), ledger=_ledger(bot, "busy"), max_queue=2
+    )
+    messenger = RecordingMessenger()
+    conversation.add_messenger(messenger)
+    for index in range(3):
+        assert conversation.submit(_inbound("CP plans JESS", f"busy-{index}")) is not None
+    assert messenger.wait_for(1)
+    assert [card.title for card in messenger.posts()] == [BUSY]  # the third, at once
+    release.set()
+    assert messenger.wait_for(5)
+    conversation.shutdown()
+    assert len(messenger.posts()) == 3 and conversation.ledger.state("test:busy-2") == "done"

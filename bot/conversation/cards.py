@@ -12,6 +12,7 @@ KEY_FIGURE_ROLES = ("asked", "companion", "comparator", "latest", "instead", "re
 MAX_KEY_FIGURES = 20
 APOLOGY = "Sorry, something went wrong answering that. Please try again in a moment."
 CHART_NOTE = "I couldn't attach the chart this time; the figures above are complete."
+BUSY = "Sorry, I'm answering a lot of questions just now. Please ask again in a minute."
 
 
 def card_for(answer: Answer) -> Card:
@@ -67,3 +68,7 @@ def apology_card() -> Card:
 
 def chart_note_card() -> Card:
     return note_card(CHART_NOTE)
+
+
+def busy_card() -> Card:
+    return note_card(BUSY)

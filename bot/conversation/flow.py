@@ -17,7 +17,7 @@ from datetime import timedelta
 from functools import partial
 
 from bot.answers import Answer
-from bot.conversation.cards import apology_card, card_for, chart_note_card
+from bot.conversation.cards import apology_card, busy_card, card_for, chart_note_card
 from bot.conversation.ledger import DEFAULT_LEASE, EventLedger
 from bot.conversation.messenger import Messenger
 from bot.conversation.model import Card, ChartImage, Destination, Inbound
@@ -28,6 +28,8 @@ from bot.service import Briefbot
 log = logging.getLogger(__name__)
 KEEP_EVENTS = timedelta(days=3)
 PRUNE_EVERY = timedelta(hours=1)
+# Questions waiting beyond this get a polite "busy" reply instead of a place in the queue.
+MAX_QUEUE = 500
 # Store outages: try again after 1, 2, 4 ... 30 s, for about ten minutes, before giving up with an apology.
 RETRY_DELAYS = (1, 2, 4, 8, 15, *([30] * 19))
 
@@ -46,11 +48,15 @@ class Conversation:
         ledger: EventLedger | None = None,
         lease: timedelta = DEFAULT_LEASE,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        max_queue: int = MAX_QUEUE,
     ) -> None:
         self.bot = bot
         self.pacer = pacer or TokenBucketPacer()
         self.ledger = ledger or EventLedger(bot.sessions, bot.writing, owner=process_name(), lease=lease)
         self.retry_delays = retry_delays
+        self.max_queue = max_queue
+        # Busy replies have a lane of their own, so they are not stuck behind the queue they speak of.
+        self.notes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-busy")
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="briefbot-reply")
         self.later = Later(self._submit_untracked, self.pacer.clock)
         self.messengers: dict[str, Messenger] = {}
@@ -73,6 +79,10 @@ class Conversation:
         if not self.ledger.claim(inbound):
             log.info("event %s already claimed", inbound.key)
             return None
+        if self._busy >= self.max_queue:
+            log.warning("event %s: %s replies waiting; answering busy", inbound.key, self._busy)
+            messenger = self.messengers[inbound.platform]
+            return self.notes.submit(self._close_with, messenger, inbound, busy_card())
         return self._run(lambda: self.respond(inbound), inbound.key)
 
     def respond(self, inbound: Inbound, already_posted: bool = False, attempt: int = 0) -> None:
@@ -259,6 +269,7 @@ class Conversation:
         # by two processes), and whatever it could not finish (a chart with no slot left) goes after it.
         left = self._release(keep=running)
         self.pool.shutdown(wait=True)
+        self.notes.shutdown(wait=True)
         left += self._release(keep=set())
         if left or unfinished:
             log.warning("shutdown: %s replies left for the next process", len(left))
