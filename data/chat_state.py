@@ -82,45 +82,36 @@ def mark_done(session: Session, key: str) -> None:
     session.commit()
 
 
-def renew(session: Session, keys: Sequence[str], *, owner: str, until: datetime) -> None:
-    """Keep the events this process is still working on from being taken over."""
-    if keys:
-        session.execute(
-            update(ProcessedEvent)
-            .where(ProcessedEvent.event_id.in_([key[:KEY_LENGTH] for key in keys]))
-            .where(ProcessedEvent.owner == owner[:64])
-            .where(ProcessedEvent.state != "done")
-            .values(lease_until=until)
-        )
-        session.commit()
-
-
-def reassert(session: Session, key: str, *, owner: str, until: datetime) -> bool:
-    """Still this owner's and unfinished: extend the lease and say so. False when another process took it over
-    (its lease ran out while this one waited, e.g. through a database outage), which must then not post."""
+def _set_lease(session: Session, keys: Sequence[str], *, owner: str, until: datetime) -> int:
+    """Move the lease of this owner's unfinished events; how many were still its own."""
+    if not keys:
+        return 0
     result = session.execute(
         update(ProcessedEvent)
-        .where(ProcessedEvent.event_id == key[:KEY_LENGTH])
+        .where(ProcessedEvent.event_id.in_([key[:KEY_LENGTH] for key in keys]))
         .where(ProcessedEvent.owner == owner[:64])
         .where(ProcessedEvent.state != "done")
         .values(lease_until=until)
     )
     session.commit()
-    return _matched(result) == 1
+    return _matched(result)
+
+
+def renew(session: Session, keys: Sequence[str], *, owner: str, until: datetime) -> None:
+    """Keep the events this process is still working on from being taken over."""
+    _set_lease(session, keys, owner=owner, until=until)
+
+
+def reassert(session: Session, key: str, *, owner: str, until: datetime) -> bool:
+    """Still this owner's and unfinished: extend the lease and say so. False when another process took it over
+    (its lease ran out while this one waited, e.g. through a database outage), which must then not post."""
+    return _set_lease(session, [key], owner=owner, until=until) == 1
 
 
 def release(session: Session, keys: Sequence[str], *, owner: str, now: datetime) -> None:
     """Give unfinished events back at once (a clean shutdown), so the next process needn't wait out the lease."""
-    if keys:
-        session.execute(
-            update(ProcessedEvent)
-            .where(ProcessedEvent.event_id.in_([key[:KEY_LENGTH] for key in keys]))
-            .where(ProcessedEvent.owner == owner[:64])
-            .where(ProcessedEvent.state != "done")
-            # Already past, so the next process's "lease ran out" test holds at once.
-            .values(lease_until=now - timedelta(seconds=1))
-        )
-        session.commit()
+    # Already past, so the next process's "lease ran out" test holds at once.
+    _set_lease(session, keys, owner=owner, until=now - timedelta(seconds=1))
 
 
 def take_over_expired(
