@@ -1,0 +1,111 @@
+"""The Web API client's retries, against the loopback Slack: 429s, 5xx and Slack being down."""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import threading
+import time
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from fakes.slack import FakeSlack
+from handlers.slack.retries import MAX_RETRY_AFTER, retry_after_seconds, retry_handlers
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("2", 2.0),
+        ("1.5", 1.5),
+        ("0", 0.0),
+        ("-3", 0.0),
+        ("3600", MAX_RETRY_AFTER),
+        ("soon", 1.0),
+        (None, 1.0),
+        ("nan", 1.0),
+        ("inf", MAX_RETRY_AFTER),
+    ],
+)
+def test_retry_after_is_read_as_a_number_and_capped(header: str | None, seconds: float) -> None:
+    assert retry_after_seconds(header) == seconds
+
+
+def _client(fake: FakeSlack) -> WebClient:
+    client = WebClient(token="xoxb-retry", base_url=fake.base_url, timeout=5)
+    client.retry_handlers = retry_handlers()
+    return client
+
+
+def test_two_429s_with_a_fractional_retry_after_then_one_post() -> None:
+    fake = FakeSlack()
+    try:
+        for _ in range(2):
+            fake.fail_once("chat.postMessage", headers={"Retry-After": "0.2"})
+        _client(fake).chat_postMessage(channel="C1", text="hello")
+        calls = fake.to("chat.postMessage")
+        assert len(calls) == 3  # two refused, one posted
+    finally:
+        fake.stop()
+
+
+def test_a_500_is_retried_for_an_idempotent_call_but_not_for_a_post() -> None:
+    fake = FakeSlack()
+    try:
+        fake.fail_once("views.publish", status=500)
+        _client(fake).views_publish(user_id="U1", view={"type": "home", "blocks": []})
+        assert len(fake.to("views.publish")) == 2
+        fake.fail_once("chat.postMessage", status=500)
+        with pytest.raises(SlackApiError):
+            _client(fake).chat_postMessage(channel="C1", text="maybe posted")
+        assert len(fake.to("chat.postMessage")) == 1  # an unknown outcome is not repeated
+    finally:
+        fake.stop()
+
+
+class Relay:
+    """A loopback port that refuses connections until opened, then relays them to the fake Slack."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.server: socketserver.ThreadingTCPServer | None = None
+
+    def open(self) -> None:
+        target = self.target
+
+        class Pipe(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                with socket.create_connection(("127.0.0.1", target)) as upstream:
+                    request = self.request.recv(1 << 20)
+                    upstream.sendall(request)
+                    while chunk := upstream.recv(1 << 16):
+                        self.request.sendall(chunk)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Pipe)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def test_a_post_while_slack_is_down_goes_once_when_it_is_back() -> None:
+    fake = FakeSlack()
+    relay = Relay(fake.port)
+    threading.Timer(2.0, relay.open).start()  # Slack is down for two seconds
+    client = WebClient(token="xoxb-retry", base_url=f"http://127.0.0.1:{relay.port}/api/", timeout=5)
+    client.retry_handlers = retry_handlers()
+    try:
+        started = time.monotonic()
+        client.chat_postMessage(channel="C1", text="after the outage")
+        assert time.monotonic() - started >= 1.5
+        assert [call["text"] for call in fake.to("chat.postMessage")] == ["after the outage"]
+    finally:
+        relay.close()
+        fake.stop()
