@@ -21,8 +21,8 @@ def difference(delta: float, unit: str, decimals: int) -> str:
     """The size of a change: "56", "1.3 percentage points", "4 per 10,000"."""
     size = abs(delta)
     if unit == "percent":
-        points = number(size, max(decimals, 1))
-        return f"{points} percentage point" + ("" if points == "1.0" else "s")
+        points = number(size, decimals)  # as precise as the figures it is the gap between
+        return f"{points} percentage point" + ("" if points in {"1", "1.0"} else "s")
     if unit == "rate_per_10000":
         return f"{number(size, decimals)} per 10,000"
     if unit == "money":

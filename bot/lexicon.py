@@ -36,6 +36,9 @@ class Lexicon:
     # Each indicator's words (name, short name, definition, aliases): "in post" qualifies advanced
     # practitioners, so it is not an unknown place; a word from another figure's name still is unknown.
     vocabulary: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Each indicator's naming words, stemmed (name, short name, aliases; not the definition): a question's
+    # words are scored against these so "initial child protection conferences" is not "child protection".
+    name_stems: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def has_data(self, indicator: str, geography: str) -> bool:
         return geography in self.coverage.get(indicator, frozenset())
@@ -96,6 +99,7 @@ def load_lexicon(session: Session) -> Lexicon:
         documents=queries.document_citations(session),
         longest_phrase=max((len(phrase.split()) for phrase in phrases), default=1),
         vocabulary=_vocabulary(indicators, indicator_words),
+        name_stems=_name_stems(indicators, indicator_words),
     )
 
 
@@ -138,3 +142,43 @@ def _vocabulary(indicators: dict[str, IndicatorInfo], words: dict[str, set[str]]
         for code in codes:
             found[code].update(phrase.split())
     return {code: frozenset(items) for code, items in found.items()}
+
+
+# Words too common in indicator names to tell one from another.
+UNTELLING = frozenset(
+    "a an and as at by for in of on or the to who with are is number rate percentage per percent proportion".split()
+)
+
+
+def stem(word: str) -> str:
+    """Plural and singular read alike: "plans" is "plan", "children" is "child", "enquiries" is "enquiry"."""
+    if word in {"children", "childrens"}:
+        return "child"
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _name_stems(indicators: dict[str, IndicatorInfo], words: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for phrase, codes in words.items():
+        for code in codes:
+            found[code].update(stem(word) for word in phrase.split() if word not in UNTELLING)
+    for code, info in indicators.items():
+        found[code].update(stem(word) for word in own_name(info.name).split() if word not in UNTELLING)
+    return {code: frozenset(items) for code, items in found.items()}
+
+
+def covered(lexicon: Lexicon, code: str, words: list[str]) -> list[str]:
+    """The words of a question that name this indicator."""
+    stems = lexicon.name_stems.get(code, frozenset())
+    return [word for word in words if word not in UNTELLING and stem(word) in stems]
+
+
+def best_cover(lexicon: Lexicon, words: list[str]) -> tuple[int, tuple[str, ...]]:
+    """The indicators whose names account for the most of these words, and how many they account for."""
+    scores = {code: len(covered(lexicon, code, words)) for code in lexicon.indicators}
+    best = max(scores.values(), default=0)
+    return best, tuple(sorted(code for code, score in scores.items() if score == best and best > 0))

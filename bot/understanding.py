@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-from bot.lexicon import Lexicon
+from bot.lexicon import Lexicon, best_cover, covered
 from data.text import normalise
 
 SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?:[^>]*>")
@@ -32,6 +32,7 @@ EXACT_DAY = re.compile(rf"\b{DMY}\b")
 YEAR_PAIR = re.compile(rf"\b{YEAR}\s*[/-]\s*(\d{{2}})\b")
 MONTH_YEAR = re.compile(rf"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+{YEAR}\b")
 BARE_YEAR = re.compile(rf"\b(?:in\s+)?{YEAR}\b")
+WITHIN_SPAN = re.compile(r"\bwithin (\d+ (?:day|days|week|weeks|month|months|year|years))\b")
 RELATIVE_YEAR = re.compile(r"\b(last|this|previous|current)\s+year\b")
 
 HELP_WORDS = {"help", "examples", "example", "what can you do", "how do i use this", "commands", "hello", "hi"}
@@ -158,9 +159,11 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     cleaned = clean(text)
     lowered = cleaned.lower()
     period, lowered, problems = _extract_period(lowered, today)
-    words = normalise(lowered)
-    words, flags = _strip_keywords(words)
+    # "within 12 months" is part of a measure's name, not "compare within an area".
+    words = WITHIN_SPAN.sub(r"in \1", normalise(lowered))
+    words, flags = _strip_keywords(words, lexicon)
     indicators, places, leftovers = _match(words.split(), lexicon)
+    indicators = _best_named(words.split(), indicators, places, lexicon)
     own = {
         word for mention in indicators for code, _ in mention.candidates for word in lexicon.vocabulary.get(code, ())
     }
@@ -193,6 +196,34 @@ def _intent(question: Question, flags: set[str], cleaned: str) -> Intent:
     return Intent.VALUE
 
 
+def _best_named(tokens: list[str], indicators: list[Mention], places: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """The figure whose name accounts for most of the words: "initial child protection conferences" is the
+    conferences, not child protection plans; "cla persistent absentees" is not the count in care.
+
+    Only a strictly better account replaces what the phrases matched, so typos and short names still work."""
+    place_words = {word for mention in places for word in (mention.typed or mention.phrase).split()}
+    content = [
+        token
+        for token in tokens
+        if token not in place_words and token not in STOPWORDS and token != "|" and not token.isdigit()
+    ]
+    score, codes = best_cover(lexicon, content)
+    if score < 2 or score <= _matched_score(indicators, content, lexicon):
+        return indicators
+    phrase = " ".join(dict.fromkeys(word for code in codes for word in covered(lexicon, code, content)))
+    named = Mention(phrase, tuple((code, 2) for code in codes), phrase)
+    return [named, *(mention for mention in indicators if not set(dict(mention.candidates)) & set(codes))]
+
+
+def _matched_score(indicators: list[Mention], content: list[str], lexicon: Lexicon) -> int:
+    """How many words the phrase matched first accounts for; a typo's words count as its own."""
+    if not indicators:
+        return 0
+    mention = indicators[0]
+    typos = len(mention.typed.split()) if mention.fuzzy else 0
+    return typos + max(len(covered(lexicon, code, content)) for code, _ in mention.candidates)
+
+
 def _measure_asked(words: str) -> str:
     padded = f" {words} "
     if any(f" {phrase} " in padded for phrase in RATE_WORDS):
@@ -200,9 +231,11 @@ def _measure_asked(words: str) -> str:
     return "count" if any(f" {phrase} " in padded for phrase in COUNT_WORDS) else ""
 
 
-def _strip_keywords(words: str) -> tuple[str, set[str]]:
+def _strip_keywords(words: str, lexicon: Lexicon) -> tuple[str, set[str]]:
     flags: set[str] = set()
     padded = f" {words} "
+    # "core assessments within timescale": a keyword inside a figure's own name is part of the name.
+    named = [phrase for phrase in lexicon.indicator_words if " " in phrase and f" {phrase} " in padded]
     for flag, phrases in (
         ("overview", OVERVIEW_WORDS),
         ("help", HELP_WORDS),
@@ -212,7 +245,7 @@ def _strip_keywords(words: str) -> tuple[str, set[str]]:
         ("target", TARGET_WORDS),
     ):
         for phrase in sorted(phrases, key=len, reverse=True):
-            if f" {phrase} " in padded:
+            if f" {phrase} " in padded and not any(f" {phrase} " in f" {name} " for name in named):
                 flags.add(flag)
                 padded = padded.replace(f" {phrase} ", " | ")
     return " ".join(padded.split()), flags

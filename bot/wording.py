@@ -34,20 +34,40 @@ def change(previous: Fact, current: Fact, info: IndicatorInfo) -> str:
     """ "Up from 93 at 31 Mar 2012 (56 more, 60%): increasing." Polarity words as Fingertips uses them."""
     if previous.value is None or current.value is None:
         return f"The figure {when(previous)} was {shown(previous, info)}."
-    delta = current.value - previous.value
-    step = 10 ** -max(info.decimals, 0)
-    if abs(delta) < step / 2:
+    decimals = max(places(previous, info), places(current, info))
+    delta = as_shown(current, info) - as_shown(previous, info)
+    if abs(delta) < 10**-decimals / 2:
         since = when(previous).removeprefix("at ").removeprefix("in ").removeprefix("for ")
         return f"No change from {since} ({shown(previous, info)})."
     direction = "Up" if delta > 0 else "Down"
-    size = difference(delta, info.unit, info.decimals)
+    size = difference(delta, info.unit, decimals)
     if info.unit == "count":
         size += " more" if delta > 0 else " fewer"
     else:
         size += " higher" if delta > 0 else " lower"
     relative = percent_change(previous.value, current.value) if info.unit in {"count", "money"} else None
     detail = f"{size}, {relative.lstrip('-')}" if relative else size
-    return f"{direction} from {shown(previous, info)} {when(previous)} ({detail}): {trend_word(delta, info)}."
+    word = "about the same" if _slight(previous.value, delta, decimals, info) else trend_word(delta, info)
+    return f"{direction} from {shown(previous, info)} {when(previous)} ({detail}): {word}."
+
+
+def as_shown(fact: Fact, info: IndicatorInfo) -> float:
+    """The value as the reader sees it, so a difference matches the figures beside it."""
+    return round(fact.value or 0.0, places(fact, info))
+
+
+SLIGHT_SHARE = 0.01  # a count or sum that moves by one and by under 1% has not really moved
+
+
+def _slight(before: float, delta: float, decimals: int, info: IndicatorInfo) -> bool:
+    """0.1 up on a published 5.4% is "about the same", not "increasing": one step of the shown precision.
+    A rank moves by whole places, each of which counts."""
+    if info.unit == "rank":
+        return False
+    one_step = bool(abs(delta) <= 10.0**-decimals * 1.0001)
+    if info.unit in {"count", "money"}:
+        return one_step and before != 0 and abs(delta / before) < SLIGHT_SHARE
+    return one_step
 
 
 def measure_words(info: IndicatorInfo) -> str:
@@ -64,16 +84,17 @@ def trend_word(delta: float, info: IndicatorInfo) -> str:
 
 
 def versus(focus: Fact, other: Fact, info: IndicatorInfo) -> str:
-    """ "4.4 percentage points above Leeds (5.5%)" """
+    """ "4.4 percentage points above Leeds (5.5%)": the gap between the figures as shown."""
     if focus.value is None or other.value is None:
         return f"{other.geography_name}: {shown(other, info)}"
-    delta = focus.value - other.value
-    if abs(delta) < 10 ** -max(info.decimals, 0) / 2:
+    decimals = max(places(focus, info), places(other, info))
+    delta = as_shown(focus, info) - as_shown(other, info)
+    if abs(delta) < 10**-decimals / 2:
         return f"the same as {other.geography_name} ({shown(other, info)})"
     side = "above" if delta > 0 else "below"
     if info.unit == "rank":
         side = "behind" if delta > 0 else "ahead of"
-    return f"{difference(delta, info.unit, info.decimals)} {side} {other.geography_name} ({shown(other, info)})"
+    return f"{difference(delta, info.unit, decimals)} {side} {other.geography_name} ({shown(other, info)})"
 
 
 def highest_first(facts: list[Fact]) -> list[Fact]:

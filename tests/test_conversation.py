@@ -92,7 +92,7 @@ def test_an_ambiguous_place_is_asked_back_with_choices_that_answer(bot: Briefbot
     assert future is not None
     future.result(timeout=10)
     card = messenger.posts()[0]
-    assert not card.prominent and len(card.choices) == 2
+    assert not card.prominent and len(card.choices) == 3  # the BCM cluster, JESS (takes in Beeston Hill), the ward
     ward = next(choice for choice in card.choices if "ward" in choice.label)
     pressed = conversation.submit(_inbound(ward.question, "clarify-press", kind="action"))
     assert pressed is not None

@@ -16,7 +16,6 @@ from data.queries import Fact, IndicatorInfo
 
 MAX_PAIRWISE = 3  # beyond this many others, a ranking reads better than "x above A, y below B..."
 MAX_REFERENCES = 2
-MODEL_LEAD_DAYS = 366  # a neighbour model published in May 2025 is built for the 31 Mar 2025 figures
 
 
 def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[str]) -> Answer:
@@ -31,7 +30,13 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
     if rows is None:
         return _not_like_for_like(ctx, indicator, members, question.period)
     rows, group_sentences = _neighbour_rows(ctx, rows, members)
+    if len(rows) < 2:
+        return _nothing_beside(ctx, rows[0], group_sentences)
     fact, others = rows[0], rows[1:]
+    if group_sentences:
+        # A group's members read best in order (Leeds first, then highest to lowest), not catalogue order.
+        others = highest_first(others)
+        rows = [fact, *others]
     listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
     if info.unit in measures.SIZED_UNITS and measures.needs_rate(ctx.lexicon, [row.geography for row in rows]):
         sentences = [
@@ -70,16 +75,29 @@ def _neighbour_rows(ctx: Context, rows: list[Fact], members: list[str]) -> tuple
         listed = places.group_members(ctx.lexicon, group, ctx.neighbours_on)
         model = places.group_model(ctx.lexicon, group, ctx.neighbours_on)
         when_model = f" ({model.year} model)" if model is not None else ""
-        if model is not None and (model - rows[0].period_end).days > MODEL_LEAD_DAYS:
+        if not places.model_fits(model, rows[0].period_end):
             rows = [row for row in rows if row.geography not in listed]
             sentences.append(
-                f"The {ctx.names.name(group)}{when_model} postdates {period_of(rows[0])}: "
-                "only the group's own published figure is shown."
+                f"The {ctx.names.name(group)}{when_model} was drawn up after the figures {when(rows[0])}, "
+                "so its members' figures are not set beside them."
             )
             continue
         held = [row for row in rows if row.geography in listed]
         sentences.append(f"{ctx.names.name(group)}{when_model}: figures for {len(held)} of {len(listed)} neighbours.")
     return rows, sentences
+
+
+def _nothing_beside(ctx: Context, fact: Fact, group_sentences: list[str]) -> Answer:
+    """The place's own figure, and plainly no comparison: not an "answer" that compares nothing."""
+    info = ctx.lexicon.indicators[fact.indicator]
+    return Answer(
+        status=Status.NO_DATA,
+        headline=f"Nothing to compare with: {ctx.names.name(fact.geography)} had {shown(fact, info)} {when(fact)}.",
+        sentences=tuple(group_sentences),
+        reading=ctx.names.reading(fact.indicator, fact.geography, period_of(fact)) + ", comparison",
+        facts=(ctx.names.view(fact, "asked"),),
+        sources=ctx.names.sources([fact]),
+    )
 
 
 def _members_without_figure(ctx: Context, members: list[str], rows: list[Fact]) -> list[str]:

@@ -48,11 +48,12 @@ class Answerer:
             # "NEET in Narnia": a place we don't know is not silently answered for Leeds.
             return not_understood(ctx, question)
         chosen = self._choose_places(question)
+        if not question.indicators and question.unknown_words and question.intent is not Intent.OVERVIEW:
+            # "crime in beeston": a topic not held is said plainly (before asking which Beeston, which
+            # would not bring a crime figure either), with what is held for the place.
+            return topic_not_held(ctx, question, chosen[0] if isinstance(chosen, list) else self._first_place(question))
         if isinstance(chosen, Answer):
             return chosen
-        if not question.indicators and question.unknown_words and question.intent is not Intent.OVERVIEW:
-            # "crime in beeston": a topic not held is said plainly, with what is held for the place.
-            return topic_not_held(ctx, question, chosen[0])
         if question.intent is Intent.OVERVIEW or not question.indicators:
             return answer_overview(ctx, chosen[0])
         focus = self._focus(question, chosen)
@@ -88,6 +89,10 @@ class Answerer:
             if choice.code not in chosen:
                 chosen.append(choice.code)
         return chosen
+
+    def _first_place(self, question: Question) -> str:
+        """The likeliest of the places named, without asking which (for saying a topic is not held)."""
+        return places.choose_place(question.places[0], self._ctx.lexicon, (), self._ctx.today).code
 
     def _focus(self, question: Question, chosen: list[str]) -> Focus:
         mention = question.indicators[0]

@@ -18,7 +18,7 @@ MAX_SUGGESTIONS = 4
 
 def no_data(ctx: Context, indicator: str, place: str, period: PeriodAsk | None, within: bool = False) -> Answer:
     info = ctx.lexicon.indicators[indicator]
-    where = f"within {ctx.names.name(place)}" if within else f"for {ctx.names.name(place)}"
+    where = f"within {_named(ctx, place, 'the')}" if within else f"for {_named(ctx, place, 'the')}"
     asked = f" for {period.description}" if period is not None else ""
     sentences, facts = _what_is_held_instead(ctx, indicator, place, period)
     if not facts:
@@ -50,9 +50,16 @@ def _what_is_held_instead(
     for code in places.related(ctx.lexicon, place):
         series = ctx.facts.series(indicator, code)
         if series and len(facts) < MAX_INSTEAD:
-            sentences.append(f"The {ctx.names.name(code)} had {shown(series[-1], info)} {when(series[-1])}.")
+            sentences.append(f"{_named(ctx, code)} had {shown(series[-1], info)} {when(series[-1])}.")
             facts.append(series[-1])
     return sentences, facts
+
+
+def _named(ctx: Context, code: str, article: str = "The") -> str:
+    """ "The JESS cluster", but "Leeds" and "England": an article only before a kind of place."""
+    kind = ctx.lexicon.geographies[code].type
+    name = ctx.names.name(code)
+    return f"{article} {name}" if kind in {"school_cluster", "comparator_group"} else name
 
 
 def clarify(ctx: Context, question: Question, mention: Mention, tied: tuple[str, ...]) -> Answer:
@@ -60,7 +67,7 @@ def clarify(ctx: Context, question: Question, mention: Mention, tied: tuple[str,
     period = f" {question.period.description}" if question.period is not None else ""
     options = tuple(
         Option(
-            f"{ctx.names.name(code)} ({ctx.lexicon.geographies[code].type.replace('_', ' ')})",
+            _choice_label(ctx, mention, code),
             " ".join(filter(None, [indicator, ctx.names.place_words(code)])) + period,
         )
         for code in tied
@@ -71,6 +78,14 @@ def clarify(ctx: Context, question: Question, mention: Mention, tied: tuple[str,
         options=options,
         reading=f"{indicator or 'overview'}, place unclear",
     )
+
+
+def _choice_label(ctx: Context, mention: Mention, code: str) -> str:
+    """ "JESS cluster (school cluster, takes in Beeston Hill)": why this place is one of the choices."""
+    kind = ctx.lexicon.geographies[code].type.replace("_", " ")
+    holding = places.name_holding(ctx.lexicon, mention.phrase, code)
+    why = f", takes in {holding.title()}" if holding else ""
+    return f"{ctx.names.name(code)} ({kind}{why})"
 
 
 def not_understood(ctx: Context, question: Question) -> Answer:
