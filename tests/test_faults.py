@@ -8,13 +8,27 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
+from bot.conversation.flow import Conversation
+from bot.conversation.messenger import RecordingMessenger
+from bot.conversation.model import Destination, Inbound
+from bot.conversation.pacing import TokenBucketPacer
+from bot.service import Briefbot
+from data import db
+from data.store import prepare
+from fakes.relay import Relay
 from fakes.slack import FakeSlack, mention, post_signed
+from tests.conftest import POSTGRES_URL
 
 SECRET = "fault-secret"
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +129,52 @@ def test_sigterm_right_after_a_burst_loses_nothing_and_answers_nothing_twice(dep
     answered = _answered_threads(deployment.fake)
     texts = [(call.get("thread_ts"), call.get("text", "")[:60]) for call in deployment.fake.to("chat.postMessage")]
     assert sorted(answered) == sorted(acknowledged), [t for t in texts if answered.count(str(t[0])) > 1]
+
+
+@pytest.mark.postgres
+def test_a_postgresql_outage_delays_answers_and_loses_none(tmp_path: Path) -> None:
+    """PostgreSQL really unreachable (connections refused, open ones broken) while questions are in flight."""
+    if not POSTGRES_URL:
+        pytest.skip("BRIEFBOT_TEST_POSTGRES_URL is not set")
+    url = make_url(POSTGRES_URL)
+    relay = Relay(url.port or 5432, url.host or "127.0.0.1")
+    relay.up()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    through_relay = url.set(host="127.0.0.1", port=relay.port).update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = db.make_engine(through_relay.render_as_string(hide_password=False))
+    try:
+        prepare(engine, seed=True, official=False)
+        bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
+        conversation = Conversation(bot, pacer=TokenBucketPacer(rate=1000, burst=50), retry_delays=(0.5,) * 40)
+        messenger = RecordingMessenger()
+        conversation.add_messenger(messenger)
+        questions = [f"q{index}" for index in range(10)]
+        inbounds = [
+            Inbound("test", "U1", "CP plans JESS", Destination("test", "C-outage", key), keys=(f"test:{key}",))
+            for key in questions
+        ]
+        # Claimed while the store is up (what Slack's 200 waits for), then the store goes for three seconds.
+        for inbound in inbounds[:5]:
+            assert conversation.ledger.claim(inbound)
+        relay.down()
+        for inbound in inbounds[:5]:
+            conversation._run(partial(conversation.respond, inbound), inbound.key)
+        time.sleep(3)
+        assert messenger.posts() == []  # nothing answered, nothing apologised, while it is down
+        relay.up()
+        for inbound in inbounds[5:]:
+            assert conversation.submit(inbound) is not None
+        assert messenger.wait_for(20, timeout=30)  # ten answers, ten charts
+        conversation.shutdown()
+        threads = sorted(sent.to.thread or "" for sent in messenger.sent if sent.action == "post")
+        assert threads == sorted(questions)
+        assert all(card.title.startswith("Child protection plans, JESS") for card in messenger.posts())
+    finally:
+        engine.dispose()
+        relay.down()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

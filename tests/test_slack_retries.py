@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import socketserver
 import threading
 import time
 
@@ -11,6 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from fakes.relay import Relay
 from fakes.slack import FakeSlack
 from handlers.slack.retries import MAX_RETRY_AFTER, retry_after_seconds, retry_handlers
 
@@ -65,40 +64,10 @@ def test_a_500_is_retried_for_an_idempotent_call_but_not_for_a_post() -> None:
         fake.stop()
 
 
-class Relay:
-    """A loopback port that refuses connections until opened, then relays them to the fake Slack."""
-
-    def __init__(self, target: int) -> None:
-        self.target = target
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
-        self.server: socketserver.ThreadingTCPServer | None = None
-
-    def open(self) -> None:
-        target = self.target
-
-        class Pipe(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                with socket.create_connection(("127.0.0.1", target)) as upstream:
-                    request = self.request.recv(1 << 20)
-                    upstream.sendall(request)
-                    while chunk := upstream.recv(1 << 16):
-                        self.request.sendall(chunk)
-
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Pipe)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-
 def test_a_post_while_slack_is_down_goes_once_when_it_is_back() -> None:
     fake = FakeSlack()
     relay = Relay(fake.port)
-    threading.Timer(2.0, relay.open).start()  # Slack is down for two seconds
+    threading.Timer(2.0, relay.up).start()  # Slack is down for two seconds
     client = WebClient(token="xoxb-retry", base_url=f"http://127.0.0.1:{relay.port}/api/", timeout=5)
     client.retry_handlers = retry_handlers()
     try:
@@ -107,5 +76,5 @@ def test_a_post_while_slack_is_down_goes_once_when_it_is_back() -> None:
         assert time.monotonic() - started >= 1.5
         assert [call["text"] for call in fake.to("chat.postMessage")] == ["after the outage"]
     finally:
-        relay.close()
+        relay.down()
         fake.stop()
