@@ -163,6 +163,8 @@ class Observation(Base):
     note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(100))
+    # The officer's change set that wrote this version; None when a file or the seed did (not "by hand").
+    change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
 
 
 class ObservationRevision(Base):
@@ -176,6 +178,9 @@ class ObservationRevision(Base):
     superseded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     superseded_by: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
+    # The change set that superseded this version, and the one that had written it: undo restores both.
+    change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"), index=True)
+    previous_change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
 
 
 class Document(Base):
@@ -260,6 +265,35 @@ class AuditLog(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+    change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"), index=True)
+
+
+CHANGE_SET_KINDS = ("set", "import", "undo")
+CHANGE_SET_STATES = ("pending", "applied", "cancelled")
+
+
+class ChangeSet(Base):
+    """An officer's edit, as one unit: previewed (pending, with the rows and the values they were checked
+    against), then applied or cancelled. Every audit row and revision it causes carries its id, so it can be
+    undone exactly; an undo is a change set of its own."""
+
+    __tablename__ = "change_set"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CHANGE_SET_KINDS), name="ck_change_set_kind"),
+        CheckConstraint(_in("state", CHANGE_SET_STATES), name="ck_change_set_state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    actor_name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
 
 
 class Meta(Base):

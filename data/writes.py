@@ -112,10 +112,13 @@ def write_observations(
     audit_creates: bool = True,
     corroborate: bool = False,
     defer_to_other_sources: bool = False,
+    change_set: int | None = None,
 ) -> WriteSummary:
     """Insert new figures and revise changed ones. Bulk file imports pass audit_creates=False and write one
     audit row for the file instead; revisions are always audited one by one. With corroborate=True, a figure
-    whose value is unchanged keeps its existing provenance (another publication agreeing is not a revision)."""
+    whose value is unchanged keeps its existing provenance (another publication agreeing is not a revision).
+    An officer's edit passes its change set: the figures, revisions and audit rows carry it (a file import
+    passes none, so a figure it revises is no longer one set by hand)."""
     indicator_ids = code_ids(session, Indicator, (item.indicator for item in inputs))
     geography_ids = code_ids(session, Geography, (item.geography for item in inputs))
     existing = _existing(session, indicator_ids.values(), geography_ids.values())
@@ -130,28 +133,32 @@ def write_observations(
         after = item.payload()
         current = existing.get(key)
         if current is None:
-            inserts.append(_new_row(key, after, now, actor))
+            inserts.append({**_new_row(key, after, now, actor), "change_set_id": change_set})
             if audit_creates:
-                audits.append(_audit(now, actor, channel, "create", item.label, None, after, reason))
+                audits.append(audit_row(now, actor, channel, "create", item.label, None, after, reason, change_set))
             continue
-        observation_id, before = current
+        observation_id, before, previous_set = current
         agrees = corroborate and (before["value"], before["symbol"]) == (after["value"], after["symbol"])
         # A reload of a bundled source must not undo what a later publication revised.
         deferred = defer_to_other_sources and before["source_document"] != after["source_document"]
         if before == after or agrees or deferred:
             unchanged += 1
             continue
-        updates.append({"id": observation_id, **after, "updated_at": now, "updated_by": actor})
+        updates.append(
+            {"id": observation_id, **after, "updated_at": now, "updated_by": actor, "change_set_id": change_set}
+        )
         revisions.append(
             {
                 "observation_id": observation_id,
-                "previous": _jsonable(before),
+                "previous": jsonable(before),
                 "superseded_at": now,
                 "superseded_by": actor,
                 "reason": reason,
+                "change_set_id": change_set,
+                "previous_change_set_id": previous_set,
             }
         )
-        audits.append(_audit(now, actor, channel, "update", item.label, before, after, reason))
+        audits.append(audit_row(now, actor, channel, "update", item.label, before, after, reason, change_set))
     if inserts:
         # Core executemany on the tables: the ORM's bulk path emits one statement a row on SQLite.
         session.execute(insert(OBSERVATION), inserts)
@@ -169,22 +176,29 @@ def write_observations(
 
 def _existing(
     session: Session, indicator_ids: Iterable[int], geography_ids: Iterable[int]
-) -> dict[Key, tuple[int, dict[str, Any]]]:
+) -> dict[Key, tuple[int, dict[str, Any], int | None]]:
+    """Current figures by key: id, payload and the change set that wrote them (None: not set by hand)."""
     columns = [getattr(Observation, name) for name in PAYLOAD_FIELDS]
     wanted_geographies = set(geography_ids)
-    found: dict[Key, tuple[int, dict[str, Any]]] = {}
+    found: dict[Key, tuple[int, dict[str, Any], int | None]] = {}
     for indicator_id in set(indicator_ids):
         statement = select(
-            Observation.id, Observation.geography_id, Observation.period_end, Observation.period_start, *columns
+            Observation.id,
+            Observation.geography_id,
+            Observation.period_end,
+            Observation.period_start,
+            Observation.change_set_id,
+            *columns,
         ).where(Observation.indicator_id == indicator_id)
         if len(wanted_geographies) <= 500:
             statement = statement.where(Observation.geography_id.in_(wanted_geographies))
         for row in session.execute(statement).tuples():
-            observation_id, geography_id, end, start, *values = row
+            observation_id, geography_id, end, start, change_set, *values = row
             if geography_id in wanted_geographies:
                 found[(indicator_id, geography_id, end, start)] = (
                     observation_id,
                     dict(zip(PAYLOAD_FIELDS, values, strict=True)),
+                    change_set,
                 )
     return found
 
@@ -202,7 +216,7 @@ def _new_row(key: Key, payload: dict[str, Any], now: datetime, actor: str) -> di
     }
 
 
-def _audit(
+def audit_row(
     now: datetime,
     actor: str,
     channel: str,
@@ -211,6 +225,7 @@ def _audit(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     reason: str,
+    change_set: int | None = None,
 ) -> dict[str, Any]:
     return {
         "at": now,
@@ -219,13 +234,14 @@ def _audit(
         "action": action,
         "entity": "observation",
         "entity_key": entity_key,
-        "before": _jsonable(before),
-        "after": _jsonable(after),
+        "before": jsonable(before),
+        "after": jsonable(after),
         "reason": reason,
+        "change_set_id": change_set,
     }
 
 
-def _jsonable(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+def jsonable(payload: dict[str, Any] | None) -> dict[str, Any] | None:
     if payload is None:
         return None
     return {key: value.isoformat() if isinstance(value, date) else value for key, value in payload.items()}
@@ -241,6 +257,7 @@ def record_audit(
     entity_key: str,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    change_set: int | None = None,
 ) -> None:
     """An audit row for writes other than observations (catalogue loads, imports as a whole)."""
     session.execute(
@@ -254,8 +271,9 @@ def record_audit(
                 "entity": entity,
                 "entity_key": entity_key,
                 "before": None,
-                "after": _jsonable(after),
+                "after": jsonable(after),
                 "reason": reason,
+                "change_set_id": change_set,
             }
         ],
     )

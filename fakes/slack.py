@@ -35,6 +35,9 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
+    # Files users have shared (id -> name and content, served at url_private_download) and user groups.
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -50,6 +53,14 @@ class FakeSlack:
                 self.send_response(status)
                 for name, value in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:
+                status, payload = fake.download(self.path, self.headers.get("Authorization", ""))
+                self.send_response(status)
+                self.send_header("Content-Type", "text/csv")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -134,9 +145,39 @@ class FakeSlack:
             files = params.get("files")
             listed = json.loads(files) if isinstance(files, str) else files or []
             return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in listed]}
-        if method == "views.publish":
-            return {"ok": True, "view": {"id": f"V{number}"}}
+        if method in ("views.publish", "views.open"):
+            return {"ok": True, "view": {"id": f"V{number}", **(_json(params.get("view")) or {})}}
+        if method == "usergroups.users.list":
+            group = str(params.get("usergroup") or "")
+            if group not in self.groups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": self.groups[group]}
+        if method == "files.info":
+            return self._file_info(str(params.get("file") or ""))
         return {"ok": True}
+
+    def share_file(self, file_id: str, name: str, content: bytes) -> None:
+        self.files[file_id] = (name, content)
+
+    def _file_info(self, file_id: str) -> dict[str, Any]:
+        if file_id not in self.files:
+            return {"ok": False, "error": "file_not_found"}
+        name, content = self.files[file_id]
+        url = f"http://127.0.0.1:{self.port}/files/{file_id}"
+        kind = name.rsplit(".", 1)[-1].lower()
+        return {
+            "ok": True,
+            "file": {"id": file_id, "name": name, "filetype": kind, "size": len(content), "url_private_download": url},
+        }
+
+    def download(self, path: str, authorization: str) -> tuple[int, bytes]:
+        """A file's private URL: only with the bot's token, as Slack serves it."""
+        file_id = path.rsplit("/", 1)[-1]
+        with self._lock:
+            self.calls.append(Call("download", {"file_id": file_id, "authorization": authorization}, time.monotonic()))
+        if not path.startswith("/files/") or file_id not in self.files or not authorization.startswith("Bearer xoxb-"):
+            return 404, b""
+        return 200, self.files[file_id][1]
 
     # -- reading what happened --------------------------------------------------------------------------
     def to(self, method: str) -> list[dict[str, Any]]:
@@ -150,6 +191,13 @@ class FakeSlack:
                 return True
             time.sleep(0.01)
         return condition()
+
+
+def _json(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        loaded: dict[str, Any] = json.loads(value)
+        return loaded
+    return value if isinstance(value, dict) else None
 
 
 def _params(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -300,16 +348,67 @@ def button_click(
 
 
 def slash(
-    command: str, text: str, *, user: str = "U1", channel: str = "C1", response_url: str = "http://127.0.0.1:1/unused"
+    command: str,
+    text: str,
+    *,
+    user: str = "U1",
+    channel: str = "C1",
+    response_url: str = "http://127.0.0.1:1/unused",
+    user_name: str = "",
 ) -> str:
     return form(
         {
             "command": command,
             "text": text,
             "user_id": user,
+            "user_name": user_name or user.lower(),
             "channel_id": channel,
             "team_id": "T1",
             "trigger_id": f"trigger-{time.time_ns()}",
             "response_url": response_url,
         }
     )
+
+
+def block_action(action_id: str, value: str, *, user: str = "U1", response_url: str, channel: str = "C1") -> str:
+    """A press of a button on an ephemeral message (a preview's Confirm or Cancel)."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "name": user.lower()},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": f"trigger-{time.time_ns()}",
+        "response_url": response_url,
+        "container": {
+            "type": "message",
+            "message_ts": "1700000000.000900",
+            "channel_id": channel,
+            "is_ephemeral": True,
+        },
+        "channel": {"id": channel},
+        "actions": [
+            {"type": "button", "action_id": action_id, "block_id": "b1", "value": value, "action_ts": str(time.time())}
+        ],
+    }
+    return form({"payload": json.dumps(payload)})
+
+
+def view_submission(
+    callback_id: str, values: dict[str, dict[str, Any]], *, user: str = "U1", private_metadata: str = ""
+) -> str:
+    """A modal submitted: `values` is Slack's view.state.values (block id -> action id -> element state)."""
+    payload = {
+        "type": "view_submission",
+        "user": {"id": user, "name": user.lower()},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": f"trigger-{time.time_ns()}",
+        "view": {
+            "id": "V-form",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "state": {"values": values},
+        },
+    }
+    return form({"payload": json.dumps(payload)})

@@ -302,9 +302,10 @@ def serve_command(context: Context) -> None:
 
 def _add_commands() -> None:
     """Commands that live in their own modules (bot/app/commands)."""
-    from bot.app.commands import committees, digest, indicators, meetings
+    from bot.app.commands import audit, committees, digest, indicators, meetings, undo
+    from bot.app.commands import set as set_figure
 
-    for module in (indicators, digest, committees, meetings):
+    for module in (indicators, digest, committees, meetings, set_figure, audit, undo):
         main.add_command(module.command)
 
 

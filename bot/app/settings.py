@@ -55,6 +55,10 @@ class Settings:
     shutdown_grace: int = 20
     moderngov_url: str = ""
     calendar_user_agent: str = "briefbot"
+    # Who may change figures from chat: officers by user id and/or a user group's members; admins too.
+    officers: frozenset[str] = frozenset()
+    officer_group: str = ""
+    admins: frozenset[str] = frozenset()
 
     @property
     def neighbours_on(self) -> date:
@@ -85,11 +89,19 @@ class Settings:
             chart_workers=_whole_number("BRIEFBOT_CHART_WORKERS", values.get("BRIEFBOT_CHART_WORKERS", "1")),
             moderngov_url=values.get("BRIEFBOT_MODERNGOV_URL", "").strip(),
             calendar_user_agent=values.get("BRIEFBOT_CALENDAR_USER_AGENT", "").strip() or "briefbot",
+            officers=_user_ids(values.get("BRIEFBOT_OFFICERS", "")),
+            officer_group=values.get("BRIEFBOT_OFFICER_GROUP", "").strip(),
+            admins=_user_ids(values.get("BRIEFBOT_ADMINS", "")),
             shutdown_grace=_seconds("BRIEFBOT_SHUTDOWN_GRACE", values.get("BRIEFBOT_SHUTDOWN_GRACE", "20")),
             chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
             if values.get("BRIEFBOT_CHART_CACHE_DIR")
             else None,
         )
+
+
+def _user_ids(value: str) -> frozenset[str]:
+    """A list of chat user ids, separated by commas or spaces (U012AB3CD, U045EF6GH)."""
+    return frozenset(part for part in value.replace(",", " ").split() if part)
 
 
 def _default_data_dir(values: Mapping[str, str]) -> str:

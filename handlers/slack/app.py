@@ -13,8 +13,9 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.conversation.flow import Conversation
+from bot.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
-from handlers.slack.listeners import actions, commands, events, home
+from handlers.slack.listeners import actions, commands, events, home, indicator
 from handlers.slack.messenger import SlackMessenger
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,10 @@ def build_app(
     token: str,
     signing_secret: str,
     base_url: str | None = None,
+    access: Access | None = None,
 ) -> tuple[App, SlackDeps]:
-    """The Bolt app; its messenger joins the conversation layer, which answers what the listeners hand it."""
+    """The Bolt app; its messenger joins the conversation layer, which answers what the listeners hand it.
+    `access` says who may change figures (without it, nobody in Slack may)."""
     client = web_client(token, base_url)
     app = App(
         signing_secret=signing_secret,
@@ -48,11 +51,20 @@ def build_app(
     )
     messenger = SlackMessenger(client)
     conversation.add_messenger(messenger)
-    deps = SlackDeps(bot=conversation.bot, conversation=conversation, messenger=messenger)
-    for listeners in (events, actions, commands, home):
+    roles = Roles(access or Access(), group_members=lambda group: officer_group_members(client, group))
+    updates = Updates(conversation.bot, roles)
+    deps = SlackDeps(bot=conversation.bot, conversation=conversation, messenger=messenger, updates=updates)
+    # indicator first: its listener for files shared in a DM must be matched before the one for DMs.
+    for listeners in (indicator, events, actions, commands, home):
         listeners.register(app, deps)
     app.error(_log_error)
     return app, deps
+
+
+def officer_group_members(client: WebClient, group: str) -> frozenset[str]:
+    """The members of the officers' user group (usergroups.users.list; the core caches the answer)."""
+    response = client.usergroups_users_list(usergroup=group)
+    return frozenset(str(user) for user in response.get("users") or ())
 
 
 def _bolt_logger() -> logging.Logger:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.conversation.flow import Conversation
 from bot.service import Briefbot
+from bot.updates import Updates
 from handlers.slack.messenger import SlackMessenger
 
 
@@ -14,3 +15,4 @@ class SlackDeps:
     bot: Briefbot
     conversation: Conversation
     messenger: SlackMessenger
+    updates: Updates

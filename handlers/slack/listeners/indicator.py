@@ -1,0 +1,173 @@
+"""/indicator: officers set figures (a preview, then Confirm), open the form, see history, undo, share a CSV.
+
+Thin: every rule (who may, what is valid, what is stale) is the core's (bot.updates); this parses Slack's
+payloads, calls it, and lays out the answer. Replies are ephemeral: only the officer sees a preview."""
+
+from __future__ import annotations
+
+import logging
+import urllib.request
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.updates import Actor, FieldError, Preview, UpdateRequest, read_csv
+from bot.updates.reading import parse_command
+from bot.updates.wording import REFUSAL
+from handlers.slack.contract import UPDATE_CANCEL_ACTION, UPDATE_CONFIRM_ACTION, UPDATE_CONFIRM_VIEW, UPDATE_FORM_VIEW
+from handlers.slack.deps import SlackDeps
+from handlers.slack.payloads import PLATFORM
+from handlers.slack.update_blocks import (
+    confirm_view,
+    done_view,
+    form_values,
+    form_view,
+    note_message,
+    preview_message,
+)
+
+log = logging.getLogger(__name__)
+MAX_CSV_BYTES = 1_000_000
+HELP = (
+    "/indicator set INDICATOR AREA PERIOD VALUE [note]: e.g. /indicator set CPP_COUNT JESS 2013-06-30 151 "
+    '(or "CP plans" JESS 30/6/13 151)\n'
+    "/indicator: a form\n/indicator history INDICATOR AREA\n/indicator undo: your last change\n"
+    "/indicator import: share a CSV (indicator, area, period, value[, status, note]) with me in a direct message"
+)
+
+
+def _actor(user: dict[str, Any] | str, name: str = "") -> Actor:
+    if isinstance(user, dict):
+        return Actor(PLATFORM, str(user.get("id") or ""), str(user.get("name") or user.get("username") or ""))
+    return Actor(PLATFORM, user, name)
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    updates = deps.updates
+
+    @app.event({"type": "message", "subtype": "file_share"})
+    def on_file_shared(event: dict[str, Any], client: Any) -> None:
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        actor = _actor(str(event.get("user") or ""))
+        for shared in event.get("files") or ():
+            reply = _csv_preview(client, deps, actor, str(shared.get("id") or ""))
+            client.chat_postMessage(channel=event.get("channel"), **reply)
+
+    @app.command("/indicator")
+    def on_indicator(ack: Ack, command: dict[str, Any], client: Any) -> None:
+        actor = _actor(str(command.get("user_id") or ""), str(command.get("user_name") or ""))
+        verb, _, rest = str(command.get("text") or "").strip().partition(" ")
+        verb = verb.lower()
+        if not verb:
+            if not updates.may_edit(actor):
+                ack(**note_message(REFUSAL))
+                return
+            indicators, areas = updates.form_choices()
+            client.views_open(trigger_id=command.get("trigger_id"), view=form_view(indicators, areas))
+            ack()
+        elif verb == "set":
+            ack(**preview_message(updates.preview_text(actor, rest)))
+        elif verb == "history":
+            ack(**note_message(_history(deps, rest)))
+        elif verb == "undo":
+            ack(**note_message(updates.undo(actor).message))
+        elif verb == "import":
+            ack(**note_message(HELP.splitlines()[-1].removeprefix("/indicator import: ").capitalize() + "."))
+        else:
+            ack(**note_message(HELP))
+
+    @app.action(UPDATE_CONFIRM_ACTION)
+    def on_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        outcome = updates.confirm(_actor(body.get("user") or {}), int(action.get("value") or 0))
+        if outcome.preview is not None:
+            respond(replace_original=True, **_with_note(outcome.message, outcome.preview))
+        else:
+            respond(replace_original=True, **note_message(outcome.message))
+
+    @app.action(UPDATE_CANCEL_ACTION)
+    def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        outcome = updates.cancel(_actor(body.get("user") or {}), int(action.get("value") or 0))
+        respond(replace_original=True, **note_message(outcome.message))
+
+    _register_form(app, deps)
+
+
+def _register_form(app: App, deps: SlackDeps) -> None:
+    """The form: server-side checks answered as field errors, then a confirmation step in the same modal."""
+    updates = deps.updates
+
+    @app.view(UPDATE_FORM_VIEW)
+    def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        actor = _actor(body.get("user") or {})
+        values = form_values(view)
+        request = UpdateRequest(
+            values["indicator"], values["area"], values["period"], values["value"], values["note"], values["status"]
+        )
+        errors = updates.check(request) if updates.may_edit(actor) else (FieldError("value", REFUSAL),)
+        if errors:
+            # Slack shows each message under its field; anything not about one field goes under the value.
+            fields = {error.field if error.field in values else "value": error.message for error in errors}
+            ack(response_action="errors", errors=fields)
+            return
+        preview = updates.preview(actor, [request], note=values["note"] or None)
+        if preview.change_set is None:
+            ack(response_action="update", view=done_view(preview.headline))
+            return
+        ack(response_action="update", view=confirm_view(preview))
+
+    @app.view(UPDATE_CONFIRM_VIEW)
+    def on_form_confirmed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        outcome = updates.confirm(_actor(body.get("user") or {}), int(view.get("private_metadata") or 0))
+        if outcome.preview is not None and outcome.preview.change_set is not None:
+            ack(response_action="update", view=confirm_view(outcome.preview, outcome.message))
+            return
+        ack(response_action="update", view=done_view(outcome.message))
+
+    @app.view_closed(UPDATE_CONFIRM_VIEW)
+    def on_form_closed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        ack()
+        if view.get("private_metadata"):
+            updates.cancel(_actor(body.get("user") or {}), int(view["private_metadata"]))
+
+
+def _with_note(message: str, preview: Preview) -> dict[str, Any]:
+    reply = preview_message(preview)
+    reply["blocks"] = [*note_message(message)["blocks"], *reply["blocks"]]
+    reply["text"] = f"{message}\n{reply['text']}"
+    return reply
+
+
+def _history(deps: SlackDeps, rest: str) -> str:
+    request = parse_command(f"{rest} 2000-01-01 0")
+    if isinstance(request, FieldError):
+        return "Which figure and place? e.g. /indicator history CPP_COUNT JESS"
+    found = deps.updates.history(request.indicator, request.area)
+    if found and isinstance(found[0], FieldError):
+        return " ".join(error.message for error in found if isinstance(error, FieldError))
+    lines = [line for line in found if isinstance(line, str)]
+    title = f"Changes to {request.indicator} in {request.area}, newest first:"
+    return "\n".join([title, *lines]) if lines else f"No changes recorded for {request.indicator} in {request.area}."
+
+
+def _csv_preview(client: Any, deps: SlackDeps, actor: Actor, file_id: str) -> dict[str, Any]:
+    """A CSV shared in a DM: fetched with the bot's token, read, validated and previewed as one change."""
+    if not deps.updates.may_edit(actor):
+        return note_message(REFUSAL)
+    info = client.files_info(file=file_id).get("file") or {}
+    if str(info.get("filetype") or "") != "csv" and not str(info.get("name") or "").lower().endswith(".csv"):
+        return note_message("I can only read CSV files. " + HELP.splitlines()[-1])
+    if int(info.get("size") or 0) > MAX_CSV_BYTES:
+        return note_message("That file is too large to preview here: use briefbot import instead.")
+    request = urllib.request.Request(
+        str(info.get("url_private_download") or info.get("url_private")),
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read(MAX_CSV_BYTES + 1).decode("utf-8-sig", errors="replace")
+    rows = read_csv(text)
+    if isinstance(rows, FieldError):
+        return note_message(rows.message)
+    return preview_message(deps.updates.preview(actor, rows, kind="import", note=str(info.get("name") or "")))
