@@ -44,6 +44,7 @@ def test_set_confirm_then_undo_as_questions_see_it(seeded_engine: Engine) -> Non
     outcome = updates.confirm(OFFICER, preview.change_set)
     assert outcome.kind == "applied", outcome
     assert _asked(updates, "CP plans JESS") == (151.0, 149.0, "30 Jun 2013")
+    assert any(source.startswith("updated by Jo Officer on ") for source in updates.bot.ask("CP plans JESS").sources)
     with Session(seeded_engine) as session:
         manual = changes.manual_updates(session, [JESS_JUNE])
         assert manual[JESS_JUNE].actor_name == "Jo Officer"
@@ -52,6 +53,7 @@ def test_set_confirm_then_undo_as_questions_see_it(seeded_engine: Engine) -> Non
     undone = updates.undo(OFFICER)
     assert undone.kind == "applied" and "1 removed" in undone.message
     assert _asked(updates, "CP plans JESS") == (149.0, 93.0, "31 Mar 2013")
+    assert not any("updated by" in source for source in updates.bot.ask("CP plans JESS").sources)
     assert updates.undo(OFFICER).message == "You have no change to undo."
 
 

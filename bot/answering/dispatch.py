@@ -13,7 +13,7 @@ from bot import places
 from bot.answering import measures
 from bot.answering.compare import answer_compare
 from bot.answering.context import Context, Focus
-from bot.answering.facts import FactLoader
+from bot.answering.facts import FactLoader, with_hand_updates
 from bot.answering.fallbacks import clarify, help_answer, not_about_figures, not_understood, topic_not_held
 from bot.answering.naming import Names
 from bot.answering.overview import BRIEF_THEMES, answer_overview
@@ -39,6 +39,9 @@ class Answerer:
         )
 
     def answer(self, question: Question) -> Answer:
+        return with_hand_updates(self._ctx.facts, self._answer(question))
+
+    def _answer(self, question: Question) -> Answer:
         ctx = self._ctx
         if question.intent is Intent.HELP:
             return help_answer(ctx)

@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot import places
+from bot.answers import Answer
 from bot.lexicon import Lexicon
 from bot.understanding import PeriodAsk
-from data import queries
+from data import changes, queries
+from data.changes import FigureKey, ManualUpdate
+from data.periods import uk_date
 from data.queries import Fact
+
+LONDON = ZoneInfo("Europe/London")
+# Figures a reader takes from an answer; a hand-set one among them is named as such in the context line.
+STATED_ROLES = frozenset({"asked", "companion", "comparator", "latest", "instead", "related"})
+
+
+def with_hand_updates(facts: FactLoader, answer: Answer) -> Answer:
+    """Figures an officer set by hand say so, by whom and when, beside their source."""
+    keys = [
+        (fact.indicator, fact.geography, fact.period_start, fact.period_end)
+        for fact in answer.facts
+        if fact.role in STATED_ROLES
+    ]
+    updates = facts.hand_updates(keys)
+    if not updates:
+        return answer
+    notes = sorted({f"updated by {u.actor_name} on {uk_date(u.at.astimezone(LONDON).date())}" for u in updates})
+    return replace(answer, sources=(*answer.sources, *notes))
 
 
 class FactLoader:
@@ -20,6 +43,10 @@ class FactLoader:
         self._session = session
         self._lexicon = lexicon
         self._cache: dict[tuple[str, str], list[Fact]] = {}
+
+    def hand_updates(self, keys: list[FigureKey]) -> list[ManualUpdate]:
+        """Who set these figures by hand, and when (figures not set by hand are left out)."""
+        return list(changes.manual_updates(self._session, keys).values()) if keys else []
 
     def load(self, indicators: list[str], geographies: list[str]) -> None:
         """Fetch these figures (with their families and companions) for these places in one query."""

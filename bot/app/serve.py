@@ -13,6 +13,7 @@ from bot.app.web import make_server, router
 from bot.conversation.flow import Conversation, process_name
 from bot.digest.delivery import DigestDesk
 from bot.service import Briefbot
+from bot.updates import Access
 from charts.cache import ChartCache, ProcessRenderer
 from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 
@@ -48,6 +49,7 @@ def serve(settings: Settings, bot: Briefbot) -> None:
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
         base_url=settings.slack_api_base_url or None,
+        access=Access(officers=settings.officers, admins=settings.admins, officer_group=settings.officer_group),
     )
     # Messengers first, then recovery: what a dead process left needs its platform to answer on.
     conversation.start()

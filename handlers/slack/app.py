@@ -10,22 +10,22 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.conversation.flow import Conversation
 from bot.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
 from handlers.slack.listeners import actions, commands, events, home, indicator
 from handlers.slack.messenger import SlackMessenger
+from handlers.slack.retries import retry_handlers
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
 def web_client(token: str, base_url: str | None = None) -> WebClient:
-    """A Web API client that retries once on HTTP 429, after Slack's Retry-After."""
+    """A Web API client that retries what Slack certainly did not process (handlers/slack/retries.py)."""
     client = WebClient(token=token, base_url=base_url or "https://slack.com/api/")
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
+    client.retry_handlers = retry_handlers()
     return client
 
 
