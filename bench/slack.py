@@ -25,7 +25,7 @@ from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 SECRET = "bench-secret"
 QUESTIONS = [
     "NEET in JESS",
-    "CP plans Beeston",
+    "CP plans BCM",
     "CP rate Leeds vs England",
     "trend CP rate Leeds",
     "compare NEET across Inner South",
