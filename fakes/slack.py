@@ -35,6 +35,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)
     # Files users have shared (id -> name and content, served at url_private_download) and user groups.
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
@@ -94,6 +95,10 @@ class FakeSlack:
         retry = {"Retry-After": "0"} if status == 429 else {}
         self.failures.setdefault(method, []).append((status, body or default, headers or retry))
 
+    def delay_once(self, method: str, seconds: float) -> None:
+        """The next call to `method` succeeds, but its answer comes `seconds` late."""
+        self.delays[method] = seconds
+
     def handle(self, path: str, content_type: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
         if path.startswith("/upload/"):
             with self._lock:
@@ -117,6 +122,8 @@ class FakeSlack:
             if pending:
                 return pending.pop(0)
             number = next(self._ids)
+            slow = self.delays.pop(method, 0.0)
+        time.sleep(slow)  # processed, then answered late: the caller may have given up waiting
         return 200, self.reply(method, params, number), {}
 
     def reply(self, method: str, params: dict[str, Any], number: int) -> dict[str, Any]:

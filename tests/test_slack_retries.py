@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
+from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.conversation.flow import Conversation
+from bot.conversation.model import Destination, Inbound
+from bot.conversation.pacing import TokenBucketPacer
+from bot.service import Briefbot
+from data import db
+from data.store import prepare
 from fakes.relay import Relay
 from fakes.slack import FakeSlack
+from handlers.slack.messenger import SlackMessenger
 from handlers.slack.retries import MAX_RETRY_AFTER, retry_after_seconds, retry_handlers
 
 
@@ -78,3 +87,28 @@ def test_a_post_while_slack_is_down_goes_once_when_it_is_back() -> None:
     finally:
         relay.down()
         fake.stop()
+
+
+def test_an_answer_that_arrives_slowly_is_neither_repeated_nor_contradicted(tmp_path: Path) -> None:
+    """Slack posts the answer but replies after the client gave up: no second post, no apology."""
+    fake = FakeSlack()
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    prepare(engine, seed=True, official=False)
+    conversation = Conversation(Briefbot(engine, today=lambda: date(2026, 11, 22)), pacer=TokenBucketPacer(rate=100))
+    client = WebClient(token="xoxb-slow", base_url=fake.base_url, timeout=1)
+    client.retry_handlers = retry_handlers()
+    conversation.add_messenger(SlackMessenger(client))
+    fake.delay_once("chat.postMessage", 2.0)
+    try:
+        inbound = Inbound("slack", "U1", "help", Destination("slack", "C-slow", "1.0"), keys=("slack:event:slow",))
+        future = conversation.submit(inbound)
+        assert future is not None
+        future.result(timeout=10)
+        time.sleep(2.5)
+        texts = [call["text"] for call in fake.to("chat.postMessage")]
+        assert len(texts) == 1 and not texts[0].startswith("Sorry")
+        assert conversation.ledger.state("slack:event:slow") == "done"
+    finally:
+        conversation.shutdown()
+        fake.stop()
+        engine.dispose()

@@ -19,7 +19,7 @@ from functools import partial
 from bot.answers import Answer
 from bot.conversation.cards import apology_card, busy_card, card_for, chart_note_card
 from bot.conversation.ledger import DEFAULT_LEASE, EventLedger
-from bot.conversation.messenger import Messenger
+from bot.conversation.messenger import Messenger, OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination, Inbound
 from bot.conversation.pacing import Later, TokenBucketPacer
 from bot.errors import StoreUnavailable
@@ -110,6 +110,10 @@ class Conversation:
     def _post_answer(self, messenger: Messenger, inbound: Inbound, answer: Answer) -> bool:
         try:
             message_id = self.post(messenger, inbound.reply_to, card_for(answer))
+        except OutcomeUnknown:
+            log.warning("event %s: the platform did not confirm the answer; not repeated, no apology", inbound.key)
+            self._finish(inbound.key)
+            return False
         except Exception:
             log.exception("could not post the answer to event %s", inbound.key)
             self._close_with(messenger, inbound, apology_card())

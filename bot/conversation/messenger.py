@@ -9,6 +9,11 @@ from typing import Protocol
 from bot.conversation.model import Card, ChartImage, Destination
 
 
+class OutcomeUnknown(RuntimeError):
+    """The platform did not say whether a post arrived (it timed out after sending). Apologising could contradict
+    an answer the user already sees, and posting again could show it twice: the flow does neither."""
+
+
 class Messenger(Protocol):
     """A platform's transport. Methods raise on failure; the flow decides what the user then sees."""
 

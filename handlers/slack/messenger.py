@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
+from bot.conversation.messenger import OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.payloads import PLATFORM, RESPONSE_URL
@@ -26,9 +28,14 @@ class SlackMessenger:
     def post(self, to: Destination, card: Card) -> str:
         if to.address.startswith(RESPONSE_URL):
             return self._respond(to.address.removeprefix(RESPONSE_URL), card)
-        response = self.client.chat_postMessage(
-            channel=to.address, thread_ts=to.thread, text=fallback_text(card), blocks=card_blocks(card)
-        )
+        try:
+            response = self.client.chat_postMessage(
+                channel=to.address, thread_ts=to.thread, text=fallback_text(card), blocks=card_blocks(card)
+            )
+        except (TimeoutError, URLError) as error:
+            if _timed_out(error):
+                raise OutcomeUnknown(f"chat.postMessage to {to.address} timed out") from error
+            raise
         return f"{response.get('channel') or to.address}:{response.get('ts') or ''}"
 
     def _respond(self, url: str, card: Card) -> str:
@@ -56,3 +63,8 @@ class SlackMessenger:
     def update(self, to: Destination, message_id: str, card: Card) -> None:
         _channel, _, ts = message_id.rpartition(":")
         self.client.chat_update(channel=to.address, ts=ts, text=fallback_text(card), blocks=card_blocks(card))
+
+
+def _timed_out(error: Exception) -> bool:
+    reason = error.reason if isinstance(error, URLError) else error
+    return isinstance(reason, TimeoutError)
