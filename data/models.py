@@ -368,3 +368,20 @@ class Delivery(Base):
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ConversationReference(Base):
+    """Where a chat platform lets the bot post unprompted (Teams: the reference saved when the bot is installed
+    in a team, chat or personal scope), by the platform's conversation id. A conversation that refused the bot
+    (it was removed) is marked dead, not deleted, so admins can see what stopped and when."""
+
+    __tablename__ = "conversation_reference"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    address: Mapped[str] = mapped_column(String(300), primary_key=True)
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    scope: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    dead_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dead_reason: Mapped[str | None] = mapped_column(Text)

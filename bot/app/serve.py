@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from wsgiref.types import WSGIApplication
 from zoneinfo import ZoneInfo
 
 from bot.app.scheduler import DigestScheduler
-from bot.app.settings import Settings, require_slack
+from bot.app.settings import Settings, require_platforms, slack_configured
+from bot.app.teams_app import build_teams
 from bot.app.web import make_server, router
 from bot.conversation.flow import Conversation, process_name
 from bot.digest.delivery import DigestDesk
@@ -39,32 +41,39 @@ def readiness(bot: Briefbot) -> str | None:
 
 
 def serve(settings: Settings, bot: Briefbot) -> None:
-    require_slack(settings)
+    require_platforms(settings)
     # SIGTERM (systemd, Kubernetes) unwinds like Ctrl-C: the server stops taking requests, replies in flight
     # get the grace period to finish, and what is left is handed back to the store for the next process.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     conversation = Conversation(bot, workers=settings.workers)
-    app, _deps = build_app(
-        conversation,
-        token=settings.slack_bot_token,
-        signing_secret=settings.slack_signing_secret,
-        base_url=settings.slack_api_base_url or None,
-        access=Access(officers=settings.officers, admins=settings.admins, officer_group=settings.officer_group),
-    )
+    routes: dict[str, WSGIApplication] = {}
+    slack_app = None
+    if slack_configured(settings):
+        slack_app, _deps = build_app(
+            conversation,
+            token=settings.slack_bot_token,
+            signing_secret=settings.slack_signing_secret,
+            base_url=settings.slack_api_base_url or None,
+            access=Access(officers=settings.officers, admins=settings.admins, officer_group=settings.officer_group),
+        )
+        routes[EVENTS_PATH] = slack_wsgi(slack_app)
+    if settings.teams.configured:
+        teams = build_teams(conversation, settings.teams)
+        routes[teams.path] = teams.application
     # Messengers first, then recovery: what a dead process left needs its platform to answer on.
     conversation.start()
     desk = DigestDesk(bot, conversation, owner=process_name(), zone=ZoneInfo(settings.timezone))
     digests = DigestScheduler(desk, timezone=settings.timezone)
     digests.start()
     try:
-        if settings.slack_app_token:
+        if slack_app is not None and settings.slack_app_token and not settings.teams.configured:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("briefbot: Slack Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+            SocketModeHandler(slack_app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         else:
-            log.info("briefbot: Slack events over HTTP on %s:%s at %s", settings.host, settings.port, EVENTS_PATH)
-            application = router({EVENTS_PATH: slack_wsgi(app)}, ready=lambda: readiness(bot))
+            log.info("briefbot: serving %s on %s:%s", ", ".join(sorted(routes)), settings.host, settings.port)
+            application = router(routes, ready=lambda: readiness(bot))
             make_server(application, host=settings.host, port=settings.port).run()
     finally:
         digests.shutdown()

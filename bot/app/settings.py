@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.app.errors import SettingError
+from bot.app.teams_settings import TeamsSettings, require_teams
+
+__all__ = ["SettingError", "Settings", "require_platforms", "require_slack", "slack_configured"]
 DEFAULT_SQLITE_NAME = "briefbot.sqlite3"
 NEIGHBOUR_MODELS = {"2021": date(2022, 1, 1), "2025": date(2025, 6, 1)}
-
-
-class SettingError(ValueError):
-    """A setting with a value briefbot cannot use; the message names it."""
 
 
 def _whole_number(name: str, value: str) -> int:
@@ -53,6 +53,7 @@ class Settings:
     workers: int = 16
     chart_workers: int = 1
     shutdown_grace: int = 20
+    teams: TeamsSettings = field(default_factory=TeamsSettings)
     moderngov_url: str = ""
     calendar_user_agent: str = "briefbot"
     # Who may change figures from chat: officers by user id and/or a user group's members; admins too.
@@ -87,6 +88,7 @@ class Settings:
             port=_whole_number("PORT", values.get("PORT", "3000")),
             workers=_whole_number("BRIEFBOT_WORKERS", values.get("BRIEFBOT_WORKERS", "16")),
             chart_workers=_whole_number("BRIEFBOT_CHART_WORKERS", values.get("BRIEFBOT_CHART_WORKERS", "1")),
+            teams=TeamsSettings.from_env(values),
             moderngov_url=values.get("BRIEFBOT_MODERNGOV_URL", "").strip(),
             calendar_user_agent=values.get("BRIEFBOT_CALENDAR_USER_AGENT", "").strip() or "briefbot",
             officers=_user_ids(values.get("BRIEFBOT_OFFICERS", "")),
@@ -107,6 +109,18 @@ def _user_ids(value: str) -> frozenset[str]:
 def _default_data_dir(values: Mapping[str, str]) -> str:
     base = values.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(base) / "briefbot")
+
+
+def slack_configured(settings: Settings) -> bool:
+    return bool(settings.slack_bot_token or settings.slack_signing_secret or settings.slack_app_token)
+
+
+def require_platforms(settings: Settings) -> None:
+    """At least one chat platform, and every one that is begun complete: a missing setting names itself."""
+    if settings.teams.configured:
+        require_teams(settings.teams)
+    if slack_configured(settings) or not settings.teams.configured:
+        require_slack(settings)
 
 
 def require_slack(settings: Settings) -> None:

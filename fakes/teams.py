@@ -1,0 +1,243 @@
+"""A loopback server that plays the Bot Framework for Teams: the Bot Connector REST API (the calls briefbot
+makes, recorded), a signing-key set and a token endpoint; and helpers that build activities and post them to
+the app. It can be told to answer a call with 429 (and Retry-After), 403, 413 or a 5xx. Nothing here reaches
+the internet."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+BOT_ID = "28:briefbot-app-id"
+BOT_NAME = "briefbot"
+TENANT = "tenant-leeds"
+_ACTIVITIES = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/activities(?:/(?P<activity>[^/]+))?$")
+_MEMBERS = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/members$")
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    conversation: str
+    activity_id: str
+    body: dict[str, Any]
+    authorization: str
+    at: float
+
+
+@dataclass
+class FakeConnector:
+    calls: list[Call] = field(default_factory=list)
+    failures: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)
+    jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
+    key_delay: float = 0.0
+    key_fetches: int = 0
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _changed: threading.Condition = field(init=False)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition(self._lock)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                auth = self.headers.get("Authorization", "")
+                status, body, headers = fake.handle(self.command, self.path, raw, auth)
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:
+                self._serve()
+
+            def do_POST(self) -> None:
+                self._serve()
+
+            def do_PUT(self) -> None:
+                self._serve()
+
+            def do_DELETE(self) -> None:
+                self._serve()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    # -- addresses ------------------------------------------------------------------------------------------
+    @property
+    def service_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    @property
+    def jwks_url(self) -> str:
+        return self.service_url + "keys"
+
+    @property
+    def token_url(self) -> str:
+        return self.service_url + "token"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- scripting ------------------------------------------------------------------------------------------
+    def fail_once(self, method: str, status: int, headers: dict[str, str] | None = None) -> None:
+        """The next `method` (POST, PUT, DELETE) call to an activity answers `status`."""
+        retry = {"Retry-After": "0"} if status == 429 else {}
+        with self._lock:
+            self.failures.append((method, status, headers or retry))
+
+    def handle(self, method: str, path: str, raw: bytes, auth: str) -> tuple[int, Any, dict[str, str]]:
+        if path == "/keys":
+            return self._keys()
+        if path == "/token":
+            return 200, {"access_token": "fake-connector-token", "expires_in": 3600, "token_type": "Bearer"}, {}
+        body = json.loads(raw) if raw.strip() else {}
+        match = _ACTIVITIES.match(path) or _MEMBERS.match(path)
+        groups = match.groupdict() if match else {}
+        conversation = urllib.parse.unquote(groups.get("conversation") or "")
+        activity_id = urllib.parse.unquote(groups.get("activity") or "")
+        with self._changed:
+            self.calls.append(Call(method, path, conversation, activity_id, body, auth, time.monotonic()))
+            self._changed.notify_all()
+            failure = next((f for f in self.failures if f[0] == method), None)
+            if failure is not None and match is not None:
+                self.failures.remove(failure)
+                return failure[1], {"error": {"code": "Scripted", "message": "as asked"}}, failure[2]
+            number = next(self._ids)
+        return self._reply(method, path, match, activity_id, number)
+
+    def _keys(self) -> tuple[int, Any, dict[str, str]]:
+        with self._lock:
+            self.key_fetches += 1
+        time.sleep(self.key_delay)  # plays a slow or hanging key endpoint
+        return 200, self.jwks, {}
+
+    def _reply(
+        self, method: str, path: str, match: re.Match[str] | None, activity_id: str, number: int
+    ) -> tuple[int, Any, dict[str, str]]:
+        if path == "/v3/conversations" and method == "POST":
+            return 200, {"id": f"a:conversation-{number}", "activityId": f"activity-{number}"}, {}
+        if match is None:
+            return 404, {"error": {"code": "NotFound"}}, {}
+        if path.endswith("/members"):
+            return 200, [{"id": "29:officer", "name": "Officer", "aadObjectId": "aad-officer"}], {}
+        if method == "POST":
+            return 200, {"id": f"activity-{number}"}, {}
+        if method == "PUT":
+            return 200, {"id": activity_id}, {}
+        return 200, {}, {}
+
+    # -- reading what was sent ------------------------------------------------------------------------------
+    def sent(self, conversation_prefix: str = "") -> list[Call]:
+        with self._lock:
+            return [
+                c for c in self.calls if c.method in {"POST", "PUT"} and c.conversation.startswith(conversation_prefix)
+            ]
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
+        with self._changed:
+            return self._changed.wait_for(predicate, timeout)
+
+
+# -- activities ---------------------------------------------------------------------------------------------
+def _activity(
+    kind: str, activity_id: str, service_url: str, conversation: dict[str, Any], **fields: Any
+) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "id": activity_id,
+        "timestamp": "2026-11-22T10:00:00.000Z",
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": {"id": "29:councillor", "name": "Councillor", "aadObjectId": "aad-councillor"},
+        "recipient": {"id": BOT_ID, "name": BOT_NAME},
+        "conversation": {"tenantId": TENANT, **conversation},
+        "channelData": {"tenant": {"id": TENANT}},
+        **fields,
+    }
+
+
+def channel_mention(
+    activity_id: str, text: str, service_url: str, channel: str, root: str | None = None
+) -> dict[str, Any]:
+    """`@briefbot text` in a channel: a new post (root None) or a reply in the post `root`."""
+    mention = f"<at>{BOT_NAME}</at>"
+    conversation_id = f"{channel};messageid={root or activity_id}"
+    return _activity(
+        "message",
+        activity_id,
+        service_url,
+        {"id": conversation_id, "conversationType": "channel", "isGroup": True},
+        text=f"{mention} {text}",
+        entities=[{"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": BOT_NAME}}],
+    )
+
+
+def channel_message(activity_id: str, text: str, service_url: str, channel: str) -> dict[str, Any]:
+    """A channel post that does not mention the bot."""
+    conversation = {"id": f"{channel};messageid={activity_id}", "conversationType": "channel", "isGroup": True}
+    return _activity("message", activity_id, service_url, conversation, text=text)
+
+
+def personal_message(activity_id: str, text: str, service_url: str, chat: str) -> dict[str, Any]:
+    return _activity("message", activity_id, service_url, {"id": chat, "conversationType": "personal"}, text=text)
+
+
+def submit_action(
+    activity_id: str, question: str, service_url: str, conversation: dict[str, Any], card_id: str
+) -> dict[str, Any]:
+    """An Action.Submit press: a message with the button's data as its value, replying to the card."""
+    value = {"briefbot": "ask", "question": question}
+    return _activity("message", activity_id, service_url, conversation, value=value, replyToId=card_id)
+
+
+def execute_action(activity_id: str, question: str, service_url: str, conversation: dict[str, Any]) -> dict[str, Any]:
+    """An Action.Execute press: an adaptiveCard/action invoke."""
+    value = {"action": {"type": "Action.Execute", "verb": "ask", "data": {"question": question}}}
+    return _activity("invoke", activity_id, service_url, conversation, name="adaptiveCard/action", value=value)
+
+
+def bot_added(activity_id: str, service_url: str, channel: str, team_name: str = "Inner South") -> dict[str, Any]:
+    """conversationUpdate: the bot installed in a team (its General channel's conversation)."""
+    conversation = {"id": channel, "conversationType": "channel", "isGroup": True}
+    activity = _activity("conversationUpdate", activity_id, service_url, conversation, membersAdded=[{"id": BOT_ID}])
+    activity["channelData"] = {
+        "tenant": {"id": TENANT},
+        "team": {"id": channel, "name": team_name},
+        "eventType": "teamMemberAdded",
+    }
+    return activity
+
+
+def post_activity(url: str, activity: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:
+    """POST an activity to the app as the Bot Framework would; (status, body)."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=json.dumps(activity).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as error:
+        return int(error.code), error.read()

@@ -1,0 +1,227 @@
+"""Bot Framework activities, parsed once into typed records, and from there into the core's Inbound.
+
+A conversation reference (where the bot can post again, proactively) travels as a Destination's address:
+compact JSON for a reply; a stored reference is named by its bare conversation id instead (see messenger)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.conversation.model import Destination, Inbound
+
+PLATFORM = "teams"
+CHANNEL = "channel"
+ASK = "ask"  # the verb (Action.Execute) and the "briefbot" value (Action.Submit) our buttons carry
+THREAD_MARK = ";messageid="
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class ConversationReference:
+    """Everything needed to post into a conversation later: the connector to call, and whose it is."""
+
+    service_url: str
+    conversation_id: str  # without any ";messageid=" thread suffix
+    conversation_type: str  # personal, groupChat or channel
+    tenant_id: str
+    bot_id: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "serviceUrl": self.service_url,
+            "conversationId": self.conversation_id,
+            "conversationType": self.conversation_type,
+            "tenantId": self.tenant_id,
+            "botId": self.bot_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ConversationReference:
+        return cls(
+            service_url=str(data["serviceUrl"]),
+            conversation_id=str(data["conversationId"]),
+            conversation_type=str(data.get("conversationType") or ""),
+            tenant_id=str(data.get("tenantId") or ""),
+            bot_id=str(data.get("botId") or ""),
+        )
+
+    def to_address(self) -> str:
+        return json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_address(cls, address: str) -> ConversationReference | None:
+        """The reference an address carries, or None for a bare conversation id (look it up instead)."""
+        return cls.from_json(json.loads(address)) if address.startswith("{") else None
+
+    def conversation_for(self, thread: str | None) -> str:
+        """Teams keeps a channel's reply chains as conversations of their own: root id after ";messageid="."""
+        if thread and self.conversation_type == CHANNEL:
+            return f"{self.conversation_id}{THREAD_MARK}{thread}"
+        return self.conversation_id
+
+
+@dataclass(frozen=True)
+class Activity:
+    """The fields of an activity briefbot reads; everything else is ignored."""
+
+    type: str
+    id: str
+    name: str
+    service_url: str
+    channel_id: str
+    conversation_id: str
+    conversation_type: str
+    tenant_id: str
+    sender_id: str
+    sender_aad_id: str
+    sender_is_bot: bool
+    recipient_id: str
+    text: str
+    value: Any
+    entities: tuple[dict[str, Any], ...]
+    members_added: tuple[str, ...]
+    members_removed: tuple[str, ...]
+    action: str
+    channel_data: dict[str, Any]
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> Activity:
+        conversation = _object(body.get("conversation"))
+        sender = _object(body.get("from"))
+        channel_data = _object(body.get("channelData"))
+        tenant_id = conversation.get("tenantId") or _object(channel_data.get("tenant")).get("id")
+        return cls(
+            type=str(body.get("type") or ""),
+            id=str(body.get("id") or ""),
+            name=str(body.get("name") or ""),
+            service_url=str(body.get("serviceUrl") or ""),
+            channel_id=str(body.get("channelId") or ""),
+            conversation_id=str(conversation.get("id") or ""),
+            conversation_type=str(conversation.get("conversationType") or "personal"),
+            tenant_id=str(tenant_id or ""),
+            sender_id=str(sender.get("id") or ""),
+            sender_aad_id=str(sender.get("aadObjectId") or ""),
+            sender_is_bot=str(sender.get("role") or "") == "bot",
+            recipient_id=str(_object(body.get("recipient")).get("id") or ""),
+            text=str(body.get("text") or ""),
+            value=body.get("value"),
+            entities=tuple(e for e in body.get("entities") or () if isinstance(e, dict)),
+            members_added=_ids(body.get("membersAdded")),
+            members_removed=_ids(body.get("membersRemoved")),
+            action=str(body.get("action") or ""),
+            channel_data=channel_data,
+        )
+
+    # -- where it came from -----------------------------------------------------------------------------------
+    @property
+    def base_conversation_id(self) -> str:
+        return self.conversation_id.split(THREAD_MARK, 1)[0]
+
+    @property
+    def reference(self) -> ConversationReference:
+        return ConversationReference(
+            service_url=self.service_url,
+            conversation_id=self.base_conversation_id,
+            conversation_type=self.conversation_type,
+            tenant_id=self.tenant_id,
+            bot_id=self.recipient_id,
+        )
+
+    @property
+    def thread(self) -> str | None:
+        """A channel message is answered in its reply chain (the root's id); chats have no threads."""
+        if self.conversation_type != CHANNEL:
+            return None
+        _, mark, root = self.conversation_id.partition(THREAD_MARK)
+        return root if mark and root else self.id or None
+
+    @property
+    def key(self) -> str:
+        # Activity ids are unique within a conversation only; a hash keeps the key within the ledger's column.
+        conversation = hashlib.sha256(self.base_conversation_id.encode()).hexdigest()[:16]
+        return f"teams:activity:{conversation}:{self.id}"
+
+    # -- what it asks -----------------------------------------------------------------------------------------
+    @property
+    def mentions_bot(self) -> bool:
+        return any(self._is_bot_mention(entity) for entity in self.entities)
+
+    def _is_bot_mention(self, entity: dict[str, Any]) -> bool:
+        mentioned = _object(entity.get("mentioned"))
+        return entity.get("type") == "mention" and str(mentioned.get("id") or "") == self.recipient_id
+
+    def question(self) -> str:
+        """The text with the bot's <at>name</at> mention removed, as plain text."""
+        text = self.text
+        for entity in self.entities:
+            if self._is_bot_mention(entity) and entity.get("text"):
+                text = text.replace(str(entity["text"]), " ")
+        return " ".join(html.unescape(_TAGS.sub(" ", text)).split())
+
+    def button_question(self) -> str | None:
+        """The question one of our buttons carries: Action.Submit (a message with a value) or Action.Execute
+        (an adaptiveCard/action invoke)."""
+        if self.type == "invoke" and self.name == "adaptiveCard/action":
+            action = _object(_object(self.value).get("action"))
+            if action.get("verb") != ASK:
+                return None
+            return str(_object(action.get("data")).get("question") or "") or None
+        data = _object(self.value)
+        if self.type == "message" and data.get("briefbot") == ASK:
+            return str(data.get("question") or "") or None
+        return None
+
+    def inbound(self) -> Inbound | None:
+        """A question to answer, or None: in a channel only when the bot is mentioned; in chats every message."""
+        if self.sender_is_bot or not self.id:
+            return None
+        pressed = self.button_question()
+        if pressed is not None:
+            return self._inbound(pressed, kind="action")
+        if self.type != "message" or (self.conversation_type == CHANNEL and not self.mentions_bot):
+            return None
+        question = self.question()
+        return self._inbound(question) if question else None
+
+    def _inbound(self, text: str, kind: str = "message") -> Inbound:
+        return Inbound(
+            platform=PLATFORM,
+            user=self.sender_aad_id or self.sender_id,
+            text=text,
+            reply_to=Destination(PLATFORM, self.reference.to_address(), self.thread),
+            keys=(self.key,),
+            kind=kind,
+        )
+
+    # -- installs -----------------------------------------------------------------------------------------------
+    def installation(self) -> Installation | None:
+        """The bot added to (or removed from) a team, chat or personal scope: a reference to keep or retire."""
+        added = self.type == "installationUpdate" and self.action.startswith("add")
+        removed = self.type == "installationUpdate" and self.action.startswith("remove")
+        if self.type == "conversationUpdate":
+            added = self.recipient_id in self.members_added
+            removed = self.recipient_id in self.members_removed
+        if not (added or removed) or not self.service_url:
+            return None
+        team = _object(self.channel_data.get("team"))
+        return Installation(self.reference, added=added, name=str(team.get("name") or ""))
+
+
+@dataclass(frozen=True)
+class Installation:
+    reference: ConversationReference
+    added: bool
+    name: str = ""
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _ids(members: Any) -> tuple[str, ...]:
+    return tuple(str(m.get("id") or "") for m in members or () if isinstance(m, dict))

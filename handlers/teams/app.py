@@ -1,0 +1,92 @@
+"""The Teams endpoint (/api/messages) as a WSGI application, for the same router and server as Slack.
+
+It authenticates, parses, records and hands on; it never answers in the request. A question is claimed in the
+store (the conversation layer) and Teams gets its 200 at once; the answer follows through the messenger. A
+store that can't record the claim gets Teams a 503, so it delivers the activity again."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from bot.conversation.flow import Conversation
+from bot.errors import StoreUnavailable
+from handlers.teams.activities import Activity, Installation
+from handlers.teams.auth import TokenValidator, Unauthorized
+
+log = logging.getLogger(__name__)
+MESSAGES_PATH = "/api/messages"
+# What an Action.Execute invoke gets back: the card stays as it is; the answer follows as a message.
+INVOKE_ACCEPTED = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Asking…"}
+
+Remember = Callable[[Installation], None]
+
+
+def teams_wsgi(
+    conversation: Conversation,
+    *,
+    validator: TokenValidator | None,
+    remember: Remember = lambda _installation: None,
+) -> WSGIApplication:
+    """`validator` None is unauthenticated mode (tests only; the composition root decides when it is allowed)."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        authorization = str(environ.get("HTTP_AUTHORIZATION") or "")
+        if validator is not None and not authorization:
+            # Refused before the body is read or any key is looked at: nothing unsigned costs us anything.
+            return _refuse(environ, start_response, "no bearer token")
+        activity = Activity.parse(_body(environ))
+        if validator is not None:
+            try:
+                validator.validate(authorization, activity.service_url, activity.channel_id)
+            except Unauthorized as reason:
+                return _refuse(environ, start_response, str(reason))
+        try:
+            handled = _handle(conversation, remember, activity)
+        except StoreUnavailable as error:
+            log.warning("Teams activity %s not recorded (%s): asking Teams to send it again", activity.key, error)
+            return _respond(start_response, "503 Service Unavailable", {"error": "store unavailable"})
+        return _respond(start_response, "200 OK", handled)
+
+    return application
+
+
+def _handle(conversation: Conversation, remember: Remember, activity: Activity) -> dict[str, Any] | None:
+    installation = activity.installation()
+    if installation is not None:
+        remember(installation)
+    inbound = activity.inbound()
+    if inbound is not None:
+        conversation.submit(inbound)
+    if activity.type == "invoke":
+        # Every invoke wants a body; one we don't know is still acknowledged, so Teams shows no error.
+        return INVOKE_ACCEPTED if inbound is not None else {"statusCode": 200}
+    return None
+
+
+def _body(environ: WSGIEnvironment) -> dict[str, Any]:
+    # The router has already refused a missing or oversized Content-Length; a malformed body raises: 400.
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    data = json.loads(environ["wsgi.input"].read(length) or b"{}")
+    if not isinstance(data, dict):
+        raise ValueError("an activity is a JSON object")
+    return data
+
+
+def _respond(start_response: StartResponse, status: str, body: dict[str, Any] | None) -> list[bytes]:
+    payload = b"" if body is None else json.dumps(body).encode()
+    headers = [("Content-Length", str(len(payload)))]
+    if body is not None:
+        headers.append(("Content-Type", "application/json; charset=utf-8"))
+    start_response(status, headers)
+    return [payload]
+
+
+def _refuse(environ: WSGIEnvironment, start_response: StartResponse, reason: str) -> list[bytes]:
+    log.warning("unauthenticated Teams request refused (%s bytes): %s", environ.get("CONTENT_LENGTH"), reason)
+    payload = b"unauthorized"
+    start_response("401 Unauthorized", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))])
+    return [payload]

@@ -1,0 +1,157 @@
+"""The Bot Connector REST API (v3), as briefbot calls it: send, update and delete activities, with the retries
+Teams asks for (429 after Retry-After, capped; 412, 502 and 504 with backoff), and a 403 named for what it is
+(the bot was removed from the conversation)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+RETRIED = frozenset({412, 502, 504})
+BACKOFF = (0.5, 1.0, 2.0)  # seconds before the second, third and fourth attempts
+RETRY_AFTER_CAP = 30.0
+TIMEOUT = 10.0
+BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
+TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+TOKEN_MARGIN = 300.0  # renew a token five minutes before it expires
+
+
+class ConnectorError(RuntimeError):
+    def __init__(self, status: int, what: str) -> None:
+        super().__init__(f"Bot Connector answered {status} to {what}")
+        self.status = status
+
+
+class ConversationGone(ConnectorError):
+    """403: the bot is no longer in the conversation (uninstalled, removed, or the chat was deleted)."""
+
+
+class TooLarge(ConnectorError):
+    """413: the message is over Teams' size limit."""
+
+
+class Tokens(Protocol):
+    def token(self) -> str: ...
+
+
+class ClientCredentials:
+    """An app-only token for the Bot Connector, by client secret, cached until shortly before it expires.
+
+    Every option is explicit: no environment fallbacks and no managed identity."""
+
+    def __init__(self, app_id: str, password: str, tenant_id: str, token_url: str = "") -> None:
+        self.url = token_url or TOKEN_URL.format(tenant=urllib.parse.quote(tenant_id or "botframework.com"))
+        self.form = urllib.parse.urlencode(
+            {
+                "grant_type": "client_credentials",
+                "client_id": app_id,
+                "client_secret": password,
+                "scope": BOT_FRAMEWORK_SCOPE,
+            }
+        ).encode()
+        self._lock = threading.Lock()
+        self._token = ""
+        self._until = 0.0
+
+    def token(self) -> str:
+        with self._lock:  # one fetch at a time; the rest use its result
+            if time.monotonic() >= self._until:
+                request = urllib.request.Request(self.url, data=self.form, method="POST")
+                with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                    data = json.loads(response.read())
+                self._token = str(data["access_token"])
+                self._until = time.monotonic() + float(data.get("expires_in", 3600)) - TOKEN_MARGIN
+            return self._token
+
+
+class Connector:
+    """Calls one activity endpoint at a time; `tokens` is None only in unauthenticated (test) mode."""
+
+    def __init__(
+        self,
+        tokens: Tokens | None,
+        *,
+        timeout: float = TIMEOUT,
+        backoff: tuple[float, ...] = BACKOFF,
+        retry_after_cap: float = RETRY_AFTER_CAP,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.tokens = tokens
+        self.timeout = timeout
+        self.backoff = backoff
+        self.retry_after_cap = retry_after_cap
+        self.sleep = sleep
+
+    def send(self, service_url: str, conversation_id: str, activity: dict[str, Any]) -> str:
+        """POST /v3/conversations/{id}/activities; the new activity's id."""
+        answer = self._call("POST", _url(service_url, conversation_id), activity)
+        return str(answer.get("id") or "")
+
+    def update(self, service_url: str, conversation_id: str, activity_id: str, activity: dict[str, Any]) -> None:
+        """PUT /v3/conversations/{id}/activities/{activityId}: replace a message the bot posted."""
+        self._call("PUT", _url(service_url, conversation_id, activity_id), {**activity, "id": activity_id})
+
+    def delete(self, service_url: str, conversation_id: str, activity_id: str) -> None:
+        self._call("DELETE", _url(service_url, conversation_id, activity_id), None)
+
+    def _call(self, method: str, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        what = f"{method} {urllib.parse.urlsplit(url).path}"
+        for attempt in range(len(self.backoff) + 1):
+            status, headers, raw = self._once(method, url, body)
+            if status < 300:
+                return _json(raw)
+            if attempt < len(self.backoff) and (status == 429 or status in RETRIED):
+                delay = self._delay(status, headers.get("retry-after"), attempt)
+                log.warning("%s answered %s; trying again in %.1f s", what, status, delay)
+                self.sleep(delay)
+                continue
+            break
+        if status == 403:
+            raise ConversationGone(status, what)
+        if status == 413:
+            raise TooLarge(status, what)
+        raise ConnectorError(status, what)
+
+    def _delay(self, status: int, retry_after: str | None, attempt: int) -> float:
+        if status == 429 and retry_after and retry_after.strip().replace(".", "", 1).isdigit():
+            return min(float(retry_after), self.retry_after_cap)
+        return self.backoff[attempt]
+
+    def _once(self, method: str, url: str, body: dict[str, Any] | None) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if self.tokens is not None:
+            headers["Authorization"] = f"Bearer {self.tokens.token()}"
+        data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            # The service URL comes from a validated activity (its JWT's serviceUrl claim) or a stored reference.
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return int(response.status), _lower(response.headers.items()), response.read()
+        except urllib.error.HTTPError as error:
+            return int(error.code), _lower((error.headers or {}).items()), error.read()
+
+
+def _url(service_url: str, conversation_id: str, activity_id: str = "") -> str:
+    path = f"v3/conversations/{urllib.parse.quote(conversation_id, safe='')}/activities"
+    if activity_id:
+        path += "/" + urllib.parse.quote(activity_id, safe="")
+    return service_url.rstrip("/") + "/" + path
+
+
+def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers}
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    data = json.loads(raw)
+    return data if isinstance(data, dict) else {}

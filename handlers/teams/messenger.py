@@ -1,0 +1,125 @@
+"""Teams transport: the core's Messenger over the Bot Connector.
+
+A reply's Destination carries its conversation reference as JSON; a stored one (a committee's channel) is named
+by its bare conversation id and looked up through `resolve`. The chart joins the answer's card when both fit in
+one message (the card is updated in place); otherwise it follows as a message of its own."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.conversation.model import Card, ChartImage, Destination
+from handlers.teams.activities import PLATFORM, ConversationReference
+from handlers.teams.cards import MESSAGE_LIMIT, adaptive_card, chart_card, counted_size, message, size_of
+from handlers.teams.connector import Connector, ConversationGone, TooLarge
+
+log = logging.getLogger(__name__)
+# Answers whose chart may still join their card: enough for every reply in flight, bounded for memory.
+REMEMBERED = 2000
+
+Resolve = Callable[[str], ConversationReference | None]
+Retire = Callable[[ConversationReference], None]
+
+
+class UnknownConversation(LookupError):
+    """A destination names a conversation briefbot has no stored reference for (never installed there)."""
+
+
+@dataclass(frozen=True)
+class _Posted:
+    message_id: str
+    card: Card
+
+
+class TeamsMessenger:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        connector: Connector,
+        *,
+        resolve: Resolve = lambda _address: None,
+        retire: Retire = lambda _reference: None,
+        limit: int = MESSAGE_LIMIT,
+    ) -> None:
+        self.connector = connector
+        self.resolve = resolve
+        self.retire = retire
+        self.limit = limit
+        self._posted: OrderedDict[tuple[str, str | None], _Posted] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def reference(self, to: Destination) -> ConversationReference:
+        reference = ConversationReference.from_address(to.address) or self.resolve(to.address)
+        if reference is None:
+            raise UnknownConversation(f"no Teams conversation reference stored for {to.address!r}")
+        return reference
+
+    def post(self, to: Destination, card: Card) -> str:
+        reference = self.reference(to)
+        activity = message(adaptive_card(card), card.text, reply_to=to.thread)
+        message_id = self._send(reference, to.thread, activity)
+        with self._lock:
+            self._posted[(to.address, to.thread)] = _Posted(message_id, card)
+            while len(self._posted) > REMEMBERED:
+                self._posted.popitem(last=False)
+        return message_id
+
+    def attach_chart(self, to: Destination, chart: ChartImage) -> None:
+        reference = self.reference(to)
+        with self._lock:
+            posted = self._posted.pop((to.address, to.thread), None)
+        if posted is not None and self._join(reference, to, posted, chart):
+            return
+        activity = message(chart_card(chart), chart.title or chart.alt_text, reply_to=to.thread)
+        self._send(reference, to.thread, activity)
+
+    def _join(self, reference: ConversationReference, to: Destination, posted: _Posted, chart: ChartImage) -> bool:
+        """The chart inside the answer's card, if the whole message, picture and all, stays within the limit
+        (stricter than Teams' own count, which leaves pictures out: a card that big is slow to open)."""
+        activity = message(adaptive_card(posted.card, chart), posted.card.text, reply_to=to.thread)
+        if size_of(activity) > self.limit:
+            return False
+        try:
+            self.connector.update(
+                reference.service_url, reference.conversation_for(to.thread), posted.message_id, activity
+            )
+        except TooLarge:
+            log.info("Teams refused the answer with its chart as too large; sending the chart on its own")
+            return False
+        return True
+
+    def update(self, to: Destination, message_id: str, card: Card) -> None:
+        reference = self.reference(to)
+        activity = message(adaptive_card(card), card.text, reply_to=to.thread)
+        self._guarded(
+            reference,
+            lambda: self.connector.update(
+                reference.service_url, reference.conversation_for(to.thread), message_id, activity
+            ),
+        )
+
+    def _send(self, reference: ConversationReference, thread: str | None, activity: dict[str, object]) -> str:
+        if counted_size(activity) > self.limit:
+            raise TooLarge(413, f"a message of {counted_size(activity):,} bytes (limit {self.limit:,})")
+        sent: list[str] = []
+        self._guarded(
+            reference,
+            lambda: sent.append(
+                self.connector.send(reference.service_url, reference.conversation_for(thread), activity)
+            ),
+        )
+        return sent[0]
+
+    def _guarded(self, reference: ConversationReference, call: Callable[[], object]) -> None:
+        """A 403 means the bot was removed: the reference is retired (and the error still raised)."""
+        try:
+            call()
+        except ConversationGone:
+            log.error("Teams conversation %s refused the bot (403): marking it dead", reference.conversation_id)
+            self.retire(reference)
+            raise
