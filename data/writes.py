@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from data.models import AuditLog, Geography, Indicator, Observation, ObservationRevision
 from data.periods import Period
+from data.validation import InvalidFigure, limits, observation_problem, shown_text, texts_problem
 
 PAYLOAD_FIELDS = (
     "period_kind",
@@ -121,6 +122,7 @@ def write_observations(
     passes none, so a figure it revises is no longer one set by hand)."""
     indicator_ids = code_ids(session, Indicator, (item.indicator for item in inputs))
     geography_ids = code_ids(session, Geography, (item.geography for item in inputs))
+    check_inputs(session, inputs, indicator_ids)
     existing = _existing(session, indicator_ids.values(), geography_ids.values())
     now = datetime.now(UTC)
     inserts: list[dict[str, Any]] = []
@@ -172,6 +174,24 @@ def write_observations(
     if audits:
         session.execute(insert(AUDIT_LOG), audits)
     return WriteSummary(created=len(inserts), updated=len(updates), unchanged=unchanged)
+
+
+def check_inputs(session: Session, inputs: Sequence[ObservationInput], indicator_ids: dict[str, int]) -> None:
+    """The last line of defence: whatever path a figure came by, the shared rules (data.validation) hold.
+    Importers and the officers' `set` check earlier, where they can name the line or the field."""
+    units = dict(
+        session.execute(select(Indicator.id, Indicator.unit).where(Indicator.id.in_(indicator_ids.values())))
+        .tuples()
+        .all()
+    )
+    problems = []
+    for item in inputs:
+        problem = observation_problem(units[indicator_ids[item.indicator]], item.payload())
+        if problem:
+            problems.append(f"{item.label}: {problem}")
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise InvalidFigure("nothing was written: " + "; ".join(problems[:3]) + more)
 
 
 def _existing(
@@ -295,6 +315,10 @@ def add_indicator(
     reason: str,
 ) -> Indicator:
     """An indicator that an import brings (LAIT, generic mode, a described export): its own family, audited."""
+    texts = {"code": code, "name": name, "theme": theme, "definition": definition, "source": source}
+    problem = texts_problem(texts, limits(Indicator, texts))
+    if problem:
+        raise InvalidFigure(f"indicator {shown_text(code)}: {problem}")
     indicator = Indicator(
         code=code,
         name=name,

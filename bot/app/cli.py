@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.app.settings import SettingError, Settings, require_slack
+from bot.app.settings import SettingError, Settings, require_platforms
 from data import db
 from data.models import UNITS
 from data.store import prepare
@@ -73,13 +75,55 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+MAX_MESSAGE = 300
 
 
-@click.group()
+class GuardedGroup(click.Group):
+    """The command line's one error boundary: whatever a command meets (an unreachable database, a file it
+    can't open, a bug), the officer sees one line on stderr and a non-zero exit, not a traceback. The
+    traceback is for --debug or BRIEFBOT_DEBUG=1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            if ctx.params.get("debug") or os.environ.get("BRIEFBOT_DEBUG", "") not in {"", "0"}:
+                raise
+            raise click.ClickException(_one_line(describe(error, ctx.obj))) from None
+
+
+def describe(error: Exception, context: object) -> str:
+    """What went wrong, in words an officer can act on."""
+    where = f" at {_safe_url(context)}" if isinstance(context, Context) else ""
+    if isinstance(error, DBAPIError):
+        reason = str(error.orig).splitlines()[0] if str(error.orig) else type(error.orig).__name__
+        if "database is locked" in reason:
+            return f"the database{where} is busy (another briefbot is writing); try again in a moment"
+        if error.connection_invalidated or any(word in reason.lower() for word in ("connect", "unable to open")):
+            return f"cannot reach the database{where}: {reason}"
+        return f"the database{where} could not be used: {reason}"
+    if isinstance(error, ArgumentError):
+        return f"the database URL is not one briefbot can use: {error}"
+    if isinstance(error, SQLAlchemyError):
+        return f"the database{where} could not be used: {error}"
+    if isinstance(error, OSError):
+        return f"cannot use {error.filename}: {error.strerror}" if error.filename else str(error)
+    return f"unexpected error ({type(error).__name__}: {error}); run with --debug for the details"
+
+
+def _one_line(message: str) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
+
+
+@click.group(cls=GuardedGroup)
 @click.option("--database-url", envvar=None, help="Overrides DATABASE_URL.")
 @click.option("--no-seed", is_flag=True, help="Do not load the seed figures into a new database.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error (or BRIEFBOT_DEBUG=1).")
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None, no_seed: bool) -> None:
+def main(ctx: click.Context, database_url: str | None, no_seed: bool, debug: bool) -> None:
     """briefbot: children's services figures for Leeds councillors."""
     try:
         settings = Settings.from_env()
@@ -178,8 +222,7 @@ def import_command(
 
     Every row is checked first; one bad row rejects the file and nothing is written.
     """
-    from data.importers import GenericRequest, ImportRejected, MappingError, import_any
-    from data.writes import UnknownReference
+    from data.importers import GenericRequest, ImportProblem, import_into
 
     context.ready()
     generic = None
@@ -188,10 +231,11 @@ def import_command(
             raise click.UsageError("generic mode needs both --indicator and --column")
         generic = GenericRequest(indicator, column, _pairs(where), period_rule, name, unit)
     try:
-        with Session(context.engine) as session, session.begin():
-            report = import_any(session, file, actor=actor, channel="cli", generic=generic, progress=_progress(file))
-    except (ImportRejected, UnknownReference, MappingError) as error:
-        raise click.ClickException(f"{file.name}: {error}") from None
+        # Its own transaction, holding the import lock: a second import at once waits its turn.
+        progress = _progress(file)
+        report = import_into(context.engine, file, actor=actor, channel="cli", generic=generic, progress=progress)
+    except ImportProblem as error:  # already one line naming the file
+        raise click.ClickException(str(error)) from None
     for line in report.lines():
         click.echo(line)
 
@@ -287,13 +331,13 @@ def demo_charts_command(context: Context, output_dir: Path) -> None:
 @main.command("serve")
 @pass_context
 def serve_command(context: Context) -> None:
-    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at /slack/events."""
+    """Serve the configured platforms on HOST:PORT: Slack at /slack/events (or Socket Mode), Teams at /api/messages."""
     import logging
 
     from bot.app.serve import chart_cache, serve
 
     try:
-        require_slack(context.settings)
+        require_platforms(context.settings)
     except SettingError as error:
         raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -302,10 +346,10 @@ def serve_command(context: Context) -> None:
 
 def _add_commands() -> None:
     """Commands that live in their own modules (bot/app/commands)."""
-    from bot.app.commands import audit, committees, digest, indicators, meetings, undo
+    from bot.app.commands import audit, committees, digest, indicators, meetings, teams_package, undo
     from bot.app.commands import set as set_figure
 
-    for module in (indicators, digest, committees, meetings, set_figure, audit, undo):
+    for module in (indicators, digest, committees, meetings, set_figure, audit, undo, teams_package):
         main.add_command(module.command)
 
 

@@ -18,12 +18,11 @@ from bot.places import choose_indicator, choose_place
 from bot.understanding import understand
 from data.changes import ProposedFigure
 from data.periods import Period, calendar_year, financial_year, month, snapshot
+from data.validation import value_problem
 
 # The suppression symbols an officer may enter instead of a number (as the DfE publishes them).
 SYMBOLS = ("c", "x", "z", "u", "low", "k")
 STATUSES = ("final", "provisional")
-# A rate per 10,000 children above this is a slip of the keyboard, not a figure (one child in five).
-MAX_RATE_PER_10000 = 2000.0
 ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"'})  # Slack turns double quotes curly
@@ -196,8 +195,8 @@ _NO_WORDS = Lexicon(
 
 
 def read_value(text: str, unit: str) -> tuple[float | None, str | None, int | None] | FieldError:
-    """(value, symbol, decimals as typed). Units decide the bounds: counts are whole and not negative,
-    percentages 0 to 100, rates per 10,000 within reason."""
+    """(value, symbol, decimals as typed). The unit's bounds are the ones every import path applies
+    (data.validation): counts whole and not negative, percentages 0 to 100, rates per 10,000 within reason."""
     typed = text.strip().lower()
     if typed in SYMBOLS:
         return None, typed, None
@@ -207,17 +206,6 @@ def read_value(text: str, unit: str) -> tuple[float | None, str | None, int | No
         return FieldError("value", f"“{text}” is not a number (or one of the symbols {symbols}).")
     number = float(cleaned)
     decimals = len(cleaned.partition(".")[2])
-    problem = _out_of_bounds(number, decimals, unit)
-    return FieldError("value", problem) if problem else (number, None, decimals)
-
-
-def _out_of_bounds(number: float, decimals: int, unit: str) -> str | None:
-    if number < 0:
-        return "A figure can't be negative."
-    if unit == "count" and (decimals or not number.is_integer()):
-        return f"A count is a whole number, not {number:g}."
-    if unit == "percent" and number > 100:
-        return f"A percentage is between 0 and 100, not {number:g}."
-    if unit == "rate_per_10000" and number > MAX_RATE_PER_10000:
-        return f"A rate of {number:g} per 10,000 is not believable (the limit is {MAX_RATE_PER_10000:,.0f})."
-    return None
+    # "15.0" typed for a count is not whole either: the typed places count, not just the value.
+    problem = value_problem(number, unit, decimals=decimals)
+    return FieldError("value", f"{problem[0].upper()}{problem[1:]}.") if problem else (number, None, decimals)

@@ -1,4 +1,5 @@
-"""Why a file was not imported: a broken row (with its line) or a file no importer can read at all."""
+"""Why a file was not imported: a broken row (with its line), a file no importer can read at all, or another
+import holding the store. Every one is an ImportProblem, and none of them means anything was written."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ class RowProblem:
         return f"line {self.line}: {self.reason}"
 
 
-class ImportRejected(ValueError):
-    """The file was not imported; nothing was written."""
+class ImportProblem(ValueError):
+    """The file was not imported; nothing was written. The message is one line."""
+
+
+class ImportRejected(ImportProblem):
+    """Rows (or the file's text at a line) that do not check."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
         self.problems = problems
@@ -24,5 +29,9 @@ class ImportRejected(ValueError):
         super().__init__(f"nothing was imported: {shown}{more}")
 
 
-class MappingError(ValueError):
+class MappingError(ImportProblem):
     """A mapping or generic request that cannot be applied to the file at all."""
+
+
+class ImportBusy(ImportProblem):
+    """Another import held the store for longer than this one would wait."""

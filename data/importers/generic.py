@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from data.importers.errors import MappingError
 from data.importers.mappings import Mapping, Measure
 from data.models import UNITS, Indicator
+from data.validation import InvalidFigure
 from data.writes import add_indicator
 
 GENERIC = "generic"
@@ -52,6 +53,15 @@ def create_indicator(session: Session, request: GenericRequest, *, actor: str, c
         raise MappingError(f"indicator {request.indicator} is not in the store: give --name and --unit to create it")
     if request.unit not in UNITS:
         raise MappingError(f"--unit must be one of {', '.join(UNITS)}")
+    try:
+        _add(session, request, actor=actor, channel=channel)
+    except InvalidFigure as error:  # a --name too long for the store, say
+        raise MappingError(str(error)) from None
+    return True
+
+
+def _add(session: Session, request: GenericRequest, *, actor: str, channel: str) -> None:
+    assert request.name is not None and request.unit is not None
     add_indicator(
         session,
         code=request.indicator,
@@ -66,4 +76,3 @@ def create_indicator(session: Session, request: GenericRequest, *, actor: str, c
         channel=channel,
         reason="generic import",
     )
-    return True

@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.importers.errors import ImportRejected, RowProblem
+from data.importers.files import rows_of, text_encoding
 from data.importers.reading import written_decimals
-from data.models import POLARITIES, STATUSES, SUPPRESSION_SYMBOLS, UNITS, Geography, Indicator, Observation
+from data.models import POLARITIES, STATUSES, UNITS, Geography, Indicator, Observation
 from data.periods import Period, PeriodError, PeriodKind
+from data.validation import InvalidFigure, observation_problem, shown_text
 from data.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, add_indicator, write_observations
 
 # The long CSV: the key, then the payload in the order the store keeps it.
@@ -75,10 +77,9 @@ def parse_rows(handle: IO[str], vocabulary: Vocabulary) -> list[ObservationInput
     inputs: list[ObservationInput] = []
     problems: list[RowProblem] = []
     first_seen: dict[tuple[str, str, date, date], int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows_of(reader):
         try:
-            item = parse_row({key: (value or "").strip() for key, value in row.items() if key}, vocabulary)
+            item = parse_row(row, vocabulary)
         except ValueError as error:
             problems.append(RowProblem(line, str(error)))
             continue
@@ -96,28 +97,22 @@ def parse_rows(handle: IO[str], vocabulary: Vocabulary) -> list[ObservationInput
 def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
     indicator = row["indicator"]
     if indicator not in vocabulary.units:
-        raise ValueError(f"unknown indicator {indicator!r}")
+        raise ValueError(f"unknown indicator {shown_text(indicator)}")
     if row["geography"] not in vocabulary.geographies:
-        raise ValueError(f"unknown geography {row['geography']!r}")
+        raise ValueError(f"unknown geography {shown_text(row['geography'])}")
     value = _number(row.get("value", ""), "value")
-    symbol = row.get("symbol") or None
-    if symbol is not None and symbol not in SUPPRESSION_SYMBOLS:
-        raise ValueError(f"symbol {symbol!r} is not one of {', '.join(SUPPRESSION_SYMBOLS)}")
-    if (value is None) == (symbol is None):
-        raise ValueError("give either a value or a suppression symbol, not both or neither")
-    _check_range(value, vocabulary.units[indicator])
     status = row.get("status") or "final"
     if status not in STATUSES:
-        raise ValueError(f"status {status!r} is not provisional or final")
+        raise ValueError(f"status {shown_text(status)} is not provisional or final")
     for column in ("source_document", "source_locator"):
         if not row.get(column):
             raise ValueError(f"{column} is empty: every figure needs its source")
-    return ObservationInput(
+    item = ObservationInput(
         indicator=indicator,
         geography=row["geography"],
         period=_period(row),
         value=value,
-        symbol=symbol,
+        symbol=row.get("symbol") or None,
         decimals=_decimals(row, value),
         numerator=_number(row.get("numerator", ""), "numerator"),
         denominator=_number(row.get("denominator", ""), "denominator"),
@@ -127,6 +122,11 @@ def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
         source_quote=row.get("source_quote") or None,
         note=row.get("note") or None,
     )
+    # The rules every path shares (data.validation): the value for its unit, the symbol, the ratio, the text.
+    problem = observation_problem(vocabulary.units[indicator], item.payload())
+    if problem:
+        raise ValueError(problem)
+    return item
 
 
 def _decimals(row: dict[str, str], value: float | None) -> int | None:
@@ -143,7 +143,7 @@ def _period(row: dict[str, str]) -> Period:
         kind = PeriodKind(row["period_kind"])
     except ValueError:
         kinds = ", ".join(kind.value for kind in PeriodKind)
-        raise ValueError(f"period_kind {row['period_kind']!r} is not one of {kinds}") from None
+        raise ValueError(f"period_kind {shown_text(row['period_kind'])} is not one of {kinds}") from None
     try:
         start, end = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])
     except ValueError:
@@ -160,53 +160,52 @@ def _number(text: str, column: str) -> float | None:
     try:
         number = float(text.replace(",", ""))
     except ValueError:
-        raise ValueError(f"{column} {text!r} is not a number") from None
+        raise ValueError(f"{column} {shown_text(text)} is not a number") from None
     if not math.isfinite(number):
-        raise ValueError(f"{column} {text!r} is not a finite number")
+        raise ValueError(f"{column} {shown_text(text)} is not a finite number")
     return number
-
-
-def _check_range(value: float | None, unit: str) -> None:
-    if value is None:
-        return
-    if value < 0 and unit != "money":
-        raise ValueError(f"value {value:g} is negative")
-    if unit == "percent" and value > 100:
-        raise ValueError(f"value {value:g} is over 100 for a percentage")
 
 
 def import_csv(session: Session, path: Path, *, actor: str, channel: str) -> WriteSummary:
     """Validate the whole file, then write it in the caller's transaction (new indicators included)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    encoding = text_encoding(path)
+    with path.open(newline="", encoding=encoding) as handle:
         _create_described_indicators(session, csv.DictReader(handle), actor=actor, channel=channel)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with path.open(newline="", encoding=encoding) as handle:
         inputs = parse_rows(handle, Vocabulary.of(session))
     return write_observations(session, inputs, actor=actor, channel=channel, reason=f"import of {path.name}")
 
 
-def _create_described_indicators(session: Session, rows: Iterable[dict[str, str]], *, actor: str, channel: str) -> None:
+def _create_described_indicators(session: Session, reader: csv.DictReader[str], *, actor: str, channel: str) -> None:
     known = set(session.scalars(select(Indicator.code)))
-    for row in rows:
+    for line, row in rows_of(reader):
         code, name, unit = row.get("indicator", ""), row.get("indicator_name", ""), row.get("indicator_unit", "")
         if code in known or not (code and name and unit in UNITS):
             continue
-        decimals = row.get("indicator_decimals", "")
-        polarity = row.get("indicator_polarity", "")
-        add_indicator(
-            session,
-            code=code,
-            name=name,
-            unit=unit,
-            decimals=int(decimals) if decimals.isdigit() else 1,
-            polarity=polarity if polarity in POLARITIES else "no_judgement",
-            theme="context",
-            definition=row.get("indicator_definition") or name,
-            source=row.get("indicator_source") or "imported",
-            actor=actor,
-            channel=channel,
-            reason="described in an imported long CSV",
-        )
+        try:
+            _add_described(session, row, actor=actor, channel=channel)
+        except InvalidFigure as error:  # a name too long for the store, say: the file's fault, at its line
+            raise ImportRejected([RowProblem(line, str(error))]) from None
         known.add(code)
+
+
+def _add_described(session: Session, row: dict[str, str], *, actor: str, channel: str) -> None:
+    decimals = row.get("indicator_decimals", "")
+    polarity = row.get("indicator_polarity", "")
+    add_indicator(
+        session,
+        code=row["indicator"],
+        name=row["indicator_name"],
+        unit=row["indicator_unit"],
+        decimals=int(decimals) if decimals.isdigit() else 1,
+        polarity=polarity if polarity in POLARITIES else "no_judgement",
+        theme="context",
+        definition=row.get("indicator_definition") or row["indicator_name"],
+        source=row.get("indicator_source") or "imported",
+        actor=actor,
+        channel=channel,
+        reason="described in an imported long CSV",
+    )
 
 
 def export_rows(session: Session) -> Iterator[dict[str, str]]:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from data.catalogue import PACKAGE_DIR
+from data.importers.errors import ImportRejected, RowProblem
+from data.importers.files import text_encoding
 
 MAPPINGS_DIR = PACKAGE_DIR / "mappings"
 
@@ -83,5 +85,8 @@ def recognise(header: list[str], mappings: list[Mapping]) -> Mapping | None:
 
 def read_header(path: Path) -> list[str]:
     """The file's column names, stripped (EES files pad some with spaces; Excel adds a BOM)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [name.strip() for name in next(csv.reader(handle), [])]
+    with path.open(newline="", encoding=text_encoding(path)) as handle:
+        try:
+            return [name.strip() for name in next(csv.reader(handle), [])]
+        except csv.Error as error:
+            raise ImportRejected([RowProblem(1, f"the header is not a well-formed CSV line ({error})")]) from None

@@ -4,7 +4,7 @@ every row checked before anything is written, so one broken row rejects the whol
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from data.importers.ees import prepare_ees, read_ees_row
 from data.importers.errors import ImportRejected, MappingError
+from data.importers.files import rows_of, text_encoding
 from data.importers.generic import GENERIC, GenericRequest, generic_mapping
 from data.importers.lait import prepare_lait, read_lait_row
 from data.importers.mappings import Mapping, load_mappings, read_header, recognise
 from data.importers.places import Places
 from data.importers.reading import Progress, Reading, Row
 from data.importers.report import ImportReport
-from data.models import Document
+from data.models import Document, Indicator
 from data.writes import record_audit, write_observations
 
 OGL = "Open Government Licence v3.0"
@@ -86,23 +87,35 @@ def import_mapped(
 
 def _read(session: Session, path: Path, mapping: Mapping, progress: Progress | None) -> Reading:
     prepare, read_row = FORMATS[mapping.format]
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with path.open(newline="", encoding=text_encoding(path)) as handle:
         reader = csv.DictReader(handle)
         header = [name.strip() for name in reader.fieldnames or []]
         importer = GENERIC if mapping.key == GENERIC else mapping.format
         report = ImportReport(path.name, mapping.name, importer)
         reading = Reading(mapping, path.name, header, Places(session, mapping.geographies), report)
         prepare(session, reading)
-        rows: Iterable[Row] = _stripped(reader)
-        for row in progress(iter(rows)) if progress else rows:
+        # After prepare, which may have created the file's indicators (LAIT).
+        reading.units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())
+        for line, row in _counted(rows_of(reader), progress):
             report.rows_read += 1
-            read_row(reading, reader.line_num, row)
+            read_row(reading, line, row)
     return reading
 
 
-def _stripped(reader: csv.DictReader[str]) -> Iterator[Row]:
-    for row in reader:
-        yield {(key or "").strip(): (value or "").strip() for key, value in row.items()}
+def _counted(rows: Iterator[tuple[int, Row]], progress: Progress | None) -> Iterator[tuple[int, Row]]:
+    """The rows, through the caller's progress bar when there is one (it wraps rows, not line numbers)."""
+    if progress is None:
+        yield from rows
+        return
+    lines: list[int] = []
+
+    def cells() -> Iterator[Row]:
+        for line, row in rows:
+            lines.append(line)
+            yield row
+
+    for row in progress(cells()):
+        yield lines[-1], row
 
 
 def _register_document(session: Session, file_name: str, mapping: Mapping) -> None:

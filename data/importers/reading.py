@@ -16,6 +16,7 @@ from data.importers.periods import period_for
 from data.importers.places import Places
 from data.importers.report import ImportReport
 from data.models import SUPPRESSION_SYMBOLS
+from data.validation import observation_problem, shown_text, value_problem
 from data.writes import ObservationInput
 
 MAX_PUBLISHED_DECIMALS = 3  # more places than this is an unrounded float, not a published precision
@@ -33,6 +34,7 @@ class Reading:
     places: Places
     report: ImportReport
     decimals: dict[str, int | None] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)  # every indicator's unit, for the shared rules
     problems: list[RowProblem] = field(default_factory=list)
     lait_measures: dict[str, Measure] = field(default_factory=dict)
     figures: dict[FigureKey, tuple[int, ObservationInput]] = field(default_factory=dict)
@@ -55,10 +57,15 @@ class Reading:
             number = float(text.replace(",", ""))
         except ValueError:
             raise ValueError(
-                f"{column} {text!r} is neither a number nor a suppression symbol ({', '.join(SUPPRESSION_SYMBOLS)})"
+                f"{column} {shown_text(text)} is neither a number nor a suppression symbol "
+                f"({', '.join(SUPPRESSION_SYMBOLS)})"
             ) from None
         if not math.isfinite(number):
-            raise ValueError(f"{column} {text!r} is not a finite number")
+            raise ValueError(f"{column} {shown_text(text)} is not a finite number")
+        # Checked before rounding to the published places: a count of 2.5 must not become 2 and pass.
+        problem = value_problem(round(number, NOISE_DECIMALS), self.units[indicator])
+        if problem:
+            raise ValueError(f"{column}: {problem}")
         places = self.decimals.get(indicator)
         return round(number, NOISE_DECIMALS if places is None else places), None
 
@@ -78,7 +85,7 @@ class Reading:
             return code
         code = self.places.by_name(name)
         if code is not None:
-            self.report.warnings.append(f"line {line}: {name!r} matched by name, not code")
+            self.report.warnings.append(f"line {line}: {shown_text(name)} matched by name, not code")
             return code
         self.report.skipped[f"rows for places not in the catalogue ({where})"] += 1
         return None
@@ -120,18 +127,21 @@ def record(
     except ValueError as error:
         reading.problems.append(RowProblem(cell.line, str(error)))
         return
-    reading.add(
-        cell.line,
-        ObservationInput(
-            indicator=indicator,
-            geography=place,
-            period=when,
-            value=value,
-            symbol=symbol,
-            decimals=None if value is None else reading.published_decimals(cell.text, indicator),
-            denominator=denominator,
-            status="final",
-            source_document=reading.file_name,
-            source_locator=f"row {cell.line}, {cell.column}",
-        ),
+    item = ObservationInput(
+        indicator=indicator,
+        geography=place,
+        period=when,
+        value=value,
+        symbol=symbol,
+        decimals=None if value is None else reading.published_decimals(cell.text, indicator),
+        denominator=denominator,
+        status="final",
+        source_document=reading.file_name,
+        source_locator=f"row {cell.line}, {cell.column}",
     )
+    # The rules every path shares (data.validation): a file of official figures gets no exemption.
+    problem = observation_problem(reading.units[indicator], item.payload())
+    if problem:
+        reading.problems.append(RowProblem(cell.line, f"{cell.column}: {problem}"))
+        return
+    reading.add(cell.line, item)
