@@ -92,6 +92,8 @@ TARGET_WORDS = {"target", "targets", "goal", "aim", "ambition"}
 # Words that choose the rate or the count member of a family ("cla per 10000", "how many in care").
 RATE_WORDS = {"rate", "rates", "per 10000", "per 10 000", "per 10k", "%", "percent", "percentage", "proportion"}
 COUNT_WORDS = {"how many", "number of", "numbers of", "count", "total number"}
+# More figures than this tied on the words they account for is no account at all ("children care").
+MAX_TIED_NAMES = 6
 STOPWORDS = set(
     "a an and are as at be by can could do does figure figures for from get give has have how i in is it its "
     "latest me most my now of on or our please recent show tell than that the their there these this to us "
@@ -207,19 +209,20 @@ def _best_named(tokens: list[str], indicators: list[Mention], places: list[Menti
         for token in tokens
         if token not in place_words and token not in STOPWORDS and token != "|" and not token.isdigit()
     ]
+    # The phrases matched, the one whose figure accounts for most of the words first ("number of children in
+    # care": "in care" accounts for children and care, "number of children" only for children).
+    matched = sorted(indicators, key=lambda mention: -_matched_score(mention, content, lexicon))
     score, codes = best_cover(lexicon, content)
-    if score < 2 or score <= _matched_score(indicators, content, lexicon):
-        return indicators
+    first = _matched_score(indicators[0], content, lexicon) if indicators else 0
+    if score < 2 or score <= first or len(codes) > MAX_TIED_NAMES:
+        return matched
     phrase = " ".join(dict.fromkeys(word for code in codes for word in covered(lexicon, code, content)))
     named = Mention(phrase, tuple((code, 2) for code in codes), phrase)
-    return [named, *(mention for mention in indicators if not set(dict(mention.candidates)) & set(codes))]
+    return [named, *(mention for mention in matched if not set(dict(mention.candidates)) & set(codes))]
 
 
-def _matched_score(indicators: list[Mention], content: list[str], lexicon: Lexicon) -> int:
-    """How many words the phrase matched first accounts for; a typo's words count as its own."""
-    if not indicators:
-        return 0
-    mention = indicators[0]
+def _matched_score(mention: Mention, content: list[str], lexicon: Lexicon) -> int:
+    """How many words a matched phrase's figure accounts for; a typo's words count as its own."""
     typos = len(mention.typed.split()) if mention.fuzzy else 0
     return typos + max(len(covered(lexicon, code, content)) for code, _ in mention.candidates)
 

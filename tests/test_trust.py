@@ -76,6 +76,8 @@ CASES = [
     Case(1, "children in care rate leeds vs england", "LAC_RATE", "E08000035", "2025-03-31", 85.0, Row(CLA, 42)),
     Case(1, "how many children are in care in leeds", "LAC_COUNT", "E08000035", "2025-03-31", 1498.0, Row(CLA, 42)),
     Case(1, "number of looked after children in leeds", "LAC_COUNT", "E08000035", "2025-03-31", 1498.0, Row(CLA, 42)),
+    Case(8, "number of children in care in leeds", "LAC_COUNT", "E08000035", "2025-03-31", 1498.0, Row(CLA, 42)),
+    Case(8, "number of children in care jess", "LAC_COUNT", "cluster-jess", "2013-03-31", 214.0, Para("§3.1.2")),
     Case(8, "kids in care jess", "LAC_COUNT", "cluster-jess", "2013-03-31", 214.0, Para("§3.1.2")),
     Case(1, "cla jess vs england", "LAC_COUNT", "cluster-jess", "2013-03-31", 214.0, Para("§3.1.2")),
     Case(1, "cp rate leeds vs england", "CPP_RATE", "E08000035", "2025-03-31", 36.0, Row(LAIT, 866)),
@@ -394,6 +396,19 @@ def _status_matches_content(answer: Answer) -> None:
 def test_the_change_is_from_the_period_before_of_the_same_kind(bot: Briefbot) -> None:
     assert "Down from 84 in 2011/12" in bot.ask("cafs jess").text
     assert "from 674 at 31 Mar 2024" in bot.ask("cp plans leeds").text
+
+
+def test_counts_of_places_of_different_sizes_come_with_the_rate_beside_them(bot: Briefbot) -> None:
+    for question in (
+        "how many kids in care in leeds compared with england",
+        "number of children in care leeds vs yorkshire",
+    ):
+        answer = bot.ask(question)
+        assert [fact.indicator for fact in answer.facts if fact.role == "asked"] == ["LAC_COUNT"]
+        rates = [fact for fact in answer.facts if fact.role == "companion"]
+        assert [fact.indicator for fact in rates] == ["LAC_RATE", "LAC_RATE"]
+        assert "not compared" in answer.sentences[0] and "85 per 10,000" in answer.sentences[0]
+        assert "no rate is held" not in answer.text
 
 
 def test_gaps_are_between_the_figures_as_shown(bot: Briefbot) -> None:

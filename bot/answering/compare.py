@@ -38,11 +38,10 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         others = highest_first(others)
         rows = [fact, *others]
     listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
+    rates: list[Fact] = []
     if info.unit in measures.SIZED_UNITS and measures.needs_rate(ctx.lexicon, [row.geography for row in rows]):
-        sentences = [
-            "These are counts for places of different sizes, so they are not compared; "
-            f"no rate is held for {join([ctx.names.name(row.geography) for row in rows])} alike."
-        ]
+        rates = _rates_beside(ctx, indicator, rows)
+        sentences = [_counts_not_compared(ctx, rows, rates)]
     elif len(others) <= MAX_PAIRWISE:
         sentences = [f"{ctx.names.name(fact.geography)} is {join([versus(fact, o, info) for o in others])}."]
     else:
@@ -57,12 +56,42 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         sentences=tuple(sentences),
         reading=ctx.names.reading(indicator, focus.place, period_of(fact))
         + (" vs " + ", ".join(ctx.names.name(row.geography) for row in others)),
-        facts=tuple(ctx.names.view(row, "asked" if index == 0 else "comparator") for index, row in enumerate(rows)),
-        sources=ctx.names.sources(rows),
+        facts=(
+            *(ctx.names.view(row, "asked" if index == 0 else "comparator") for index, row in enumerate(rows)),
+            *(ctx.names.view(rate, "companion") for rate in rates),
+        ),
+        sources=ctx.names.sources([*rows, *rates]),
         chart=None
         if sentences[0].startswith("These are counts")
         else ctx.charts.comparison(indicator, rows, focus.place, ()),
         follow_ups=follow_ups(ctx, focus, ctx.names.indicator_words(indicator, focus.mention)),
+    )
+
+
+def _rates_beside(ctx: Context, indicator: str, rows: list[Fact]) -> list[Fact]:
+    """The family's rate for the same places and period, when every one of them has it: "how many in care,
+    Leeds vs England" is answered with the counts and, beside them, the figures that can be compared."""
+    for code in measures.of_kind(ctx.lexicon, measures.members(ctx.lexicon, [indicator]), "rate"):
+        if ctx.lexicon.indicators[code].unit not in measures.RATE_UNITS:
+            continue
+        ctx.facts.load([code], [row.geography for row in rows])
+        found = [fact_rules.same_period(ctx.facts.series(code, row.geography), row) for row in rows]
+        if all(found):
+            return [fact for fact in found if fact is not None]
+    return []
+
+
+def _counts_not_compared(ctx: Context, rows: list[Fact], rates: list[Fact]) -> str:
+    not_compared = "These are counts for places of different sizes, so they are not compared"
+    if not rates:
+        names = join([ctx.names.name(row.geography) for row in rows])
+        return f"{not_compared}; no rate is held for {names} alike."
+    info = ctx.lexicon.indicators[rates[0].indicator]
+    first, others = rates[0], rates[1:]
+    return (
+        f"{not_compared}. "
+        f"As {info.short_name.lower()}: {'; '.join(f'{r.geography_name} {shown(r, info)}' for r in rates)}; "
+        f"{ctx.names.name(first.geography)} is {join([versus(first, other, info) for other in others])}."
     )
 
 

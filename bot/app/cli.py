@@ -88,6 +88,10 @@ class GuardedGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # The reader (`| head`) has gone: nothing more to say, and nowhere to say it.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(1) from None
         except Exception as error:
             if ctx.params.get("debug") or os.environ.get("BRIEFBOT_DEBUG", "") not in {"", "0"}:
                 raise
