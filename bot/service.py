@@ -19,6 +19,7 @@ from bot.answers import Answer, Status
 from bot.errors import StoreUnavailable
 from bot.lexicon import Lexicon, load_lexicon, store_version
 from bot.understanding import Question, understand
+from bot.write_lock import PriorityWriteLock
 from data import chat_state
 from data.catalogue import LEEDS
 
@@ -52,7 +53,7 @@ class Briefbot:
         self.today = today
         self._lexicon: Lexicon | None = None
         self._lock = threading.Lock()
-        self._write_lock = threading.Lock()
+        self._write_lock = PriorityWriteLock()
         self.strict = strict
         self.neighbours_on = neighbours_on
 
@@ -117,10 +118,9 @@ class Briefbot:
             return f"store unreachable ({type(error).__name__})"
         return None
 
-    def writing(self) -> AbstractContextManager[object]:
-        # SQLite lets one writer in at a time and makes the others back off in sleeps of up to 100 ms;
-        # queueing our own threads first keeps a burst of Slack events from waiting on those sleeps.
-        return self._write_lock if self.engine.dialect.name == "sqlite" else nullcontext()
+    def writing(self, *, urgent: bool = False) -> AbstractContextManager[object]:
+        """Around a write: on SQLite our threads queue for the one writer, urgent ones (a person waiting) first."""
+        return self._write_lock.hold(urgent=urgent) if self.engine.dialect.name == "sqlite" else nullcontext()
 
     def areas_for(self, user_id: str) -> list[str]:
         with self.sessions() as session:

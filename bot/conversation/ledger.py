@@ -29,7 +29,7 @@ class EventLedger:
     def __init__(
         self,
         sessions: Callable[[], Session],
-        writing: Callable[[], AbstractContextManager[object]],
+        writing: Callable[..., AbstractContextManager[object]],
         *,
         owner: str,
         lease: timedelta = DEFAULT_LEASE,
@@ -44,16 +44,17 @@ class EventLedger:
         self._lock = threading.Lock()
 
     @contextmanager
-    def _write(self) -> Iterator[Session]:
+    def _write(self, *, urgent: bool = False) -> Iterator[Session]:
         try:
-            with self.writing(), self._sessions() as session:
+            with self.writing(urgent=urgent), self._sessions() as session:
                 yield session
         except (OperationalError, InterfaceError) as error:
             raise StoreUnavailable(str(error.orig or error)[:200]) from error
 
     def claim(self, inbound: Inbound) -> bool:
         """First sight of this event under any of its keys: it is now this process's to answer."""
-        with self._write() as session:
+        # Urgent: the platform's acknowledgement waits on this write.
+        with self._write(urgent=True) as session:
             claimed = chat_state.claim_event(
                 session, inbound.keys, payload=inbound.to_json(), owner=self.owner, now=self.now(), lease=self.lease
             )
