@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bot.answering.facts import previous, same_period
 from bot.digest.bullets import COMPANIONS, AreaFigure, bullet_text, is_stale, months_between, value_text
 from bot.digest.charts import chart_for
 from bot.digest.model import Bullet, Digest, DigestFact, DigestSection, meeting_title
@@ -145,31 +146,13 @@ def _area_figure(info: IndicatorInfo, place: Place, by_key: dict[tuple[str, str]
         return None
     latest = series[-1]
     companion_code = COMPANIONS.get(info.code)
-    companion = _same_period(by_key.get((companion_code, place.code), []), latest) if companion_code else None
-    return AreaFigure(place.name, latest, _previous(series, latest), companion)
-
-
-def _previous(series: list[Fact], latest: Fact) -> Fact | None:
-    """The latest earlier figure of the same kind and length: what "increased" is measured from."""
-    # Within a few days: a financial year with a 29 February is still a year.
-    length = (latest.period_end - latest.period_start).days
-    earlier = [
-        f
-        for f in series
-        if f.period_kind == latest.period_kind
-        and f.period_end < latest.period_end
-        and abs((f.period_end - f.period_start).days - length) <= 3
-    ]
-    return earlier[-1] if earlier else None
-
-
-def _same_period(series: list[Fact], like: Fact) -> Fact | None:
-    return next((f for f in series if (f.period_start, f.period_end) == (like.period_start, like.period_end)), None)
+    companion = same_period(by_key.get((companion_code, place.code), []), latest) if companion_code else None
+    return AreaFigure(place.name, latest, previous(series, latest), companion)
 
 
 def _city(series: list[Fact], like: Fact) -> Fact | None:
     """Leeds for the same period only: a city figure from another year beside an area's would mislead."""
-    return _same_period(series, like)
+    return same_period(series, like)
 
 
 def _facts_of(
