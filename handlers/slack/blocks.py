@@ -23,7 +23,7 @@ MAX_HOME_OPTIONS = 100
 Block = dict[str, Any]
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -32,45 +32,45 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _clip(text, limit), "emoji": True}
+def plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
 
 
-def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": _clip(text, limit)}
+def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
 
 
 def fallback_text(card: Card) -> str:
     """The plain text Slack shows in notifications and to screen readers."""
-    return _clip(escape(card.text), FALLBACK_LIMIT)
+    return clip(escape(card.text), FALLBACK_LIMIT)
 
 
 def card_blocks(card: Card) -> list[Block]:
     blocks: list[Block] = [_title(card)]
     if card.lines:
-        blocks.append({"type": "section", "text": _mrkdwn(escape("\n".join(card.lines)))})
+        blocks.append({"type": "section", "text": mrkdwn(escape("\n".join(card.lines)))})
     blocks += [_section_block(section) for section in card.sections]
-    fields = [_mrkdwn(f"*{escape(f.label)}*\n{escape(f.value)}", FIELD_LIMIT) for f in card.figures]
+    fields = [mrkdwn(f"*{escape(f.label)}*\n{escape(f.value)}", FIELD_LIMIT) for f in card.figures]
     for start in range(0, len(fields), FIELDS_PER_SECTION):
         blocks.append({"type": "section", "fields": fields[start : start + FIELDS_PER_SECTION]})
     blocks += _buttons(card.choices, "choice")
     blocks += _buttons(card.follow_ups, "next")
     if card.context:
-        blocks.append({"type": "context", "elements": [_mrkdwn(escape(card.context))]})
+        blocks.append({"type": "context", "elements": [mrkdwn(escape(card.context))]})
     return blocks[:MAX_BLOCKS]
 
 
 def _title(card: Card) -> Block:
     if card.prominent and len(card.title) <= HEADER_LIMIT:
-        return {"type": "header", "text": _plain(card.title, HEADER_LIMIT)}
+        return {"type": "header", "text": plain(card.title, HEADER_LIMIT)}
     # A one-line note reads as a message; a title over more content is bold.
     is_note = not (card.lines or card.sections or card.figures or card.choices)
-    return {"type": "section", "text": _mrkdwn(escape(card.title) if is_note else f"*{escape(card.title)}*")}
+    return {"type": "section", "text": mrkdwn(escape(card.title) if is_note else f"*{escape(card.title)}*")}
 
 
 def _section_block(section: CardSection) -> Block:
     title = f"*{escape(section.title)}*" if section.level == 1 else f"_{escape(section.title)}_"
-    return {"type": "section", "text": _mrkdwn("\n".join([title, *map(escape, section.lines)]))}
+    return {"type": "section", "text": mrkdwn("\n".join([title, *map(escape, section.lines)]))}
 
 
 def _buttons(choices: tuple[Choice, ...], kind: str) -> list[Block]:
@@ -78,8 +78,8 @@ def _buttons(choices: tuple[Choice, ...], kind: str) -> list[Block]:
         {
             "type": "button",
             "action_id": f"{ASK_ACTION}_{kind}_{index}",
-            "text": _plain(choice.label, BUTTON_TEXT_LIMIT),
-            "value": _clip(choice.question, BUTTON_VALUE_LIMIT),
+            "text": plain(choice.label, BUTTON_TEXT_LIMIT),
+            "value": clip(choice.question, BUTTON_VALUE_LIMIT),
         }
         for index, choice in enumerate(choices[:BUTTONS_PER_ACTIONS])
     ]
@@ -88,11 +88,11 @@ def _buttons(choices: tuple[Choice, ...], kind: str) -> list[Block]:
 
 def home_view(choices: list[tuple[str, str]], chosen: list[str], summaries: list[Card]) -> dict[str, Any]:
     """The App Home tab: pick areas, then their latest key figures."""
-    options = {code: {"text": _plain(name, 75), "value": code} for code, name in choices[:MAX_HOME_OPTIONS]}
+    options = {code: {"text": plain(name, 75), "value": code} for code, name in choices[:MAX_HOME_OPTIONS]}
     picker: dict[str, Any] = {
         "type": "multi_static_select",
         "action_id": HOME_AREAS_ACTION,
-        "placeholder": _plain("Choose areas", 150),
+        "placeholder": plain("Choose areas", 150),
         "options": list(options.values()),
         "max_selected_items": 5,
     }
@@ -100,21 +100,21 @@ def home_view(choices: list[tuple[str, str]], chosen: list[str], summaries: list
     if initial:
         picker["initial_options"] = initial
     blocks: list[Block] = [
-        {"type": "header", "text": _plain("Your areas", HEADER_LIMIT)},
+        {"type": "header", "text": plain("Your areas", HEADER_LIMIT)},
         {
             "type": "section",
-            "text": _mrkdwn("Choose the areas you follow; their latest key figures appear below."),
+            "text": mrkdwn("Choose the areas you follow; their latest key figures appear below."),
             "accessory": picker,
         },
     ]
     if not summaries:
-        blocks.append({"type": "context", "elements": [_mrkdwn("No areas chosen yet.")]})
+        blocks.append({"type": "context", "elements": [mrkdwn("No areas chosen yet.")]})
     for summary in summaries:
         blocks.append({"type": "divider"})
         body = escape("\n".join([*summary.lines, *_section_lines(summary.sections)]))
-        blocks.append({"type": "section", "text": _mrkdwn(f"*{escape(summary.title)}*\n{body}")})
+        blocks.append({"type": "section", "text": mrkdwn(f"*{escape(summary.title)}*\n{body}")})
         if summary.context:
-            blocks.append({"type": "context", "elements": [_mrkdwn(escape(summary.context))]})
+            blocks.append({"type": "context", "elements": [mrkdwn(escape(summary.context))]})
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 
 

@@ -6,8 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.conversation.model import note_card
 from bot.updates import Preview
-from handlers.slack.blocks import SECTION_LIMIT, Block, _clip, _mrkdwn, _plain, escape
+from handlers.slack.blocks import (
+    BUTTON_TEXT_LIMIT,
+    FALLBACK_LIMIT,
+    SECTION_LIMIT,
+    Block,
+    card_blocks,
+    clip,
+    escape,
+    fallback_text,
+    mrkdwn,
+    plain,
+)
 from handlers.slack.contract import UPDATE_CANCEL_ACTION, UPDATE_CONFIRM_ACTION, UPDATE_CONFIRM_VIEW, UPDATE_FORM_VIEW
 
 MAX_OPTIONS = 100
@@ -17,9 +29,9 @@ FORM_FIELDS = ("indicator", "area", "period", "value", "status", "note")
 
 def preview_message(preview: Preview) -> dict[str, Any]:
     """The ephemeral reply to `/indicator set` (or a shared CSV): the rows, then Confirm and Cancel."""
-    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(escape(preview.headline))}]
+    blocks: list[Block] = [{"type": "section", "text": mrkdwn(escape(preview.headline))}]
     if preview.lines:
-        blocks.append({"type": "section", "text": _mrkdwn(escape(_rows_text(preview)))})
+        blocks.append({"type": "section", "text": mrkdwn(escape(_rows_text(preview)))})
     if preview.change_set is not None:
         value = str(preview.change_set)
         blocks.append(
@@ -29,19 +41,25 @@ def preview_message(preview: Preview) -> dict[str, Any]:
                     {
                         "type": "button",
                         "action_id": UPDATE_CONFIRM_ACTION,
-                        "text": _plain("Confirm", 75),
+                        "text": plain("Confirm", BUTTON_TEXT_LIMIT),
                         "style": "primary",
                         "value": value,
                     },
-                    {"type": "button", "action_id": UPDATE_CANCEL_ACTION, "text": _plain("Cancel", 75), "value": value},
+                    {
+                        "type": "button",
+                        "action_id": UPDATE_CANCEL_ACTION,
+                        "text": plain("Cancel", BUTTON_TEXT_LIMIT),
+                        "value": value,
+                    },
                 ],
             }
         )
-    return {"text": _clip(escape("\n".join([preview.headline, *preview.lines])), 3900), "blocks": blocks}
+    return {"text": clip(escape("\n".join([preview.headline, *preview.lines])), FALLBACK_LIMIT), "blocks": blocks}
 
 
 def note_message(text: str) -> dict[str, Any]:
-    return {"text": escape(text), "blocks": [{"type": "section", "text": _mrkdwn(escape(text))}]}
+    card = note_card(text)
+    return {"text": fallback_text(card), "blocks": card_blocks(card)}
 
 
 def _rows_text(preview: Preview) -> str:
@@ -51,15 +69,15 @@ def _rows_text(preview: Preview) -> str:
     counts = [f"{preview.count(kind)} {kind}" for kind in ("new", "changed", "unchanged", "rejected")]
     if len(preview.lines) > 1:
         lines.append("(" + ", ".join(counts) + ")")
-    return _clip("\n".join(lines), SECTION_LIMIT)
+    return clip("\n".join(lines), SECTION_LIMIT)
 
 
 def _select(block_id: str, label: str, choices: list[tuple[str, str]]) -> Block:
-    options = [{"text": _plain(name, 75), "value": code} for code, name in choices[:MAX_OPTIONS]]
+    options = [{"text": plain(name, 75), "value": code} for code, name in choices[:MAX_OPTIONS]]
     return {
         "type": "input",
         "block_id": block_id,
-        "label": _plain(label, 2000),
+        "label": plain(label, 2000),
         "element": {"type": "static_select", "action_id": block_id, "options": options},
     }
 
@@ -68,9 +86,9 @@ def _text_input(block_id: str, label: str, hint: str, *, optional: bool = False,
     block: Block = {
         "type": "input",
         "block_id": block_id,
-        "label": _plain(label, 2000),
+        "label": plain(label, 2000),
         "element": {"type": "plain_text_input", "action_id": block_id, "multiline": multiline},
-        "hint": _plain(hint, 2000),
+        "hint": plain(hint, 2000),
     }
     if optional:
         block["optional"] = True
@@ -79,13 +97,13 @@ def _text_input(block_id: str, label: str, hint: str, *, optional: bool = False,
 
 def form_view(indicators: list[tuple[str, str]], areas: list[tuple[str, str]]) -> dict[str, Any]:
     """`/indicator` alone: the form. Selects filter as you type; the server checks every field on submit."""
-    statuses = [{"text": _plain(word.capitalize(), 75), "value": word} for word in ("final", "provisional")]
+    statuses = [{"text": plain(word.capitalize(), 75), "value": word} for word in ("final", "provisional")]
     return {
         "type": "modal",
         "callback_id": UPDATE_FORM_VIEW,
-        "title": _plain("Update a figure", 24),
-        "submit": _plain("Preview", 24),
-        "close": _plain("Cancel", 24),
+        "title": plain("Update a figure", 24),
+        "submit": plain("Preview", 24),
+        "close": plain("Cancel", 24),
         "blocks": [
             _select("indicator", "Indicator", indicators),
             _select("area", "Area", areas),
@@ -94,7 +112,7 @@ def form_view(indicators: list[tuple[str, str]], areas: list[tuple[str, str]]) -
             {
                 "type": "input",
                 "block_id": "status",
-                "label": _plain("Status", 2000),
+                "label": plain("Status", 2000),
                 "element": {
                     "type": "radio_buttons",
                     "action_id": "status",
@@ -113,16 +131,16 @@ def confirm_view(preview: Preview, note: str = "") -> dict[str, Any]:
     """The form's second step: the preview, with Confirm as the submit button."""
     blocks: list[Block] = []
     if note:
-        blocks.append({"type": "context", "elements": [_mrkdwn(escape(note))]})
+        blocks.append({"type": "context", "elements": [mrkdwn(escape(note))]})
     blocks += preview_message(preview)["blocks"][:2]
     return {
         "type": "modal",
         "callback_id": UPDATE_CONFIRM_VIEW,
         "private_metadata": str(preview.change_set or ""),
         "notify_on_close": True,
-        "title": _plain("Check and confirm", 24),
-        "submit": _plain("Confirm", 24),
-        "close": _plain("Cancel", 24),
+        "title": plain("Check and confirm", 24),
+        "submit": plain("Confirm", 24),
+        "close": plain("Cancel", 24),
         "blocks": blocks,
     }
 
@@ -130,9 +148,9 @@ def confirm_view(preview: Preview, note: str = "") -> dict[str, Any]:
 def done_view(text: str) -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": _plain("Update a figure", 24),
-        "close": _plain("Close", 24),
-        "blocks": [{"type": "section", "text": _mrkdwn(escape(text))}],
+        "title": plain("Update a figure", 24),
+        "close": plain("Close", 24),
+        "blocks": [{"type": "section", "text": mrkdwn(escape(text))}],
     }
 
 
