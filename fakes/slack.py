@@ -17,8 +17,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from fakes.loopback import QuietHandler, start
 
 BOT_USER = "UBOT"
 
@@ -45,33 +46,16 @@ class FakeSlack:
     def __post_init__(self) -> None:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                status, body, headers = fake.handle(self.path, self.headers.get("Content-Type", ""), raw)
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+        class Handler(QuietHandler):
+            def serve(self) -> None:
+                if self.command == "GET":  # a shared file's download
+                    status, payload = fake.download(self.path, self.headers.get("Authorization", ""))
+                    self.answer(status, payload, "text/csv")
+                    return
+                status, body, headers = fake.handle(self.path, self.headers.get("Content-Type", ""), self.body())
+                self.answer_json(status, body, headers)
 
-            def do_GET(self) -> None:
-                status, payload = fake.download(self.path, self.headers.get("Authorization", ""))
-                self.send_response(status)
-                self.send_header("Content-Type", "text/csv")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = start(Handler)
 
     @property
     def port(self) -> int:

@@ -15,8 +15,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from fakes.loopback import QuietHandler, start
 
 BOT_ID = "28:briefbot-app-id"
 BOT_NAME = "briefbot"
@@ -51,37 +52,14 @@ class FakeConnector:
         self._changed = threading.Condition(self._lock)
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                auth = self.headers.get("Authorization", "")
-                status, body, headers = fake.handle(self.command, self.path, raw, auth)
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+        class Handler(QuietHandler):
+            def serve(self) -> None:
+                status, body, headers = fake.handle(
+                    self.command, self.path, self.body(), self.headers.get("Authorization", "")
+                )
+                self.answer_json(status, body, headers)
 
-            def do_GET(self) -> None:
-                self._serve()
-
-            def do_POST(self) -> None:
-                self._serve()
-
-            def do_PUT(self) -> None:
-                self._serve()
-
-            def do_DELETE(self) -> None:
-                self._serve()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = start(Handler)
 
     # -- addresses ------------------------------------------------------------------------------------------
     @property
