@@ -12,6 +12,7 @@ from bot.conversation.messenger import OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.payloads import PLATFORM, RESPONSE_URL
+from handlers.slack.retries import cause
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class SlackMessenger:
                 channel=to.address, thread_ts=to.thread, text=fallback_text(card), blocks=card_blocks(card)
             )
         except (TimeoutError, URLError) as error:
-            if _timed_out(error):
+            if isinstance(cause(error), TimeoutError):
                 raise OutcomeUnknown(f"chat.postMessage to {to.address} timed out") from error
             raise
         return f"{response.get('channel') or to.address}:{response.get('ts') or ''}"
@@ -63,8 +64,3 @@ class SlackMessenger:
     def update(self, to: Destination, message_id: str, card: Card) -> None:
         _channel, _, ts = message_id.rpartition(":")
         self.client.chat_update(channel=to.address, ts=ts, text=fallback_text(card), blocks=card_blocks(card))
-
-
-def _timed_out(error: Exception) -> bool:
-    reason = error.reason if isinstance(error, URLError) else error
-    return isinstance(reason, TimeoutError)

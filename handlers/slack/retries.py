@@ -3,7 +3,6 @@ processed (a post that timed out or met a 5xx) is not, so a message never appear
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from urllib.error import URLError
@@ -14,6 +13,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from handlers.retry_after import retry_after
+
 # Waits longer than this are not slept through by a worker: the reply fails and says so instead.
 MAX_RETRY_AFTER = 30.0
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
@@ -23,13 +24,8 @@ POSTING_METHODS = frozenset({"chat.postMessage", "files.completeUploadExternal",
 
 def retry_after_seconds(value: str | None, *, cap: float = MAX_RETRY_AFTER) -> float:
     """Retry-After as Slack sends it (whole seconds, or "1.5"), within [0, cap]; 1 s when unreadable."""
-    try:
-        seconds = float(value) if value is not None else 1.0
-    except ValueError:
-        seconds = 1.0
-    if math.isnan(seconds):
-        seconds = 1.0
-    return min(max(seconds, 0.0), cap)
+    seconds = retry_after(value, cap=cap)
+    return 1.0 if seconds is None else seconds
 
 
 def _header(response: HttpResponse, name: str) -> str | None:
@@ -74,10 +70,14 @@ class RateLimited(RetryHandler):
         state.next_attempt_requested = True
 
 
+def cause(error: BaseException | None) -> object:
+    """What went wrong underneath urllib's URLError wrapper (a refused connection, a timeout)."""
+    return error.reason if isinstance(error, URLError) else error
+
+
 def _refused(error: Exception | None) -> bool:
     """The connection was never made, so Slack cannot have seen the request."""
-    reason = error.reason if isinstance(error, URLError) else error
-    return isinstance(reason, ConnectionRefusedError)
+    return isinstance(cause(error), ConnectionRefusedError)
 
 
 class Unavailable(RetryHandler):

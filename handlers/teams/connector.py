@@ -14,6 +14,8 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from handlers.retry_after import retry_after
+
 log = logging.getLogger(__name__)
 RETRIED = frozenset({412, 502, 504})
 BACKOFF = (0.5, 1.0, 2.0)  # seconds before the second, third and fourth attempts
@@ -120,10 +122,9 @@ class Connector:
             raise TooLarge(status, what)
         raise ConnectorError(status, what)
 
-    def _delay(self, status: int, retry_after: str | None, attempt: int) -> float:
-        if status == 429 and retry_after and retry_after.strip().replace(".", "", 1).isdigit():
-            return min(float(retry_after), self.retry_after_cap)
-        return self.backoff[attempt]
+    def _delay(self, status: int, header: str | None, attempt: int) -> float:
+        asked = retry_after(header, cap=self.retry_after_cap) if status == 429 else None
+        return self.backoff[attempt] if asked is None else asked
 
     def _once(self, method: str, url: str, body: dict[str, Any] | None) -> tuple[int, dict[str, str], bytes]:
         headers = {"Content-Type": "application/json; charset=utf-8"}
