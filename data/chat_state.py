@@ -11,6 +11,7 @@ from sqlalchemy import delete, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data.db import rows_matched
 from data.models import ProcessedEvent, UserPreference
 from data.writes import record_audit
 
@@ -94,7 +95,7 @@ def _set_lease(session: Session, keys: Sequence[str], *, owner: str, until: date
         .values(lease_until=until)
     )
     session.commit()
-    return _matched(result)
+    return rows_matched(result)
 
 
 def renew(session: Session, keys: Sequence[str], *, owner: str, until: datetime) -> None:
@@ -153,7 +154,7 @@ def take_over_expired(
             )
         )
         session.commit()
-        if _matched(result) and not exhausted and payload is not None:
+        if rows_matched(result) and not exhausted and payload is not None:
             taken.append(Claim(key, dict(payload), posted_ref, attempts + 1))
     return taken
 
@@ -164,16 +165,12 @@ def prune_events(session: Session, *, older_than: datetime) -> int:
         delete(ProcessedEvent).where(ProcessedEvent.received_at < older_than).where(ProcessedEvent.state == "done")
     )
     session.commit()
-    return _matched(result)
+    return rows_matched(result)
 
 
 def event_state(session: Session, key: str) -> str | None:
     row = session.get(ProcessedEvent, key[:KEY_LENGTH])
     return None if row is None else row.state
-
-
-def _matched(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def areas_for(session: Session, user_id: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +77,14 @@ def upgrade(engine: Engine) -> bool:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return True
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment, timezone-aware in UTC: SQLite hands back naive datetimes for timezone-aware columns,
+    and everything briefbot stores is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def rows_matched(result: object) -> int:
+    """How many rows an UPDATE or DELETE touched (what a compare-and-set asks)."""
+    return int(getattr(result, "rowcount", 0) or 0)

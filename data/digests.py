@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.catalogue import SEED_ACTOR, SEED_DIR
+from data.db import as_utc
 from data.models import Committee, Geography, Meeting
 from data.text import normalise
 from data.writes import record_audit
@@ -84,10 +85,6 @@ class MeetingSpec:
     status: str = "confirmed"
     source: str = "manual"
     source_id: str | None = None
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def london_time(day: date, at: time) -> datetime:
@@ -171,7 +168,7 @@ def _meeting_info(row: Meeting) -> MeetingInfo:
     return MeetingInfo(
         id=row.id,
         committee_id=row.committee_id,
-        starts_at=_utc(row.starts_at),
+        starts_at=as_utc(row.starts_at),
         place=row.place,
         title=row.title,
         status=row.status,
@@ -186,7 +183,7 @@ def meetings(session: Session, committee_id: int | None = None, *, after: dateti
     if committee_id is not None:
         query = query.where(Meeting.committee_id == committee_id)
     if after is not None:
-        query = query.where(Meeting.starts_at > _utc(after))
+        query = query.where(Meeting.starts_at > as_utc(after))
     return [_meeting_info(row) for row in session.scalars(query)]
 
 
@@ -221,14 +218,14 @@ def _match(session: Session, spec: MeetingSpec) -> Meeting | None:
     same_day = [
         row
         for row in session.scalars(select(Meeting).where(Meeting.committee_id == spec.committee_id))
-        if _utc(row.starts_at).astimezone(LONDON).date() == day
+        if as_utc(row.starts_at).astimezone(LONDON).date() == day
     ]
     return same_day[0] if same_day else None
 
 
 def save_meeting(session: Session, spec: MeetingSpec, *, actor: str, channel: str) -> str:
     """Add or update one meeting; says what happened: added, moved, cancelled, updated or unchanged."""
-    spec = replace(spec, starts_at=_utc(spec.starts_at))
+    spec = replace(spec, starts_at=as_utc(spec.starts_at))
     row = _match(session, spec)
     now = datetime.now(UTC)
     if row is None:
@@ -236,7 +233,7 @@ def save_meeting(session: Session, spec: MeetingSpec, *, actor: str, channel: st
         session.add(row)
         outcome = "added"
     else:
-        before = (_utc(row.starts_at), row.status, row.place, row.title)
+        before = (as_utc(row.starts_at), row.status, row.place, row.title)
         if before == (spec.starts_at, spec.status, spec.place or row.place, spec.title or row.title):
             return "unchanged"
         outcome = _change(before[0], before[1], spec)

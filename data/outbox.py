@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data.db import as_utc, rows_matched
 from data.models import Delivery
 
 MAX_ATTEMPTS = 5
@@ -50,9 +50,7 @@ class DeliveryInfo:
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None if value is None else as_utc(value)
 
 
 def _key(row: Delivery) -> DeliveryKey:
@@ -140,7 +138,7 @@ def _compare_and_set(
         )
     )
     session.commit()
-    if not _matched(result) or exhausted or due_at is None:
+    if not rows_matched(result) or exhausted or due_at is None:
         return None
     return DeliveryClaim(ident, key, due_at, late, message_id, attempts + 1)
 
@@ -207,7 +205,3 @@ def deliveries(session: Session, meeting_id: int | None = None) -> list[Delivery
         )
         for row in session.scalars(query)
     ]
-
-
-def _matched(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)

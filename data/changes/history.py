@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.changes.sets import FigureKey, aware, keyed_rows
+from data.changes.sets import FigureKey, keyed_rows
+from data.db import as_utc
 from data.models import AuditLog, ChangeSet
 
 
@@ -66,7 +67,7 @@ def audit_entries(
         statement = statement.where(AuditLog.entity == "observation", AuditLog.entity_key.startswith(prefix))
     rows = session.execute(statement.order_by(AuditLog.id.desc()).limit(limit)).all()
     return [
-        AuditEntry(id, aware(at), who, name or who, channel, action, entity, key, before, after, reason, change)
+        AuditEntry(id, as_utc(at), who, name or who, channel, action, entity, key, before, after, reason, change)
         for id, at, who, name, channel, action, entity, key, before, after, reason, change in rows
     ]
 
@@ -85,6 +86,6 @@ def manual_updates(session: Session, keys: Iterable[FigureKey]) -> dict[FigureKe
     not since replaced by a file or the seed: who set it and when. Figures not set by hand are absent."""
     extra = (ChangeSet.actor_name, ChangeSet.applied_at, ChangeSet.created_at, ChangeSet.id)
     return {
-        key: ManualUpdate(name, aware(applied or created), number)
+        key: ManualUpdate(name, as_utc(applied or created), number)
         for key, (*_key, name, applied, created, number) in keyed_rows(session, keys, *extra)
     }

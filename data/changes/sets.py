@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
+from data.db import as_utc, rows_matched
 from data.models import ChangeSet, Geography, Indicator, Observation
 from data.periods import Period, PeriodKind
 from data.writes import ObservationInput, WriteSummary, jsonable, write_observations
@@ -165,7 +166,7 @@ def change_set(session: Session, change_set_id: int) -> ChangeSetInfo | None:
 def _info(row: ChangeSet) -> ChangeSetInfo:
     return ChangeSetInfo(
         id=row.id,
-        created_at=aware(row.created_at),
+        created_at=as_utc(row.created_at),
         actor=row.actor,
         actor_name=row.actor_name,
         channel=row.channel,
@@ -173,14 +174,9 @@ def _info(row: ChangeSet) -> ChangeSetInfo:
         state=row.state,
         note=row.note,
         figures=tuple(ProposedFigure.from_json(item) for item in row.payload or ()),
-        applied_at=aware(row.applied_at) if row.applied_at else None,
+        applied_at=as_utc(row.applied_at) if row.applied_at else None,
         undoes=row.undoes_id,
     )
-
-
-def aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; everything stored here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _settle(session: Session, change_set_id: int, state: str) -> bool:
@@ -190,7 +186,7 @@ def _settle(session: Session, change_set_id: int, state: str) -> bool:
         .where(ChangeSet.id == change_set_id, ChangeSet.state == "pending")
         .values(state=state, applied_at=datetime.now(UTC) if state == "applied" else None)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_matched(result) > 0
 
 
 def cancel(session: Session, change_set_id: int) -> bool:
