@@ -157,6 +157,13 @@ def clean(text: str) -> str:
     return " ".join(SLACK_MARKUP.sub(" ", text).split())
 
 
+def period_named(text: str, today: date) -> tuple[PeriodAsk | None, list[str]]:
+    """The period a text names ("30/6/13", "March 2012", "2011/12"), read as questions read it, and any
+    date it names that is not a date."""
+    period, _rest, problems = _extract_period(clean(text).lower(), today)
+    return period, problems
+
+
 def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     cleaned = clean(text)
     lowered = cleaned.lower()

@@ -15,7 +15,7 @@ from datetime import date
 
 from bot.lexicon import Lexicon
 from bot.places import choose_indicator, choose_place
-from bot.understanding import understand
+from bot.understanding import period_named, understand
 from data.changes import ProposedFigure
 from data.periods import Period, calendar_year, financial_year, month, snapshot
 from data.validation import value_problem
@@ -162,10 +162,9 @@ def _period(text: str, today: date) -> Period | None:
         iso = ISO_DAY.match(text)
         if iso:
             return snapshot(date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))))
-        asked = understand(text, _NO_WORDS, today)
-        if asked.problems or asked.period is None or asked.period.since:
+        window, problems = period_named(text, today)
+        if problems or window is None or window.since:
             return None
-        window = asked.period
         if window.start == window.end:
             return snapshot(window.start)
         if window.kinds:  # 2012/13
@@ -177,21 +176,6 @@ def _period(text: str, today: date) -> Period | None:
     except ValueError:  # 31/2/13 and the like
         return None
     return None
-
-
-# Periods are read with no indicator or place words in play.
-_NO_WORDS = Lexicon(
-    version=0,
-    indicators={},
-    geographies={},
-    indicator_words={},
-    geography_words={},
-    coverage={},
-    parents={},
-    children={},
-    targets={},
-    documents={},
-)
 
 
 def read_value(text: str, unit: str) -> tuple[float | None, str | None, int | None] | FieldError:
