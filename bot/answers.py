@@ -36,6 +36,7 @@ class FactView:
     value: float | None
     display: str
     source: str
+    hand_set: bool = False  # set by an officer, not read from a file or report
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -66,6 +66,7 @@ class Fact:
     source_locator: str
     note: str | None
     decimals: int | None = None  # as published; None: the indicator's default
+    change_set: int | None = None  # the officer's change set that set it by hand; None: from a file or report
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ _FACT_COLUMNS = (
     Observation.source_locator,
     Observation.note,
     Observation.decimals,
+    Observation.change_set_id,
 )
 
 

@@ -27,8 +27,9 @@ def with_hand_updates(facts: FactLoader, answer: Answer) -> Answer:
     keys = [
         (fact.indicator, fact.geography, fact.period_start, fact.period_end)
         for fact in answer.facts
-        if fact.role in STATED_ROLES
+        if fact.role in STATED_ROLES and fact.hand_set
     ]
+    # Who and when is looked up only for figures an officer set: most answers have none.
     updates = facts.hand_updates(keys)
     if not updates:
         return answer

@@ -77,6 +77,7 @@ class Names:
             value=fact.value,
             display=shown(fact, info),
             source=self.source(fact),
+            hand_set=fact.change_set is not None,
         )
 
     def views(self, facts: list[Fact], role: str) -> tuple[FactView, ...]:
