@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from bot.formatting import difference, figure, percent_change
 from data.periods import PeriodKind, default_label
 from data.queries import Fact, IndicatorInfo
+
+T = TypeVar("T")
 
 
 def period_of(fact: Fact) -> str:
@@ -99,7 +104,16 @@ def versus(focus: Fact, other: Fact, info: IndicatorInfo) -> str:
 
 def highest_first(facts: list[Fact]) -> list[Fact]:
     """Largest value first; suppressed figures last, in their original order."""
-    return sorted(facts, key=lambda fact: fact.value if fact.value is not None else float("-inf"), reverse=True)
+    return highest_first_by(facts, lambda fact: fact.value)
+
+
+def highest_first_by(items: list[T], value: Callable[[T], float | None]) -> list[T]:
+    """The same order for anything that carries a figure (a digest's areas, say)."""
+    return sorted(items, key=lambda item: _or_lowest(value(item)), reverse=True)
+
+
+def _or_lowest(value: float | None) -> float:
+    return value if value is not None else float("-inf")
 
 
 def join(parts: list[str]) -> str:

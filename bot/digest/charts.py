@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.digest.bullets import AreaFigure
+from bot.wording import highest_first_by
 from charts.specs import Bar, ChartSpec, ComparisonChart, Point, Reference, Series, TrendChart, ValueFormat
 from data.periods import uk_date
 from data.queries import Fact, IndicatorInfo
@@ -60,12 +61,16 @@ def _highest_title(info: IndicatorInfo, areas: list[AreaFigure], fmt: ValueForma
     when = uk_date(areas[0].latest.period_end)
     if not held:
         return f"{info.short_name} by area, {when}"
-    top = max(held, key=lambda area: area.latest.value or 0.0)
+    top = highest_first_by(held, _latest_value)[0]
     return f"{info.short_name}: highest in {top.name} ({fmt.text(top.latest.value)}) at {when}"
 
 
 def _highest_first(areas: list[AreaFigure]) -> tuple[Bar, ...]:
     """Bars in the order every comparison chart uses, the committee's own area (listed first) highlighted."""
     own = areas[0].name
-    ranked = sorted(areas, key=lambda area: -(area.latest.value if area.latest.value is not None else float("-inf")))
+    ranked = highest_first_by(areas, _latest_value)
     return tuple(Bar(area.name, area.latest.value, highlight=area.name == own) for area in ranked)
+
+
+def _latest_value(area: AreaFigure) -> float | None:
+    return area.latest.value
