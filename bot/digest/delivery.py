@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.conversation.ledger import utc_now
 from bot.conversation.messenger import Messenger
 from bot.conversation.model import Card, ChartImage, Destination
 from bot.digest.compose import compose
@@ -81,10 +82,6 @@ def plan_for(committee: CommitteeInfo, meeting: MeetingInfo, zone: ZoneInfo = LO
         support = Destination(committee.platform, committee.support_channel)
         planned.append(Planned(committee, meeting, "preview", support, digest_due - timedelta(days=PREVIEW_DAYS)))
     return planned
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DigestDesk:
