@@ -14,13 +14,21 @@ from sqlalchemy.orm import Session
 from bot.conversation.model import Inbound
 from bot.errors import StoreUnavailable
 from data import chat_state
-from data.chat_state import Claim
+from data.chat_state import Claim, ClaimRequest
 
 DEFAULT_LEASE = timedelta(seconds=60)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class _PendingClaim:
+    def __init__(self, inbound: Inbound) -> None:
+        self.inbound = inbound
+        self.claimed = False
+        self.error: Exception | None = None
+        self.settled = False
 
 
 class EventLedger:
@@ -42,6 +50,8 @@ class EventLedger:
         self.now = now
         self._held: set[str] = set()
         self._lock = threading.Lock()
+        self._claiming = threading.Lock()
+        self._waiting: list[_PendingClaim] = []
 
     @contextmanager
     def _write(self, *, urgent: bool = False) -> Iterator[Session]:
@@ -52,15 +62,36 @@ class EventLedger:
             raise StoreUnavailable(str(error.orig or error)[:200]) from error
 
     def claim(self, inbound: Inbound) -> bool:
-        """First sight of this event under any of its keys: it is now this process's to answer."""
-        # Urgent: the platform's acknowledgement waits on this write.
-        with self._write(urgent=True) as session:
-            claimed = chat_state.claim_event(
-                session, inbound.keys, payload=inbound.to_json(), owner=self.owner, now=self.now(), lease=self.lease
-            )
-        if claimed:
-            self._hold(inbound.key)
-        return claimed
+        """First sight of this event under any of its keys: it is now this process's to answer.
+
+        The platform's acknowledgement waits on this write, so claims that arrive together share one: whoever
+        gets to write first claims for everyone waiting, and the rest find their answer already there."""
+        pending = _PendingClaim(inbound)
+        with self._lock:
+            self._waiting.append(pending)
+        with self._claiming:
+            if not pending.settled:
+                self._claim_waiting()
+        if pending.error is not None:
+            raise pending.error
+        return pending.claimed
+
+    def _claim_waiting(self) -> None:
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+        requests = [ClaimRequest(pending.inbound.keys, pending.inbound.to_json()) for pending in batch]
+        try:
+            # Urgent: acknowledgements wait on this write; replies being marked done can wait instead.
+            with self._write(urgent=True) as session:
+                results = chat_state.claim_events(session, requests, owner=self.owner, now=self.now(), lease=self.lease)
+        except Exception as error:
+            for pending in batch:
+                pending.error, pending.settled = error, True
+            return
+        for pending, claimed in zip(batch, results, strict=True):
+            if claimed:
+                self._hold(pending.inbound.key)
+            pending.claimed, pending.settled = claimed, True
 
     def still_mine(self, key: str) -> bool:
         """Checked just before posting: the lease is extended, or another process has the event now."""
