@@ -62,7 +62,7 @@ class Deployment:
         self.store = store
         self.port = _free_port()
 
-    def start(self, grace: int) -> subprocess.Popen[bytes]:
+    def start(self, grace: int, *, own_group: bool = False) -> subprocess.Popen[bytes]:
         environment = {
             **{key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "BRIEFBOT_"))},
             "DATABASE_URL": f"sqlite:///{self.store}",
@@ -79,6 +79,7 @@ class Deployment:
             env=environment,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            start_new_session=own_group,
         )
         _wait_until_up(self.port, process)
         return process
@@ -129,6 +130,32 @@ def test_sigterm_right_after_a_burst_loses_nothing_and_answers_nothing_twice(dep
     answered = _answered_threads(deployment.fake)
     texts = [(call.get("thread_ts"), call.get("text", "")[:60]) for call in deployment.fake.to("chat.postMessage")]
     assert sorted(answered) == sorted(acknowledged), [t for t in texts if answered.count(str(t[0])) > 1]
+
+
+def test_sigterm_to_the_whole_process_group_finishes_in_flight_answers_without_false_apologies(
+    deployment: Deployment,
+) -> None:
+    """systemd's default KillMode and a terminal's Ctrl-C signal every process in the group, chart workers
+    included: the replies in flight still go out once, with their charts, and nobody is told something failed."""
+    events = 12
+    server = deployment.start(grace=20, own_group=True)
+    run = time.time_ns()
+
+    def send(index: int) -> int:
+        body = mention(f"Ev-pg-{run}-{index}", "CP rate Leeds vs England", channel=f"C-pg-{index}", ts=f"{run}.{index}")
+        return post_signed(deployment.url(), body, SECRET).status
+
+    with ThreadPoolExecutor(max_workers=events) as pool:
+        statuses = list(pool.map(send, range(events)))
+    assert statuses == [200] * events
+    os.killpg(server.pid, signal.SIGTERM)
+    output = server.communicate(timeout=60)[0].decode(errors="replace")
+    assert server.returncode == 0, output[-2000:]
+    texts = [str(call.get("text", "")) for call in deployment.fake.to("chat.postMessage")]
+    assert not [text for text in texts if "Sorry" in text or "couldn't attach" in text], output[-2000:]
+    answered = _answered_threads(deployment.fake)
+    assert sorted(answered) == sorted(f"{run}.{index}" for index in range(events)), output[-2000:]
+    assert len(deployment.fake.to("files.completeUploadExternal")) == events, output[-2000:]
 
 
 @pytest.mark.postgres
