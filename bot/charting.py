@@ -6,9 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import places
-from bot.formatting import bare_number, ordinal
+from bot.formatting import bare_number, figure, ordinal
 from bot.lexicon import FULL, Lexicon
 from bot.wording import highest_first, measure_words, period_of, shown
+from bot.wording import places as published_places
 from charts.specs import Bar, ComparisonChart, Marker, Point, Reference, Series, TargetLine, TrendChart, ValueFormat
 from data.queries import Fact, IndicatorInfo
 
@@ -21,7 +22,9 @@ CLUSTER_ACRONYM_MAX = 4
 
 
 def _points(facts: list[Fact]) -> tuple[Point, ...]:
-    return tuple(Point(fact.period_end, period_of(fact), fact.value, fact.symbol) for fact in facts)
+    return tuple(
+        Point(fact.period_end, period_of(fact), fact.value, fact.symbol, decimals=fact.decimals) for fact in facts
+    )
 
 
 def short_name(lexicon: Lexicon, place: str) -> str:
@@ -132,16 +135,19 @@ class Charts:
             if yearly
             else f"{period_of(first)} to {period_of(last)}"
         )
+        # One precision for both ends, the coarser one: a report's 62 beside DfE's 36.0 reads as "62 to 36".
+        decimals = min(published_places(first, info), published_places(last, info))
         # The unit is said once, at the end: "fell from 62 to 31 per 10,000".
         start_value = (
-            shown(first, info)
+            figure(first.value, info.unit, decimals, first.symbol)
             if info.unit in {"percent", "money"}
-            else bare_number(first.value, info.decimals, first.symbol)
+            else bare_number(first.value, decimals, first.symbol)
         )
+        end_value = figure(last.value, info.unit, decimals, last.symbol)
         measure = title_measure(info)
         return (
             f"{measure[0].upper()}{measure[1:]} in {self._short(place)} "
-            f"{_direction(first.value, last.value)} {start_value} to {shown(last, info)}, {span}"
+            f"{_direction(first.value, last.value)} {start_value} to {end_value}, {span}"
         )
 
     def comparison(
@@ -151,7 +157,13 @@ class Charts:
         ordered = highest_first(rows)
         highlight = focus or rows[0].geography
         bars = tuple(
-            Bar(self._short(fact.geography), fact.value, fact.geography == highlight, symbol=fact.symbol)
+            Bar(
+                self._short(fact.geography),
+                fact.value,
+                fact.geography == highlight,
+                symbol=fact.symbol,
+                decimals=fact.decimals,
+            )
             for fact in ordered
         )
         return ComparisonChart(
@@ -161,7 +173,9 @@ class Charts:
             value_format=ValueFormat(info.unit, info.decimals),
             source=self._source_line([*rows, *references]),
             references=tuple(
-                Reference(self._short(ref.geography), ref.value) for ref in references if ref.value is not None
+                Reference(self._short(ref.geography), ref.value, decimals=ref.decimals)
+                for ref in references
+                if ref.value is not None
             ),
         )
 

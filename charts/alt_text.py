@@ -6,7 +6,9 @@ from charts.specs import ChartSpec, ComparisonChart, Series, TrendChart, TurnThe
 
 
 def _series_words(series: Series, value_format: ValueFormat) -> str:
-    points = ", ".join(f"{value_format.text(point.value, point.symbol)} ({point.label})" for point in series.points)
+    points = ", ".join(
+        f"{value_format.text(point.value, point.symbol, point.decimals)} ({point.label})" for point in series.points
+    )
     return f"{series.name}: {points}"
 
 
@@ -19,11 +21,15 @@ def describe(spec: ChartSpec) -> str:
         parts += [f"{marker.label} from {marker.when.day} {marker.when:%b %Y}." for marker in spec.breaks]
     elif isinstance(spec, ComparisonChart):
         bars = "; ".join(
-            f"{bar.label} {spec.value_format.text(bar.value, bar.symbol)}" + (" (highlighted)" if bar.highlight else "")
+            f"{bar.label} {spec.value_format.text(bar.value, bar.symbol, bar.decimals)}"
+            + (" (highlighted)" if bar.highlight else "")
             for bar in spec.bars
         )
         parts = [f"Bar chart. {spec.title}. {spec.subtitle}, highest first: {bars}."]
-        parts += [f"Reference line: {ref.label} {spec.value_format.text(ref.value)}." for ref in spec.references]
+        parts += [
+            f"Reference line: {ref.label} {spec.value_format.text(ref.value, decimals=ref.decimals)}."
+            for ref in spec.references
+        ]
     elif isinstance(spec, TurnTheCurveChart):
         parts = [
             f"Line chart. {spec.title}. {spec.subtitle}.",

@@ -18,9 +18,10 @@ class ValueFormat:
     def label(self) -> str:
         return UNIT_PHRASES.get(self.unit, UNIT_PHRASES["count"])
 
-    def text(self, value: float | None, symbol: str | None = None) -> str:
-        """The value as the answer's sentences state it (charts.numbers.figure)."""
-        return figure(value, self.unit, self.decimals, symbol)
+    def text(self, value: float | None, symbol: str | None = None, decimals: int | None = None) -> str:
+        """The value as the answer's sentences state it (charts.numbers.figure), at the precision it was
+        published with where that is known (a report's 62 is not DfE's 62.0), else the measure's own."""
+        return figure(value, self.unit, self.decimals if decimals is None else decimals, symbol)
 
     def tick(self, value: float) -> str:
         return axis_tick(value, self.unit)
@@ -32,6 +33,7 @@ class Point:
     label: str
     value: float | None
     symbol: str | None = None  # why value is missing (c, x, z...): shown as words
+    decimals: int | None = None  # as published; None: the value format's
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,14 @@ class Bar:
     highlight: bool = False
     note: str = ""
     symbol: str | None = None  # why value is missing (c, x, z...): shown as words
+    decimals: int | None = None  # as published; None: the value format's
 
 
 @dataclass(frozen=True)
 class Reference:
     label: str
     value: float
+    decimals: int | None = None  # as published; None: the value format's
 
 
 @dataclass(frozen=True)

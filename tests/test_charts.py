@@ -6,6 +6,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -49,9 +50,10 @@ def test_trend_structure() -> None:
     assert [tuple(_ys(line)) for line in dashed] == [(40, 40)]
     assert len(dotted) == 1 and _xs(dotted[0])[0] == date(2019, 3, 31).toordinal()
     texts = _texts(TREND)
-    assert "Leeds\n31 per 10,000" in texts and "England\n45 per 10,000" in texts and "Definition changes" in texts
-    assert "Leeds: new measure\n29 per 10,000" in texts
-    assert any(text.startswith("Target 40") for text in texts)
+    # Lines that stop before the last period say when their figure is from: their label is not beside it.
+    assert "Leeds\n31 per 10,000 (2018)" in texts and "England\n45 per 10,000 (2018)" in texts
+    assert "Leeds: new measure\n29 per 10,000" in texts and "Definition changes" in texts
+    assert "Target 40 per 10,000\nIllustrative target" in texts
     assert TREND.title in texts[0].replace("\n", " ")
     assert any("Source:" in text for text in texts)
     assert not axes.get_legend()
@@ -188,3 +190,64 @@ def test_line_end_labels_do_not_overlap_and_stay_in_the_plot() -> None:
         assert centres[above] - centres[below] >= (heights[below] + heights[above]) / 2 - 1e-9
     assert centres[-1] + heights[-1] / 2 <= 74.0
     assert spread([10.0, 50.0], [5.0, 5.0], ceiling=74.0) == [10.0, 50.0]  # far apart: left where they are
+
+
+def test_labels_of_lines_ending_together_stack_between_floor_and_ceiling() -> None:
+    from charts.labels import spread
+
+    values, heights = [50.0 + index * 0.01 for index in range(13)], [16.0] * 13
+    centres = spread(values, heights, ceiling=300.0, floor=80.0)
+    assert centres[0] - 8.0 >= 80.0 - 1e-9 and centres[-1] + 8.0 <= 300.0 + 1e-9
+    assert all(above - below >= 16.0 - 1e-9 for below, above in pairwise(centres))
+    assert spread([0.0], [16.0], ceiling=300.0, floor=80.0) == [88.0]  # a line at the floor: label just above
+
+
+@pytest.mark.parametrize(
+    ("label", "when", "tick"),
+    [
+        ("2024/25", date(2025, 3, 31), "2024/25"),
+        ("2025", date(2025, 12, 31), "2025"),
+        ("31 Mar 2013", date(2013, 3, 31), "Mar 2013"),
+        ("31/3/13", date(2013, 3, 31), "Mar 2013"),
+        ("Jan-Mar 2013", date(2013, 3, 31), "Jan-Mar 2013"),
+        ("1 Dec 2024 to 28 Feb 2025", date(2025, 2, 28), "Dec 2024 to\nFeb 2025"),
+        ("1 Apr 2012 to 31 Mar 2013", date(2013, 3, 31), "2012/13"),
+        ("1 Sep 2012 to 31 Aug 2013", date(2013, 8, 31), "2012/13"),
+        ("1 Jan 2012 to 31 Dec 2012", date(2012, 12, 31), "2012"),
+        ("1 Jan 2012 to 30 Jun 2012", date(2012, 6, 30), "Jan-Jun 2012"),
+        ("summer 2010", date(2010, 8, 31), "summer 2010"),
+        ("the six months to the end of August 2010", date(2010, 8, 31), "Aug 2010"),
+    ],
+)
+def test_period_ticks_are_short(label: str, when: date, tick: str) -> None:
+    from charts.periods import tick_label
+
+    assert tick_label(label, when) == tick
+
+
+def test_tick_labels_are_thinned_from_the_latest_back() -> None:
+    from charts.periods import spaced
+
+    assert spaced([0.0, 50.0, 100.0, 150.0], [40.0] * 4, gap=5.0) == [0, 1, 2, 3]
+    assert spaced([0.0, 30.0, 60.0, 90.0, 120.0], [40.0] * 5, gap=5.0) == [0, 2, 4]
+    assert spaced([0.0, 30.0, 60.0, 90.0], [40.0] * 4, gap=5.0) == [1, 3]  # the latest is always kept
+
+
+def test_figures_keep_the_precision_they_were_published_with() -> None:
+    from charts.specs import Bar, ComparisonChart, Point, Reference, Series, TrendChart, ValueFormat
+
+    rate = ValueFormat("rate_per_10000", 1)
+    points = (Point(date(2013, 3, 31), "2013", 62.0, decimals=0), Point(date(2014, 3, 31), "2014", 34.66))
+    trend = TrendChart("T", "S", (Series("Leeds", points, focus=True),), rate, "Src.")
+    assert "Leeds 34.7 per 10,000" in [text.replace("\n", " ") for text in _texts(trend)]
+    assert "Leeds: 62 per 10,000 (2013), 34.7 per 10,000 (2014)" in render(trend).alt_text
+    bars = ComparisonChart(
+        "T",
+        "S",
+        (Bar("JESS", 149.0, True, decimals=0), Bar("BCM", 52.4)),
+        rate,
+        "Src.",
+        references=(Reference("Leeds", 35.0, decimals=0),),
+    )
+    assert {"149 per 10,000", "52.4 per 10,000", "Leeds 35 per 10,000"} <= set(_texts(bars))
+    assert "JESS 149 per 10,000 (highlighted); BCM 52.4 per 10,000" in render(bars).alt_text

@@ -18,7 +18,11 @@ def chart_for(info: IndicatorInfo, areas: list[AreaFigure], city: Fact | None, s
     if len(areas) < 2:
         return None
     # A count for the whole city dwarfs an area's: shown as a line only for rates and percentages.
-    references = (Reference("Leeds", city.value),) if city and city.value is not None and info.unit != "count" else ()
+    references = (
+        (Reference("Leeds", city.value, decimals=city.decimals),)
+        if city and city.value is not None and info.unit != "count"
+        else ()
+    )
     return ComparisonChart(
         title=_highest_title(info, areas, fmt),
         subtitle=info.name,
@@ -33,7 +37,11 @@ def _trend(info: IndicatorInfo, areas: list[AreaFigure], fmt: ValueFormat, sourc
     series = tuple(
         Series(
             area.name,
-            tuple(Point(f.period_end, f.period_label, f.value, f.symbol) for f in (area.previous, area.latest) if f),
+            tuple(
+                Point(f.period_end, f.period_label, f.value, f.symbol, decimals=f.decimals)
+                for f in (area.previous, area.latest)
+                if f
+            ),
             focus=index == 0,
         )
         for index, area in enumerate(areas)
@@ -62,14 +70,17 @@ def _highest_title(info: IndicatorInfo, areas: list[AreaFigure], fmt: ValueForma
     if not held:
         return f"{info.short_name} by area, {when}"
     top = highest_first_by(held, _latest_value)[0]
-    return f"{info.short_name}: highest in {top.name} ({fmt.text(top.latest.value)}) at {when}"
+    value = fmt.text(top.latest.value, decimals=top.latest.decimals)
+    return f"{info.short_name}: highest in {top.name} ({value}) at {when}"
 
 
 def _highest_first(areas: list[AreaFigure]) -> tuple[Bar, ...]:
     """Bars in the order every comparison chart uses, the committee's own area (listed first) highlighted."""
     own = areas[0].name
     ranked = highest_first_by(areas, _latest_value)
-    return tuple(Bar(area.name, area.latest.value, highlight=area.name == own) for area in ranked)
+    return tuple(
+        Bar(area.name, area.latest.value, highlight=area.name == own, decimals=area.latest.decimals) for area in ranked
+    )
 
 
 def _latest_value(area: AreaFigure) -> float | None:
