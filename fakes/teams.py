@@ -1,7 +1,8 @@
 """A loopback server that plays the Bot Framework for Teams: the Bot Connector REST API (the calls briefbot
-makes, recorded), a signing-key set and a token endpoint; and helpers that build activities and post them to
-the app. It can be told to answer a call with 429 (and Retry-After), 403, 413 or a 5xx. Nothing here reaches
-the internet."""
+makes, recorded), a signing-key set and a token endpoint (which checks a certificate's client assertion when
+told which certificates it trusts); helpers that sign inbound tokens as the Bot Framework does, build
+activities and post them to the app. It can be told to answer a call with 429 (and Retry-After), 403, 413 or
+a 5xx. Nothing here reaches the internet."""
 
 from __future__ import annotations
 
@@ -17,11 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from fakes.loopback import QuietHandler, start
 
 BOT_ID = "28:briefbot-app-id"
 BOT_NAME = "briefbot"
 TENANT = "tenant-leeds"
+ISSUER = "https://api.botframework.com"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+COUNCILLOR = {"id": "29:councillor", "name": "Councillor", "aadObjectId": "aad-councillor"}
+OFFICER = {"id": "29:officer", "name": "Olu Officer", "aadObjectId": "aad-officer"}
 _ACTIVITIES = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/activities(?:/(?P<activity>[^/]+))?$")
 _MEMBERS = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/members$")
 
@@ -44,6 +52,10 @@ class FakeConnector:
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     key_delay: float = 0.0
     key_fetches: int = 0
+    # Token requests as sent (form fields), and the certificates (x5t -> public key) client assertions may use:
+    # when any are given, a request without a valid assertion is refused as Entra refuses it.
+    token_requests: list[dict[str, str]] = field(default_factory=list)
+    trusted_certificates: dict[str, Any] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _changed: threading.Condition = field(init=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -89,7 +101,7 @@ class FakeConnector:
         if path == "/keys":
             return self._keys()
         if path == "/token":
-            return 200, {"access_token": "fake-connector-token", "expires_in": 3600, "token_type": "Bearer"}, {}
+            return self._token(raw)
         body = json.loads(raw) if raw.strip() else {}
         match = _ACTIVITIES.match(path) or _MEMBERS.match(path)
         groups = match.groupdict() if match else {}
@@ -110,6 +122,31 @@ class FakeConnector:
             self.key_fetches += 1
         time.sleep(self.key_delay)  # plays a slow or hanging key endpoint
         return 200, self.jwks, {}
+
+    def _token(self, raw: bytes) -> tuple[int, Any, dict[str, str]]:
+        form = dict(urllib.parse.parse_qsl(raw.decode()))
+        with self._lock:
+            self.token_requests.append(form)
+        problem = self._assertion_problem(form) if self.trusted_certificates else None
+        if problem is not None:
+            return 401, {"error": "invalid_client", "error_description": problem}, {}
+        return 200, {"access_token": "fake-connector-token", "expires_in": 3600, "token_type": "Bearer"}, {}
+
+    def _assertion_problem(self, form: dict[str, str]) -> str | None:
+        """What Entra would refuse in a certificate's client assertion, or None."""
+        assertion = form.get("client_assertion", "")
+        if form.get("client_assertion_type") != ASSERTION_TYPE or not assertion:
+            return "no client assertion"
+        key = self.trusted_certificates.get(str(jwt.get_unverified_header(assertion).get("x5t") or ""))
+        if key is None:
+            return "unknown certificate thumbprint"
+        try:
+            claims = jwt.decode(assertion, key, algorithms=["RS256"], audience=self.token_url)
+        except jwt.InvalidTokenError as error:
+            return type(error).__name__
+        if claims.get("iss") != form.get("client_id") or claims.get("sub") != form.get("client_id"):
+            return "issuer and subject must be the client id"
+        return None
 
     def _reply(
         self, method: str, path: str, match: re.Match[str] | None, activity_id: str, number: int
@@ -140,7 +177,12 @@ class FakeConnector:
 
 # -- activities ---------------------------------------------------------------------------------------------
 def _activity(
-    kind: str, activity_id: str, service_url: str, conversation: dict[str, Any], **fields: Any
+    kind: str,
+    activity_id: str,
+    service_url: str,
+    conversation: dict[str, Any],
+    sender: dict[str, str] | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
     return {
         "type": kind,
@@ -148,7 +190,7 @@ def _activity(
         "timestamp": "2026-11-22T10:00:00.000Z",
         "serviceUrl": service_url,
         "channelId": "msteams",
-        "from": {"id": "29:councillor", "name": "Councillor", "aadObjectId": "aad-councillor"},
+        "from": sender or COUNCILLOR,
         "recipient": {"id": BOT_ID, "name": BOT_NAME},
         "conversation": {"tenantId": TENANT, **conversation},
         "channelData": {"tenant": {"id": TENANT}},
@@ -157,7 +199,12 @@ def _activity(
 
 
 def channel_mention(
-    activity_id: str, text: str, service_url: str, channel: str, root: str | None = None
+    activity_id: str,
+    text: str,
+    service_url: str,
+    channel: str,
+    root: str | None = None,
+    sender: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """`@briefbot text` in a channel: a new post (root None) or a reply in the post `root`."""
     mention = f"<at>{BOT_NAME}</at>"
@@ -167,6 +214,7 @@ def channel_mention(
         activity_id,
         service_url,
         {"id": conversation_id, "conversationType": "channel", "isGroup": True},
+        sender,
         text=f"{mention} {text}",
         entities=[{"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": BOT_NAME}}],
     )
@@ -178,8 +226,11 @@ def channel_message(activity_id: str, text: str, service_url: str, channel: str)
     return _activity("message", activity_id, service_url, conversation, text=text)
 
 
-def personal_message(activity_id: str, text: str, service_url: str, chat: str) -> dict[str, Any]:
-    return _activity("message", activity_id, service_url, {"id": chat, "conversationType": "personal"}, text=text)
+def personal_message(
+    activity_id: str, text: str, service_url: str, chat: str, sender: dict[str, str] | None = None
+) -> dict[str, Any]:
+    conversation = {"id": chat, "conversationType": "personal"}
+    return _activity("message", activity_id, service_url, conversation, sender, text=text)
 
 
 def submit_action(
@@ -191,9 +242,21 @@ def submit_action(
 
 
 def execute_action(activity_id: str, question: str, service_url: str, conversation: dict[str, Any]) -> dict[str, Any]:
-    """An Action.Execute press: an adaptiveCard/action invoke."""
-    value = {"action": {"type": "Action.Execute", "verb": "ask", "data": {"question": question}}}
-    return _activity("invoke", activity_id, service_url, conversation, name="adaptiveCard/action", value=value)
+    """An Action.Execute press on one of an answer's buttons: an adaptiveCard/action invoke."""
+    return execute(activity_id, "ask", {"question": question}, service_url, conversation)
+
+
+def execute(
+    activity_id: str,
+    verb: str,
+    data: dict[str, Any],
+    service_url: str,
+    conversation: dict[str, Any],
+    sender: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Any Action.Execute press: `data` is the button's data with the card's inputs merged in, as Teams sends."""
+    value = {"action": {"type": "Action.Execute", "verb": verb, "data": data}}
+    return _activity("invoke", activity_id, service_url, conversation, sender, name="adaptiveCard/action", value=value)
 
 
 def bot_added(activity_id: str, service_url: str, channel: str, team_name: str = "Inner South") -> dict[str, Any]:
@@ -206,6 +269,42 @@ def bot_added(activity_id: str, service_url: str, channel: str, team_name: str =
         "eventType": "teamMemberAdded",
     }
     return activity
+
+
+def bot_removed(activity_id: str, service_url: str, channel: str, team_name: str = "Inner South") -> dict[str, Any]:
+    """conversationUpdate: the bot removed from a team (someone uninstalled the app there)."""
+    conversation = {"id": channel, "conversationType": "channel", "isGroup": True}
+    activity = _activity("conversationUpdate", activity_id, service_url, conversation, membersRemoved=[{"id": BOT_ID}])
+    activity["channelData"] = {
+        "tenant": {"id": TENANT},
+        "team": {"id": channel, "name": team_name},
+        "eventType": "teamMemberRemoved",
+    }
+    return activity
+
+
+def installation_update(
+    activity_id: str, service_url: str, conversation: dict[str, Any], action: str
+) -> dict[str, Any]:
+    """installationUpdate: the app added ("add") to or removed ("remove") from a scope."""
+    return _activity("installationUpdate", activity_id, service_url, conversation, action=action)
+
+
+# -- inbound tokens, signed as the Bot Framework signs them ---------------------------------------------------
+def signing_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def jwk(private: rsa.RSAPrivateKey, kid: str, channels: tuple[str, ...] = ("msteams",)) -> dict[str, Any]:
+    """The public half as the Bot Framework's key set lists it, with the channels it endorses."""
+    data: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+    return {**data, "kid": kid, "use": "sig", "endorsements": list(channels)}
+
+
+def bot_framework_token(private: rsa.RSAPrivateKey, kid: str, app_id: str, service_url: str, **claims: Any) -> str:
+    now = int(time.time())
+    body = {"iss": ISSUER, "aud": app_id, "exp": now + 600, "nbf": now - 10, "serviceUrl": service_url, **claims}
+    return jwt.encode(body, private, algorithm="RS256", headers={"kid": kid})
 
 
 def post_activity(url: str, activity: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:

@@ -20,7 +20,7 @@ from bot.app.settings import Settings
 from bot.digest.compose import MAX_CHARTS, compose
 from bot.digest.model import Digest
 from bot.service import Briefbot
-from data import db, digests
+from data import db, digests, references
 from data.catalogue import SEED_DIR
 from handlers.slack.blocks import MAX_BLOCKS, card_blocks
 from tests.conftest import BACKENDS
@@ -210,6 +210,24 @@ def test_cli_committees_list_and_set(app: FakeApp) -> None:
     assert "Inner South: channel C42 on slack, 10 days ahead" in listing and "NEET_PCT, CPP_COUNT" in listing
     bad = runner.invoke(committees_cli.command, ["set", "Inner South", "--indicators", "NOPE"], obj=app)
     assert bad.exit_code == 2 and "unknown indicator(s): NOPE" in bad.output
+
+
+def test_cli_committees_list_says_which_teams_channels_briefbot_cannot_post_to(app: FakeApp) -> None:
+    runner = CliRunner()
+    for name, channel in (("Inner South", "19:live@thread.tacv2"), ("Inner East", "19:removed@thread.tacv2")):
+        result = runner.invoke(
+            committees_cli.command, ["set", name, "--platform", "teams", "--channel", channel], obj=app
+        )
+        assert result.exit_code == 0, result.output
+    with Session(app.engine) as session, session.begin():
+        for channel in ("19:live@thread.tacv2", "19:removed@thread.tacv2"):
+            references.save(session, "teams", channel, {"conversation": {"id": channel}}, scope="team")
+        references.mark_dead(session, "teams", "19:removed@thread.tacv2", "bot removed")
+    listing = runner.invoke(committees_cli.command, ["list"], obj=app).output.splitlines()
+    live = next(line for line in listing if line.startswith("Inner South:"))
+    removed = next(line for line in listing if line.startswith("Inner East:"))
+    assert "channel 19:live@thread.tacv2 on teams" in live and "unreachable" not in live
+    assert "19:removed@thread.tacv2 (unreachable: briefbot was removed or never installed there) on teams" in removed
 
 
 def test_cli_meetings_add_list_cancel(app: FakeApp) -> None:

@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.app.scheduler import JOB_PREFIX, DigestScheduler
-from bot.conversation.messenger import Messenger, RecordingMessenger
+from bot.conversation.messenger import Messenger, RecordingMessenger, Unreachable
 from bot.conversation.model import Card, Destination
-from bot.digest.delivery import DigestDesk, Planned, due_at
+from bot.digest.delivery import UNREACHABLE, DigestDesk, Planned, due_at
 from bot.service import Briefbot
 from data import db, digests, outbox
 from data.digests import LONDON, MeetingSpec, london_time
@@ -45,6 +45,18 @@ class Poster:
 
     def post(self, messenger: Messenger, to: Destination, card: Card) -> str:
         return messenger.post(to, card)
+
+
+class RemovedFromChannel(Poster):
+    """Plays a platform whose every post says the bot is no longer in the conversation."""
+
+    def __init__(self, messenger: RecordingMessenger) -> None:
+        super().__init__(messenger)
+        self.attempts: list[Destination] = []
+
+    def post(self, messenger: Messenger, to: Destination, card: Card) -> str:
+        self.attempts.append(to)
+        raise Unreachable("briefbot was removed from this conversation")
 
 
 def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -200,6 +212,21 @@ def test_a_crash_between_claim_and_post_is_completed_after_restart(seeded_engine
     with Session(seeded_engine) as session:
         [delivery] = outbox.deliveries(session, meeting_id)
     assert delivery.state == "sent" and delivery.attempts == 2
+
+
+def test_a_channel_the_bot_was_removed_from_closes_its_digest_instead_of_retrying(seeded_engine: Engine) -> None:
+    [meeting_id] = set_up(seeded_engine, SPRING)
+    clock = Clock(utc(2026, 3, 30, 8))
+    messenger = RecordingMessenger("slack")
+    poster = RemovedFromChannel(messenger)
+    digest_desk = DigestDesk(Briefbot(seeded_engine), poster, owner="p1", now=clock, with_charts=False)
+    assert digest_desk.run_due() == []
+    clock.now += timedelta(hours=2)
+    assert digest_desk.run_due() == [] and digest_desk.recover() == 0
+    assert len(poster.attempts) == 1 and messenger.sent == []
+    with Session(seeded_engine) as session:
+        [delivery] = outbox.deliveries(session, meeting_id)
+    assert delivery.state == "skipped" and delivery.note == UNREACHABLE
 
 
 def test_a_crash_after_posting_does_not_post_again(seeded_engine: Engine) -> None:

@@ -5,17 +5,19 @@ Every card the bot sends is checked against the vendored Adaptive Card 1.5 schem
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from bot.app.teams_app import TeamsRoute, build_teams
 from bot.app.teams_settings import TeamsSettings
@@ -25,21 +27,25 @@ from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination
 from bot.conversation.pacing import TokenBucketPacer
 from bot.service import Briefbot
-from data import db, references
+from data import db, digests, references
+from data.models import AuditLog
 from data.store import prepare
 from fakes.teams import (
     Call,
     FakeConnector,
     bot_added,
+    bot_removed,
     channel_mention,
     channel_message,
     execute_action,
+    installation_update,
     personal_message,
     post_activity,
     submit_action,
 )
 from handlers.teams.cards import CARD_TYPE, MAX_IMAGE_BYTES, MESSAGE_LIMIT, adaptive_card, counted_size, message
 from handlers.teams.connector import ConversationGone
+from handlers.teams.messenger import UnknownConversation
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "adaptive-card-1.5.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
@@ -220,6 +226,57 @@ def test_a_conversation_that_removed_the_bot_is_marked_dead(teams: Harness) -> N
     with teams.conversation.bot.sessions() as session:
         assert references.find(session, "teams", channel) is None
         assert [r.dead_at is not None for r in references.listed(session, "teams") if r.address == channel] == [True]
+
+
+def test_removing_the_bot_retires_the_channel_audits_it_and_tells_admins(
+    teams: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    channel = "19:leaving@thread.tacv2"
+    assert teams.post(bot_added("install-3", teams.fake.service_url, channel, team_name="ONE councillors"))[0] == 200
+    bot = teams.conversation.bot
+    with bot.sessions() as session, session.begin():
+        committee = digests.find_committee(session, "Outer North East")
+        digests.set_committee(session, replace(committee, platform="teams", channel=channel), actor="t", channel="t")
+    with caplog.at_level(logging.INFO, logger="bot.app.teams_app"):
+        assert teams.post(bot_removed("remove-1", teams.fake.service_url, channel, "ONE councillors"))[0] == 200
+        # Teams says it again as an installationUpdate: nothing more to retire, and no second alarm.
+        again = installation_update(
+            "remove-2", teams.fake.service_url, {"id": channel, "conversationType": "channel"}, "remove"
+        )
+        assert teams.post(again)[0] == 200
+    errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert f"ONE councillors ({channel}) is unreachable: briefbot was removed from it" in errors[0]
+    assert "digests for Outer North East will not be delivered there" in errors[0]
+    with Session(teams.engine) as session:
+        assert references.find(session, "teams", channel) is None
+        audited = session.scalars(
+            select(AuditLog).where(
+                AuditLog.entity == "conversation_reference", AuditLog.entity_key == f"teams:{channel}"
+            )
+        ).all()
+    assert [(row.action, row.actor) for row in audited] == [
+        ("install", "teams:aad-councillor"),
+        ("remove", "teams:aad-councillor"),
+    ]
+    # Nothing is sent there any more: the digest's post fails here, without a call to Teams.
+    with pytest.raises(UnknownConversation, match="unreachable"):
+        teams.route.messenger.post(Destination("teams", channel), card_for(bot.ask("NEET in JESS")))
+    assert teams.fake.sent(channel) == []
+    # Installing it again revives the channel.
+    assert teams.post(bot_added("install-4", teams.fake.service_url, channel, team_name="ONE councillors"))[0] == 200
+    with teams.conversation.bot.sessions() as session:
+        assert references.find(session, "teams", channel) is not None
+
+
+def test_removal_from_a_personal_chat_is_noticed_too(teams: Harness) -> None:
+    chat = {"id": "a:personal-installed", "conversationType": "personal"}
+    assert teams.post(installation_update("pi-1", teams.fake.service_url, chat, "add"))[0] == 200
+    with teams.conversation.bot.sessions() as session:
+        assert references.find(session, "teams", "a:personal-installed") is not None
+    assert teams.post(installation_update("pi-2", teams.fake.service_url, chat, "remove"))[0] == 200
+    with teams.conversation.bot.sessions() as session:
+        assert references.find(session, "teams", "a:personal-installed") is None
 
 
 @pytest.mark.parametrize(

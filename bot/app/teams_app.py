@@ -1,24 +1,35 @@
-"""Composition root for Teams: the /api/messages route and the Teams messenger, from a Conversation and
-TeamsSettings. Conversation references are kept in the store (data.references) so digests can post to a
-Teams channel; a conversation that refuses the bot (403) is marked dead there."""
+"""Composition root for Teams: the /api/messages route, the Teams messenger and the officers' desk, from a
+Conversation and TeamsSettings. Conversation references are kept in the store (data.references) so digests can
+post to a Teams channel; a conversation the bot was removed from (uninstalled, or a 403 when posting) is marked
+dead there, audited, and an error line names the committees whose digests went there."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from wsgiref.types import WSGIApplication
 
-from bot.app.teams_settings import TeamsSettings, require_teams
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
+from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams
 from bot.conversation.flow import Conversation
+from bot.errors import StoreUnavailable
 from bot.service import Briefbot
-from data import references
+from bot.updates import Access, Roles, Updates
+from data import chat_state, digests, references
+from data.writes import record_audit
 from handlers.teams.activities import PLATFORM, ConversationReference, Installation
 from handlers.teams.app import MESSAGES_PATH, teams_wsgi
 from handlers.teams.auth import KeySet, TokenValidator
-from handlers.teams.connector import ClientCredentials, Connector
+from handlers.teams.connector import Connector, Tokens
+from handlers.teams.credentials import CertificateCredentials, ClientCredentials
 from handlers.teams.messenger import TeamsMessenger
+from handlers.teams.officers import OfficerDesk
 
 log = logging.getLogger(__name__)
+REFERENCE = "conversation_reference"
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class TeamsRoute:
     path: str
     application: WSGIApplication
     messenger: TeamsMessenger
+    officers: OfficerDesk
 
 
 class ReferenceBook:
@@ -36,6 +48,8 @@ class ReferenceBook:
 
     def remember(self, installation: Installation) -> None:
         reference = installation.reference
+        actor = f"{PLATFORM}:{installation.by}" if installation.by else PLATFORM
+        removed = False
         with self.bot.writing(), self.bot.sessions() as session, session.begin():
             if installation.added:
                 references.save(
@@ -46,9 +60,16 @@ class ReferenceBook:
                     scope=reference.conversation_type,
                     name=installation.name,
                 )
+                _audit(session, reference, actor, "install", "bot added")
             else:
-                references.mark_dead(session, PLATFORM, reference.conversation_id, "bot removed")
-        log.info("Teams conversation %s %s", reference.conversation_id, "saved" if installation.added else "retired")
+                removed = _retire(session, reference, actor, "bot removed")
+            served = _committees_using(session, reference.conversation_id)
+        if installation.added:
+            log.info("Teams conversation %s saved (%s)", reference.conversation_id, installation.name or "no name")
+        elif removed:
+            _tell_admins(reference, installation.name, served, "briefbot was removed from it")
+        else:
+            log.info("Teams conversation %s: removal of a conversation already retired", reference.conversation_id)
 
     def resolve(self, address: str) -> ConversationReference | None:
         with self.bot.sessions() as session:
@@ -56,26 +77,96 @@ class ReferenceBook:
         return ConversationReference.from_json(stored.reference) if stored else None
 
     def retire(self, reference: ConversationReference) -> None:
-        # Admins learn of it from this error line; a message to them needs an admin destination (not built yet).
-        log.error(
-            "Teams conversation %s removed the bot: its digests stop until it is reinstalled", reference.conversation_id
-        )
+        """A 403 from the Bot Connector: the bot is no longer there."""
         try:
             with self.bot.writing(), self.bot.sessions() as session, session.begin():
-                references.mark_dead(session, PLATFORM, reference.conversation_id, "403 from the Bot Connector")
+                removed = _retire(session, reference, PLATFORM, "403 from the Bot Connector")
+                served = _committees_using(session, reference.conversation_id)
         except Exception:
             log.exception("could not mark Teams conversation %s dead", reference.conversation_id)
+            return
+        if removed:
+            _tell_admins(reference, "", served, "Teams refused a post there (403)")
+
+
+def _retire(session: Session, reference: ConversationReference, actor: str, reason: str) -> bool:
+    removed = references.mark_dead(session, PLATFORM, reference.conversation_id, reason)
+    if removed:
+        _audit(session, reference, actor, "remove", reason)
+    return removed
+
+
+def _audit(session: Session, reference: ConversationReference, actor: str, action: str, reason: str) -> None:
+    record_audit(
+        session,
+        actor=actor,
+        channel=PLATFORM,
+        action=action,
+        entity=REFERENCE,
+        entity_key=f"{PLATFORM}:{reference.conversation_id}",
+        after=reference.to_json() if action == "install" else None,
+        reason=reason,
+    )
+
+
+def _committees_using(session: Session, address: str) -> list[str]:
+    """Committees whose digest (or its preview) is posted to this conversation."""
+    found = []
+    for committee in digests.committees(session):
+        if committee.platform == PLATFORM and address in (committee.channel, committee.support_channel):
+            found.append(committee.short_name)
+    return found
+
+
+def _tell_admins(reference: ConversationReference, name: str, committees: list[str], why: str) -> None:
+    """The admins' notice: one error line, naming what stops. `briefbot committees` lists it as well."""
+    where = f"{name} ({reference.conversation_id})" if name else reference.conversation_id
+    stops = (
+        f"digests for {', '.join(committees)} will not be delivered there"
+        if committees
+        else "no committee digest goes there"
+    )
+    log.error(
+        "Teams conversation %s is unreachable: %s. Nothing more is posted there and %s until briefbot is "
+        "installed there again.",
+        where,
+        why,
+        stops,
+    )
+
+
+def first_sight(bot: Briefbot) -> Callable[[str], bool]:
+    """True the first time an activity id is seen, in any process sharing the store. Officers' commands are
+    recorded as handled at once (no lease): a process that dies after that must not re-read one as a question."""
+
+    def once(key: str) -> bool:
+        try:
+            with bot.writing(urgent=True), bot.sessions() as session:
+                return chat_state.claim_event(session, [key])
+        except (OperationalError, InterfaceError) as error:
+            raise StoreUnavailable(str(error.orig or error)[:200]) from error
+
+    return once
+
+
+def connector_tokens(settings: TeamsSettings) -> Tokens:
+    """By certificate when TEAMS_CERTIFICATE_PATH is set, otherwise by the app password."""
+    if settings.certificate_path:
+        certificate = read_certificate(settings)
+        return CertificateCredentials(settings.app_id, certificate, settings.tenant_id, settings.token_url)
+    return ClientCredentials(settings.app_id, settings.app_password, settings.tenant_id, settings.token_url)
 
 
 def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: KeySet | None = None) -> TeamsRoute:
     """The route and messenger; the messenger joins the conversation layer. Unauthenticated mode (tests only)
     neither checks inbound tokens nor sends one."""
     require_teams(settings)
-    book = ReferenceBook(conversation.bot)
+    bot = conversation.bot
+    book = ReferenceBook(bot)
     tokens = None
     validator = None
     if not settings.allow_unauthenticated:
-        tokens = ClientCredentials(settings.app_id, settings.app_password, settings.tenant_id, settings.token_url)
+        tokens = connector_tokens(settings)
         keys = keys or KeySet(settings.jwks_url)
         keys.prefetch()
         validator = TokenValidator(settings.app_id, keys)
@@ -83,5 +174,9 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
         log.warning("Teams: unauthenticated mode (TEAMS_ALLOW_UNAUTHENTICATED=1): for tests on loopback only")
     messenger = TeamsMessenger(Connector(tokens), resolve=book.resolve, retire=book.retire)
     conversation.add_messenger(messenger)
-    application = teams_wsgi(conversation, validator=validator, remember=book.remember)
-    return TeamsRoute(MESSAGES_PATH, application, messenger)
+    if not settings.officers:
+        log.info("Teams: BRIEFBOT_TEAMS_OFFICERS is empty, so no one can change figures from Teams")
+    roles = Roles(Access(officers=settings.officers, admins=settings.admins))
+    officers = OfficerDesk(Updates(bot, roles), messenger, once=first_sight(bot), pace=conversation.pacer.wait)
+    application = teams_wsgi(conversation, validator=validator, remember=book.remember, officers=officers)
+    return TeamsRoute(MESSAGES_PATH, application, messenger, officers)

@@ -14,6 +14,11 @@ class OutcomeUnknown(RuntimeError):
     an answer the user already sees, and posting again could show it twice: the flow does neither."""
 
 
+class Unreachable(RuntimeError):
+    """The destination can't be posted to any more (the bot was removed, or never installed there): trying
+    again later will not help, so whatever was meant for it is closed, not retried."""
+
+
 class Messenger(Protocol):
     """A platform's transport. Methods raise on failure; the flow decides what the user then sees."""
 

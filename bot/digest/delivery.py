@@ -12,7 +12,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.conversation.ledger import utc_now
-from bot.conversation.messenger import Messenger
+from bot.conversation.messenger import Messenger, Unreachable
 from bot.conversation.model import Card, ChartImage, Destination
 from bot.digest.compose import compose
 from bot.digest.model import Digest
@@ -29,6 +29,7 @@ DEFAULT_LEASE = timedelta(minutes=5)
 # A digest claimed this long after it was due went out late (the bot was down): it says so.
 LATE_AFTER = timedelta(minutes=15)
 GONE, CANCELLED, BEGUN, MOVED = "committee or meeting gone", "meeting cancelled", "meeting begun", "meeting moved"
+UNREACHABLE = "channel unreachable"
 
 
 class Pacer(Protocol):
@@ -164,7 +165,12 @@ class DigestDesk:
         messenger = self.poster.messengers[platform]
         message_id = claim.message_id
         if message_id is None:
-            message_id = self.poster.post(messenger, to, self._card(digest, claim))
+            try:
+                message_id = self.poster.post(messenger, to, self._card(digest, claim))
+            except Unreachable as error:
+                log.error("digest %s not posted: %s", claim.key, error)
+                self._close(claim, UNREACHABLE)
+                return None
             with self.bot.writing(), self.bot.sessions() as session:
                 outbox.mark_posted(session, claim.id, message_id)
         if self.with_charts:

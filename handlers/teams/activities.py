@@ -79,6 +79,7 @@ class Activity:
     tenant_id: str
     sender_id: str
     sender_aad_id: str
+    sender_name: str
     sender_is_bot: bool
     recipient_id: str
     text: str
@@ -106,6 +107,7 @@ class Activity:
             tenant_id=str(tenant_id or ""),
             sender_id=str(sender.get("id") or ""),
             sender_aad_id=str(sender.get("aadObjectId") or ""),
+            sender_name=str(sender.get("name") or ""),
             sender_is_bot=str(sender.get("role") or "") == "bot",
             recipient_id=str(_object(body.get("recipient")).get("id") or ""),
             text=str(body.get("text") or ""),
@@ -141,6 +143,15 @@ class Activity:
         return root if mark and root else self.id or None
 
     @property
+    def destination(self) -> Destination:
+        """Where a reply goes: this conversation (its reference as the address), in the message's reply chain."""
+        return Destination(PLATFORM, self.reference.to_address(), self.thread)
+
+    @property
+    def is_personal(self) -> bool:
+        return self.conversation_type == "personal"
+
+    @property
     def key(self) -> str:
         # Activity ids are unique within a conversation only; a hash keeps the key within the ledger's column.
         conversation = hashlib.sha256(self.base_conversation_id.encode()).hexdigest()[:16]
@@ -163,14 +174,30 @@ class Activity:
                 text = text.replace(str(entity["text"]), " ")
         return " ".join(html.unescape(_TAGS.sub(" ", text)).split())
 
+    def addressed_text(self) -> str | None:
+        """What a message says to the bot: in a channel only when it mentions the bot; in chats every message."""
+        if self.sender_is_bot or self.type != "message" or not self.id:
+            return None
+        if self.conversation_type == CHANNEL and not self.mentions_bot:
+            return None
+        return self.question() or None
+
+    def execute(self) -> tuple[str, dict[str, Any]] | None:
+        """An Action.Execute press (an adaptiveCard/action invoke): its verb and data, inputs included."""
+        if self.type != "invoke" or self.name != "adaptiveCard/action":
+            return None
+        action = _object(_object(self.value).get("action"))
+        return str(action.get("verb") or ""), _object(action.get("data"))
+
     def button_question(self) -> str | None:
         """The question one of our buttons carries: Action.Submit (a message with a value) or Action.Execute
         (an adaptiveCard/action invoke)."""
-        if self.type == "invoke" and self.name == "adaptiveCard/action":
-            action = _object(_object(self.value).get("action"))
-            if action.get("verb") != ASK:
+        executed = self.execute()
+        if executed is not None:
+            verb, data = executed
+            if verb != ASK:
                 return None
-            return str(_object(action.get("data")).get("question") or "") or None
+            return str(data.get("question") or "") or None
         data = _object(self.value)
         if self.type == "message" and data.get("briefbot") == ASK:
             return str(data.get("question") or "") or None
@@ -183,9 +210,7 @@ class Activity:
         pressed = self.button_question()
         if pressed is not None:
             return self._inbound(pressed, kind="action")
-        if self.type != "message" or (self.conversation_type == CHANNEL and not self.mentions_bot):
-            return None
-        question = self.question()
+        question = self.addressed_text()
         return self._inbound(question) if question else None
 
     def _inbound(self, text: str, kind: str = "message") -> Inbound:
@@ -193,7 +218,7 @@ class Activity:
             platform=PLATFORM,
             user=self.sender_aad_id or self.sender_id,
             text=text,
-            reply_to=Destination(PLATFORM, self.reference.to_address(), self.thread),
+            reply_to=self.destination,
             keys=(self.key,),
             kind=kind,
         )
@@ -209,7 +234,8 @@ class Activity:
         if not (added or removed) or not self.service_url:
             return None
         team = _object(self.channel_data.get("team"))
-        return Installation(self.reference, added=added, name=str(team.get("name") or ""))
+        by = self.sender_aad_id or self.sender_id
+        return Installation(self.reference, added=added, name=str(team.get("name") or ""), by=by)
 
 
 @dataclass(frozen=True)
@@ -217,6 +243,7 @@ class Installation:
     reference: ConversationReference
     added: bool
     name: str = ""
+    by: str = ""  # who added or removed the bot (an Entra object id when Teams gives one)
 
 
 def _object(value: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from bot.conversation.flow import Conversation
 from bot.errors import StoreUnavailable
 from handlers.teams.activities import Activity, Installation
 from handlers.teams.auth import TokenValidator, Unauthorized
+from handlers.teams.officers import OfficerDesk
 
 log = logging.getLogger(__name__)
 MESSAGES_PATH = "/api/messages"
@@ -30,8 +31,10 @@ def teams_wsgi(
     *,
     validator: TokenValidator | None,
     remember: Remember = lambda _installation: None,
+    officers: OfficerDesk | None = None,
 ) -> WSGIApplication:
-    """`validator` None is unauthenticated mode (tests only; the composition root decides when it is allowed)."""
+    """`validator` None is unauthenticated mode (tests only; the composition root decides when it is allowed).
+    `officers` takes officers' update commands and buttons before anything is read as a question."""
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         authorization = str(environ.get("HTTP_AUTHORIZATION") or "")
@@ -45,7 +48,7 @@ def teams_wsgi(
             except Unauthorized as reason:
                 return _refuse(environ, start_response, str(reason))
         try:
-            handled = _handle(conversation, remember, activity)
+            handled = _handle(conversation, remember, officers, activity)
         except StoreUnavailable as error:
             log.warning("Teams activity %s not recorded (%s): asking Teams to send it again", activity.key, error)
             return _respond(start_response, "503 Service Unavailable", {"error": "store unavailable"})
@@ -54,10 +57,15 @@ def teams_wsgi(
     return application
 
 
-def _handle(conversation: Conversation, remember: Remember, activity: Activity) -> dict[str, Any] | None:
+def _handle(
+    conversation: Conversation, remember: Remember, officers: OfficerDesk | None, activity: Activity
+) -> dict[str, Any] | None:
     installation = activity.installation()
     if installation is not None:
         remember(installation)
+    reply = officers.handle(activity) if officers is not None else None
+    if reply is not None:
+        return reply.body
     inbound = activity.inbound()
     if inbound is not None:
         conversation.submit(inbound)

@@ -34,46 +34,51 @@ class ChartTooLarge(ValueError):
     """The chart can't be shown in Teams at all (over 1 MB, or over 1024 px a side)."""
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     # TextBlocks render a Markdown subset: stored text must not become a link.
     return text.replace("](", "]\u200b(").replace("<", "\u2039").replace(">", "\u203a")
 
 
-def _text(text: str, **style: Any) -> Json:
-    return {"type": "TextBlock", "text": _plain(text), "wrap": True, **style}
+def text_block(text: str, **style: Any) -> Json:
+    return {"type": "TextBlock", "text": plain(text), "wrap": True, **style}
 
 
 def adaptive_card(card: Card, chart: ChartImage | None = None) -> Json:
     """The card: title, sentences, sections, key figures (FactSet), the chart, buttons, context line."""
     body: list[Json] = [_title(card)]
-    body += [_text(line) for line in card.lines]
+    body += [text_block(line) for line in card.lines]
     for section in card.sections:
         body += _section(section)
     if card.figures:
-        facts = [{"title": _plain(f.label), "value": _plain(f.value)} for f in card.figures]
+        facts = [{"title": plain(f.label), "value": plain(f.value)} for f in card.figures]
         body.append({"type": "FactSet", "facts": facts})
     if chart is not None:
         body += chart_elements(chart)
     body += _buttons(card.choices)
     body += _buttons(card.follow_ups)
     if card.context:
-        body.append(_text(card.context, isSubtle=True, size="Small", spacing="Medium"))
-    return {"type": "AdaptiveCard", "version": VERSION, "body": body, "fallbackText": card.text, "speak": card.text}
+        body.append(text_block(card.context, isSubtle=True, size="Small", spacing="Medium"))
+    return card_content(body, card.text)
+
+
+def card_content(body: list[Json], text: str) -> Json:
+    """An Adaptive Card of these elements; `text` is what clients without cards and screen readers get."""
+    return {"type": "AdaptiveCard", "version": VERSION, "body": body, "fallbackText": text, "speak": text}
 
 
 def _title(card: Card) -> Json:
     is_note = not (card.lines or card.sections or card.figures or card.choices)
     if is_note:
-        return _text(card.title)
+        return text_block(card.title)
     size = {"size": "Medium"} if card.prominent else {}
-    return _text(card.title, weight="Bolder", **size)
+    return text_block(card.title, weight="Bolder", **size)
 
 
 def _section(section: CardSection) -> list[Json]:
-    heading = _text(section.title, weight="Bolder", spacing="Medium" if section.level == 1 else "Small")
+    heading = text_block(section.title, weight="Bolder", spacing="Medium" if section.level == 1 else "Small")
     if section.level != 1:
         heading["isSubtle"] = True
-    return [heading, *(_text(line) for line in section.lines)]
+    return [heading, *(text_block(line) for line in section.lines)]
 
 
 def _buttons(choices: tuple[Choice, ...]) -> list[Json]:
@@ -96,21 +101,15 @@ def chart_elements(chart: ChartImage) -> list[Json]:
     url = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
     alt = chart.alt_text[:ALT_TEXT_LIMIT]
     return [
-        _text(chart.title, weight="Bolder", spacing="Medium"),
+        text_block(chart.title, weight="Bolder", spacing="Medium"),
         {"type": "Image", "url": url, "altText": alt, "size": "Stretch"},
-        _text(alt, isSubtle=True, size="Small"),
+        text_block(alt, isSubtle=True, size="Small"),
     ]
 
 
 def chart_card(chart: ChartImage) -> Json:
     """The chart as a message of its own, when the answer's card has no room for it."""
-    return {
-        "type": "AdaptiveCard",
-        "version": VERSION,
-        "body": chart_elements(chart),
-        "fallbackText": chart.alt_text,
-        "speak": chart.alt_text,
-    }
+    return card_content(chart_elements(chart), chart.alt_text)
 
 
 def check_chart(png: bytes) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -14,6 +13,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from bot.conversation.messenger import Unreachable
 from handlers.retry_after import retry_after
 
 log = logging.getLogger(__name__)
@@ -21,9 +21,6 @@ RETRIED = frozenset({412, 502, 504})
 BACKOFF = (0.5, 1.0, 2.0)  # seconds before the second, third and fourth attempts
 RETRY_AFTER_CAP = 30.0
 TIMEOUT = 10.0
-BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
-TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
-TOKEN_MARGIN = 300.0  # renew a token five minutes before it expires
 
 
 class ConnectorError(RuntimeError):
@@ -32,7 +29,7 @@ class ConnectorError(RuntimeError):
         self.status = status
 
 
-class ConversationGone(ConnectorError):
+class ConversationGone(ConnectorError, Unreachable):
     """403: the bot is no longer in the conversation (uninstalled, removed, or the chat was deleted)."""
 
 
@@ -41,37 +38,9 @@ class TooLarge(ConnectorError):
 
 
 class Tokens(Protocol):
+    """Where the bearer token for each call comes from (handlers.teams.credentials)."""
+
     def token(self) -> str: ...
-
-
-class ClientCredentials:
-    """An app-only token for the Bot Connector, by client secret, cached until shortly before it expires.
-
-    Every option is explicit: no environment fallbacks and no managed identity."""
-
-    def __init__(self, app_id: str, password: str, tenant_id: str, token_url: str = "") -> None:
-        self.url = token_url or TOKEN_URL.format(tenant=urllib.parse.quote(tenant_id or "botframework.com"))
-        self.form = urllib.parse.urlencode(
-            {
-                "grant_type": "client_credentials",
-                "client_id": app_id,
-                "client_secret": password,
-                "scope": BOT_FRAMEWORK_SCOPE,
-            }
-        ).encode()
-        self._lock = threading.Lock()
-        self._token = ""
-        self._until = 0.0
-
-    def token(self) -> str:
-        with self._lock:  # one fetch at a time; the rest use its result
-            if time.monotonic() >= self._until:
-                request = urllib.request.Request(self.url, data=self.form, method="POST")
-                with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                    data = json.loads(response.read())
-                self._token = str(data["access_token"])
-                self._until = time.monotonic() + float(data.get("expires_in", 3600)) - TOKEN_MARGIN
-            return self._token
 
 
 class Connector:

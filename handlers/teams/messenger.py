@@ -12,9 +12,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.conversation.messenger import Unreachable
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.teams.activities import PLATFORM, ConversationReference
-from handlers.teams.cards import MESSAGE_LIMIT, adaptive_card, chart_card, counted_size, message, size_of
+from handlers.teams.cards import MESSAGE_LIMIT, Json, adaptive_card, chart_card, counted_size, message, size_of
 from handlers.teams.connector import Connector, ConversationGone, TooLarge
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,8 @@ Resolve = Callable[[str], ConversationReference | None]
 Retire = Callable[[ConversationReference], None]
 
 
-class UnknownConversation(LookupError):
-    """A destination names a conversation briefbot has no stored reference for (never installed there)."""
+class UnknownConversation(Unreachable, LookupError):
+    """A destination names a conversation briefbot can't post to: never installed there, or removed since."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ class TeamsMessenger:
     def reference(self, to: Destination) -> ConversationReference:
         reference = ConversationReference.from_address(to.address) or self.resolve(to.address)
         if reference is None:
-            raise UnknownConversation(f"no Teams conversation reference stored for {to.address!r}")
+            raise UnknownConversation(
+                f"Teams conversation {to.address!r} is unreachable: briefbot was never installed there or was removed"
+            )
         return reference
 
     def post(self, to: Destination, card: Card) -> str:
@@ -68,6 +71,11 @@ class TeamsMessenger:
             while len(self._posted) > REMEMBERED:
                 self._posted.popitem(last=False)
         return message_id
+
+    def post_content(self, to: Destination, content: Json) -> str:
+        """An Adaptive Card laid out here in handlers (an officer's preview or form), not from a core Card."""
+        activity = message(content, str(content.get("fallbackText") or ""), reply_to=to.thread)
+        return self._send(self.reference(to), to.thread, activity)
 
     def attach_chart(self, to: Destination, chart: ChartImage) -> None:
         reference = self.reference(to)

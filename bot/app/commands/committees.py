@@ -10,7 +10,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from data import digests, queries
+from data import digests, queries, references
 from data.digests import CommitteeInfo, MeetingInfo, UnknownCommittee
 
 if TYPE_CHECKING:
@@ -55,15 +55,25 @@ def list_command(app: AppContext) -> None:
     with Session(app.engine) as session:
         found = digests.committees(session)
         held = [m for m in digests.meetings(session) if not m.cancelled]
+        teams_live = {r.address for r in references.listed(session, "teams") if r.dead_at is None}
     for committee in found:
         meeting = _next_or_last([m for m in held if m.committee_id == committee.id])
         click.echo(
-            f"{committee.short_name}: channel {committee.channel or '(none)'} on {committee.platform}, "
+            f"{committee.short_name}: channel {_channel(committee, teams_live)} on {committee.platform}, "
             f"{committee.lead_days} days ahead, preview to {committee.support_channel or '(none)'}, "
             f"indicators {', '.join(committee.indicators) if committee.indicators else 'default'}, "
             f"ModernGov {committee.moderngov_id or '-'}, "
             f"meeting {meeting.day.isoformat() if meeting else '-'}"
         )
+
+
+def _channel(committee: CommitteeInfo, teams_live: set[str]) -> str:
+    """Teams can only be posted to where the bot is installed: say so when it is not (removed, or never added)."""
+    if not committee.channel:
+        return "(none)"
+    if committee.platform == "teams" and committee.channel not in teams_live:
+        return f"{committee.channel} (unreachable: briefbot was removed or never installed there)"
+    return committee.channel
 
 
 def _next_or_last(meetings: list[MeetingInfo]) -> MeetingInfo | None:
