@@ -18,6 +18,7 @@ from bot.answering import Answerer
 from bot.answers import Answer, Status
 from bot.errors import StoreUnavailable
 from bot.lexicon import Lexicon, load_lexicon, store_version
+from bot.recommendations import Recommendations
 from bot.understanding import Question, understand
 from bot.write_lock import PriorityWriteLock
 from data import chat_state
@@ -56,6 +57,7 @@ class Briefbot:
         self._write_lock = PriorityWriteLock()
         self.strict = strict
         self.neighbours_on = neighbours_on
+        self.recommendations = Recommendations(self.sessions, today)
 
     def lexicon(self, session: Session) -> Lexicon:
         """The cached lexicon, rebuilt when anything has been written since it was built."""
@@ -72,7 +74,12 @@ class Briefbot:
             return understand(text, self.lexicon(session), self.today())
 
     def ask(self, text: str) -> Answer:
-        return self._safely(text, lambda answerer, question: answerer.answer(question))
+        return self._safely(text, self._answer)
+
+    def _answer(self, answerer: Answerer, question: Question) -> Answer:
+        # Recommendations decline (None) any question not about them, before reading the store.
+        named = bool(question.indicators or question.places)
+        return self.recommendations.answer(question.text, figures_named=named) or answerer.answer(question)
 
     def _safely(self, text: str, respond: Callable[[Answerer, Question], Answer]) -> Answer:
         try:

@@ -61,6 +61,8 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> Prep
             sync_catalogue(session, build_catalogue(), reason="first use" if fresh else "bundled catalogue changed")
             session.merge(Meta(key=CATALOGUE_KEY, value=fingerprint))
         seeded, imported = _load_bundled_figures(session, official=official) if fresh and seed else (None, ())
+        if migrated and seed and not fresh:
+            _load_new_seed_tables(session)
     return PrepareReport(migrated=migrated, catalogue_loaded=synced, seed=seeded, official=imported)
 
 
@@ -72,6 +74,15 @@ def _load_bundled_figures(session: Session, *, official: bool) -> tuple[WriteSum
     seeded = load_seed(session)  # first, so an official file that revises a report's figure keeps history
     imported = tuple(load_official(session)) if official else ()
     return seeded, imported
+
+
+def _load_new_seed_tables(session: Session) -> None:
+    """A store seeded before a migration added a seeded table (the recommendations, 0011) gets that table's
+    bundled rows when it is migrated; what it already holds is never changed."""
+    from data.recommendations import has_recommendations, load_recommendations
+
+    if not has_recommendations(session):
+        load_recommendations(session)
 
 
 def catalogue_fingerprint() -> str:

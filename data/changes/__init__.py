@@ -2,6 +2,7 @@
 
 from data.changes.history import AuditEntry, ManualUpdate, audit_entries, manual_updates
 from data.changes.sets import (
+    FIGURE_KINDS,
     ChangeRefused,
     ChangeSetInfo,
     Figure,
@@ -13,10 +14,13 @@ from data.changes.sets import (
     current_figures,
     last_applied,
     propose,
+    propose_payload,
+    settle,
 )
-from data.changes.undo import UndoSummary, parse_label, undo
+from data.changes.undo import UndoSummary, open_undo, parse_label, undo, undo_target
 
 __all__ = [
+    "FIGURE_KINDS",
     "AuditEntry",
     "ChangeRefused",
     "ChangeSetInfo",
@@ -32,7 +36,11 @@ __all__ = [
     "current_figures",
     "last_applied",
     "manual_updates",
+    "open_undo",
     "parse_label",
     "propose",
+    "propose_payload",
+    "settle",
     "undo",
+    "undo_target",
 ]

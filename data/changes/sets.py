@@ -22,6 +22,8 @@ from data.periods import Period, PeriodKind
 from data.writes import ObservationInput, WriteSummary, jsonable, write_observations
 
 FigureKey = tuple[str, str, date, date]  # indicator, geography, period start, period end
+# Change sets whose payload is figures (ProposedFigure rows); other kinds keep a payload of their own.
+FIGURE_KINDS = ("set", "import")
 
 
 class ChangeRefused(ValueError):
@@ -106,6 +108,8 @@ class ChangeSetInfo:
     figures: tuple[ProposedFigure, ...]
     applied_at: datetime | None
     undoes: int | None
+    # The rows as stored, for kinds whose payload is not figures (recommendations' changes).
+    payload: tuple[dict[str, Any], ...] = ()
 
 
 def keyed_rows(session: Session, keys: Iterable[FigureKey], *columns: Any) -> Iterator[tuple[FigureKey, Row[Any]]]:
@@ -143,6 +147,21 @@ def propose(
     note: str | None = None,
 ) -> int:
     """A pending change set holding the rows as previewed; nothing is written to the figures yet."""
+    payload = [figure.to_json() for figure in figures]
+    return propose_payload(session, payload, actor=actor, actor_name=actor_name, channel=channel, kind=kind, note=note)
+
+
+def propose_payload(
+    session: Session,
+    payload: list[dict[str, Any]],
+    *,
+    actor: str,
+    actor_name: str,
+    channel: str,
+    kind: str,
+    note: str | None = None,
+) -> int:
+    """A pending change set holding any kind's rows (JSON), with what each was checked against."""
     row = ChangeSet(
         created_at=datetime.now(UTC),
         actor=actor,
@@ -151,7 +170,7 @@ def propose(
         kind=kind,
         state="pending",
         note=note,
-        payload=[figure.to_json() for figure in figures],
+        payload=payload,
     )
     session.add(row)
     session.flush()
@@ -173,13 +192,14 @@ def _info(row: ChangeSet) -> ChangeSetInfo:
         kind=row.kind,
         state=row.state,
         note=row.note,
-        figures=tuple(ProposedFigure.from_json(item) for item in row.payload or ()),
+        figures=tuple(ProposedFigure.from_json(item) for item in row.payload or ()) if row.kind in FIGURE_KINDS else (),
         applied_at=as_utc(row.applied_at) if row.applied_at else None,
         undoes=row.undoes_id,
+        payload=tuple(row.payload or ()),
     )
 
 
-def _settle(session: Session, change_set_id: int, state: str) -> bool:
+def settle(session: Session, change_set_id: int, state: str) -> bool:
     """pending -> state, once: a replayed confirmation (or a cancel racing a confirm) finds it settled."""
     result = session.execute(
         update(ChangeSet)
@@ -190,14 +210,14 @@ def _settle(session: Session, change_set_id: int, state: str) -> bool:
 
 
 def cancel(session: Session, change_set_id: int) -> bool:
-    return _settle(session, change_set_id, "cancelled")
+    return settle(session, change_set_id, "cancelled")
 
 
 def apply(session: Session, change_set_id: int, *, source_document: str, reason: str) -> WriteSummary:
     """Write a pending change set's figures as one unit (the caller's transaction). Raises ChangeRefused when it
     is no longer pending: already applied (a replayed click) or cancelled."""
     info = change_set(session, change_set_id)
-    if info is None or not _settle(session, change_set_id, "applied"):
+    if info is None or not settle(session, change_set_id, "applied"):
         raise ChangeRefused("That change was already confirmed or cancelled.")
     inputs = [figure.observation(source_document, f"change set {info.id}") for figure in info.figures]
     return write_observations(
@@ -205,15 +225,15 @@ def apply(session: Session, change_set_id: int, *, source_document: str, reason:
     )
 
 
-def last_applied(session: Session, actor: str) -> ChangeSetInfo | None:
-    """The actor's newest applied edit (set or import) that has not been undone."""
+def last_applied(session: Session, actor: str, kinds: tuple[str, ...] = FIGURE_KINDS) -> ChangeSetInfo | None:
+    """The actor's newest applied edit of these kinds (by default a figure's set or import) not undone."""
     undone = select(ChangeSet.undoes_id).where(ChangeSet.undoes_id.is_not(None), ChangeSet.state == "applied")
     row = session.scalars(
         select(ChangeSet)
         .where(
             ChangeSet.actor == actor,
             ChangeSet.state == "applied",
-            ChangeSet.kind.in_(("set", "import")),
+            ChangeSet.kind.in_(kinds),
             ChangeSet.id.not_in(undone),
         )
         .order_by(ChangeSet.id.desc())

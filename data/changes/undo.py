@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from data.changes.sets import ChangeRefused, FigureKey
+from data.changes.sets import ChangeRefused, ChangeSetInfo, FigureKey, change_set
 from data.models import AuditLog, ChangeSet, Geography, Indicator, Observation, ObservationRevision
 from data.writes import OBSERVATION, PAYLOAD_FIELDS, REVISION, audit_row, code_ids, jsonable
 
@@ -34,17 +34,14 @@ class _Step:
     current_set: int | None
 
 
+# What a figure undo may reverse: a figure's set or import, or an undo of one.
+FIGURE_UNDOABLE = ("set", "import", "undo")
+
+
 def undo(session: Session, change_set_id: int, *, actor: str, actor_name: str, channel: str) -> UndoSummary:
     """Restore what a change set replaced and remove what it added, as a new applied change set. Refused when
     it was never applied, is already undone, or a figure it wrote has changed since (undo that first)."""
-    target = session.get(ChangeSet, change_set_id)
-    if target is None or target.state != "applied":
-        raise ChangeRefused(f"Change set {change_set_id} was never applied, so there is nothing to undo.")
-    already = session.scalar(
-        select(ChangeSet.id).where(ChangeSet.undoes_id == change_set_id, ChangeSet.state == "applied")
-    )
-    if already is not None:
-        raise ChangeRefused(f"Change set {change_set_id} was already undone (by change set {already}).")
+    target = undo_target(session, change_set_id, FIGURE_UNDOABLE)
     steps = _steps(session, change_set_id)
     moved = [step.label for step in steps if _jsonish(step.current) != _jsonish(step.after)]
     if moved:
@@ -53,12 +50,49 @@ def undo(session: Session, change_set_id: int, *, actor: str, actor_name: str, c
             f"({'; '.join(moved[:3])}). Undo the later change first."
         )
     now = datetime.now(UTC)
+    undo_set = open_undo(
+        session, change_set_id, actor=actor, actor_name=actor_name, channel=channel, kind="undo", now=now
+    )
+    reason = f"undo of change set {change_set_id}"
+    restored = removed = 0
+    for step in steps:
+        if step.action == "create":
+            _remove(session, step, now, actor, channel, reason, undo_set)
+            removed += 1
+        else:
+            previous = _previous_set(session, step, change_set_id, target.undoes)
+            _restore(session, step, previous, now, actor, channel, reason, undo_set)
+            restored += 1
+    return UndoSummary(undo_set, restored, removed)
+
+
+def undo_target(session: Session, change_set_id: int, kinds: tuple[str, ...]) -> ChangeSetInfo:
+    """The change set to undo, if it may be: applied, not undone already, and of one of `kinds` (figures are
+    undone by figure rules, recommendations by theirs). Raises ChangeRefused saying why not."""
+    target = change_set(session, change_set_id)
+    if target is None or target.state != "applied":
+        raise ChangeRefused(f"Change set {change_set_id} was never applied, so there is nothing to undo.")
+    if target.kind not in kinds:
+        raise ChangeRefused(f"Change set {change_set_id} is a change of another kind ({target.kind}), not undone here.")
+    already = session.scalar(
+        select(ChangeSet.id).where(ChangeSet.undoes_id == change_set_id, ChangeSet.state == "applied")
+    )
+    if already is not None:
+        raise ChangeRefused(f"Change set {change_set_id} was already undone (by change set {already}).")
+    return target
+
+
+def open_undo(
+    session: Session, change_set_id: int, *, actor: str, actor_name: str, channel: str, kind: str, now: datetime
+) -> int:
+    """The undo's own change set, applied as it is made (at `now`, the moment its steps are stamped with); the
+    caller writes its audited steps under its id."""
     undo_set = ChangeSet(
         created_at=now,
         actor=actor,
         actor_name=actor_name,
         channel=channel,
-        kind="undo",
+        kind=kind,
         state="applied",
         note=f"undo of change set {change_set_id}",
         payload=None,
@@ -67,17 +101,7 @@ def undo(session: Session, change_set_id: int, *, actor: str, actor_name: str, c
     )
     session.add(undo_set)
     session.flush()
-    reason = f"undo of change set {change_set_id}"
-    restored = removed = 0
-    for step in steps:
-        if step.action == "create":
-            _remove(session, step, now, actor, channel, reason, undo_set.id)
-            removed += 1
-        else:
-            previous = _previous_set(session, step, change_set_id, target.undoes_id)
-            _restore(session, step, previous, now, actor, channel, reason, undo_set.id)
-            restored += 1
-    return UndoSummary(undo_set.id, restored, removed)
+    return undo_set.id
 
 
 def _steps(session: Session, change_set_id: int) -> list[_Step]:

@@ -1,5 +1,6 @@
 """The bundled figures a new store starts with: the five reports' figures and targets (with their
-citations), and the DfE and ONS files in `data/reference/` that a mapping recognises."""
+citations), the scrutiny and improvement-plan recommendations of seeds 003 and 004, and the DfE and ONS files
+in `data/reference/` that a mapping recognises."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from data.importers.mappings import load_mappings, read_header, recognise
 from data.importers.official import import_file
 from data.importers.report import ImportReport
 from data.models import Geography, Indicator, Target
+from data.recommendations import load_recommendations
 from data.writes import WriteSummary, code_ids, record_audit, write_observations
 
 
 def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
-    """The figures from the five seed reports, with their citations. Re-running changes nothing, and never
-    undoes an official publication's revision of a report's figure."""
+    """The figures from the five seed reports, with their citations, and the recommendations two of them
+    track. Re-running changes nothing, and never undoes an official publication's revision of a report's
+    figure or an officer's change to a recommendation."""
     with (seed_dir / "observations.csv").open(newline="", encoding="utf-8") as handle:
         inputs = parse_rows(handle, Vocabulary.of(session))
     summary = write_observations(
@@ -31,6 +34,7 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
         defer_to_other_sources=True,
     )
     _load_targets(session, seed_dir)
+    load_recommendations(session, seed_dir)
     return summary
 
 

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.conversation.flow import Conversation
 from bot.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
-from handlers.slack.listeners import actions, commands, events, home, indicator
+from handlers.slack.listeners import ALL
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.retries import retry_handlers
 
@@ -54,8 +54,7 @@ def build_app(
     roles = Roles(access or Access(), group_members=lambda group: officer_group_members(client, group))
     updates = Updates(conversation.bot, roles)
     deps = SlackDeps(bot=conversation.bot, conversation=conversation, messenger=messenger, updates=updates)
-    # indicator first: its listener for files shared in a DM must be matched before the one for DMs.
-    for listeners in (indicator, events, actions, commands, home):
+    for listeners in ALL:
         listeners.register(app, deps)
     app.error(_log_error)
     return app, deps

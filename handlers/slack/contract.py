@@ -5,7 +5,7 @@ from __future__ import annotations
 EVENTS = ("app_mention", "message", "app_home_opened")
 # The manifest subscribes to message.im only: DMs. Channel messages arrive as app_mention.
 BOT_EVENTS = ("app_mention", "message.im", "app_home_opened")
-COMMANDS = ("/brief", "/indicator")
+COMMANDS = ("/brief", "/indicator", "/rec")
 ASK_ACTION = "briefbot_ask"
 HOME_AREAS_ACTION = "briefbot_home_areas"
 # Officers' updates: the preview's buttons, and the form (a modal) with its confirmation step.
@@ -13,7 +13,19 @@ UPDATE_CONFIRM_ACTION = "briefbot_update_confirm"
 UPDATE_CANCEL_ACTION = "briefbot_update_cancel"
 UPDATE_FORM_VIEW = "briefbot_update_form"
 UPDATE_CONFIRM_VIEW = "briefbot_update_confirm_view"
-ACTIONS = (ASK_ACTION, HOME_AREAS_ACTION, UPDATE_CONFIRM_ACTION, UPDATE_CANCEL_ACTION)
+# Recommendation updates (/rec): the same preview, with buttons of their own.
+REC_CONFIRM_ACTION = "briefbot_rec_confirm"
+REC_CANCEL_ACTION = "briefbot_rec_cancel"
+REC_UNDO_ACTION = "briefbot_rec_undo"
+ACTIONS = (
+    ASK_ACTION,
+    HOME_AREAS_ACTION,
+    UPDATE_CONFIRM_ACTION,
+    UPDATE_CANCEL_ACTION,
+    REC_CONFIRM_ACTION,
+    REC_CANCEL_ACTION,
+    REC_UNDO_ACTION,
+)
 VIEWS = (UPDATE_FORM_VIEW, UPDATE_CONFIRM_VIEW)
 # usergroups:read resolves BRIEFBOT_OFFICER_GROUP; files:read downloads a CSV shared in a DM.
 SCOPES = ("app_mentions:read", "chat:write", "commands", "files:read", "files:write", "im:history", "usergroups:read")
