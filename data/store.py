@@ -69,11 +69,9 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> Prep
 def _load_bundled_figures(session: Session, *, official: bool) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
     # Imported here, not at the top: only a new store needs the importers, and every `briefbot ask`
     # prepares a store that is already ready.
-    from data.importers.seed import load_official, load_seed
+    from data.importers.seed import load_bundled
 
-    seeded = load_seed(session)  # first, so an official file that revises a report's figure keeps history
-    imported = tuple(load_official(session)) if official else ()
-    return seeded, imported
+    return load_bundled(session, official=official)
 
 
 def _load_new_seed_tables(session: Session) -> None:

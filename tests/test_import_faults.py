@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 from bot.updates.reading import FieldError, read_value
 from data.catalogue import REFERENCE_DIR
 from data.importers import GenericRequest, ImportProblem, ImportReport, import_into
+from data.importers.errors import ImportBusy
 from data.importers.lock import hold_import_lock
 from data.importers.long_csv import COLUMNS
+from data.importers.seed import load_bundled
 from data.models import AuditLog, Indicator, Observation
 from data.periods import snapshot
 from data.store import prepare
@@ -339,3 +341,23 @@ def test_a_refused_file_is_one_line_from_the_cli(tmp_path: Path) -> None:
     _out, err = run.communicate(timeout=120)
     assert run.returncode == 1
     assert err.strip() == "Error: update.csv: nothing was imported: line 2: a count can't be negative, not -5"
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_reloading_the_bundled_figures_takes_the_import_lock(store: Engine) -> None:
+    """`briefbot seed` and a first run write the same figures an officer's import may be writing."""
+    began = time.monotonic()
+    with _lock_held(store, 1.0), Session(store) as session, session.begin():
+        seeded, _official = load_bundled(session, official=False)
+    assert time.monotonic() - began >= 1.0 and seeded.created > 0
+    with _lock_held(store, 2.0), pytest.raises(ImportBusy), Session(store) as session, session.begin():
+        load_bundled(session, official=False, wait=0.3)
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_two_cli_seeds_at_once_both_finish(store: Engine, store_url: str, tmp_path: Path) -> None:
+    runs = [_cli("seed", url=store_url, cwd=tmp_path) for _ in range(2)]
+    outputs = [run.communicate(timeout=180) for run in runs]
+    for run, (out, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0 and "Traceback" not in err and "locked" not in err, err
+        assert "Seed figures:" in out

@@ -166,12 +166,15 @@ def db_upgrade(context: Context) -> None:
 @pass_context
 def seed_command(context: Context, no_official: bool) -> None:
     """Load (or refresh) the seed figures and the bundled official files. Safe to run again."""
-    from data.importers.seed import load_official, load_seed
+    from data.importers import ImportProblem
+    from data.importers.seed import load_bundled
 
     prepare(context.engine, seed=False)
-    with Session(context.engine) as session, session.begin():
-        summary = load_seed(session)
-        official = [] if no_official else load_official(session)
+    try:
+        with Session(context.engine) as session, session.begin():
+            summary, official = load_bundled(session, official=not no_official)
+    except ImportProblem as error:  # another import holds the lock past its wait: one line
+        raise click.ClickException(str(error)) from None
     click.echo(
         f"Seed figures: {summary.created:,} added, {summary.updated:,} corrected, {summary.unchanged:,} unchanged."
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.catalogue import REFERENCE_DIR, SEED_ACTOR, SEED_DIR, iso_date, read_csv
+from data.importers.lock import DEFAULT_WAIT_SECONDS, hold_import_lock
 from data.importers.long_csv import Vocabulary, parse_rows
 from data.importers.mappings import load_mappings, read_header, recognise
 from data.importers.official import import_file
@@ -17,6 +18,17 @@ from data.importers.report import ImportReport
 from data.models import Geography, Indicator, Target
 from data.recommendations import load_recommendations
 from data.writes import WriteSummary, code_ids, record_audit, write_observations
+
+
+def load_bundled(
+    session: Session, *, official: bool = True, wait: float = DEFAULT_WAIT_SECONDS
+) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
+    """The seed, then (unless not wanted) the official files, in the caller's transaction under the import
+    lock: `briefbot seed`, a first run and an officer's import must not write the same figures at once. Raises
+    ImportBusy when another import holds the lock past `wait` seconds."""
+    hold_import_lock(session, wait=wait)
+    seeded = load_seed(session)  # first, so an official file that revises a report's figure keeps history
+    return seeded, tuple(load_official(session)) if official else ()
 
 
 def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
