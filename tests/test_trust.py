@@ -79,6 +79,11 @@ CASES = [
     Case(8, "number of children in care in leeds", "LAC_COUNT", "E08000035", "2025-03-31", 1498.0, Row(CLA, 42)),
     Case(8, "number of children in care jess", "LAC_COUNT", "cluster-jess", "2013-03-31", 214.0, Para("§3.1.2")),
     Case(8, "kids in care jess", "LAC_COUNT", "cluster-jess", "2013-03-31", 214.0, Para("§3.1.2")),
+    # Everyday words for measures published in their own terms.
+    Case(6, "repeat child protection plans leeds", "LAIT_PREVREGCPR", "E08000035", "2025-03-31", 23.0, Row(LAIT, 125)),
+    Case(6, "repeat cp plans in leeds vs england", "LAIT_PREVREGCPR", "E08000035", "2025-03-31", 23.0, Row(LAIT, 125)),
+    Case(6, "how many children live in jess", "POP_0_18", "cluster-jess", "2013-01-31", 11132.0, Para("§2.3")),
+    Case(2, "how many children live in leeds", "POP_0_17", "E08000035", "2024-06-30", 176239.0, Row(ONS, 14)),
     Case(1, "cla jess vs england", "LAC_COUNT", "cluster-jess", "2013-03-31", 214.0, Para("§3.1.2")),
     Case(1, "cp rate leeds vs england", "CPP_RATE", "E08000035", "2025-03-31", 36.0, Row(LAIT, 866)),
     Case(1, "child protection rate england", "CPP_RATE", "E92000001", "2025-03-31", 40.6, Row(LAIT, 871)),
@@ -391,6 +396,30 @@ def _status_matches_content(answer: Answer) -> None:
         assert answer.facts and not refusal and " is ." not in answer.text
     if answer.status in {Status.NO_DATA, Status.NOT_UNDERSTOOD}:
         assert refusal, answer.headline
+
+
+@pytest.mark.parametrize(
+    ("question", "qualifier"),
+    [
+        ("cp plans for neglect in leeds", "neglect"),
+        ("boys NEET leeds", "boys"),
+        ("disabled children looked after in Leeds", "disabled"),
+        ("trend of cp plans for under fives in leeds", "fives"),
+        ("CP plans Leeds please", None),
+        ("NEET in JESS again, thanks", None),
+    ],
+)
+def test_a_narrower_figure_than_held_is_said_to_be_the_whole(
+    bot: Briefbot, question: str, qualifier: str | None
+) -> None:
+    """A word that narrows the measure ("for neglect") is never dropped silently: the answer says it covers all."""
+    answer = bot.ask(question)
+    assert answer.status is Status.ANSWER, answer.text
+    said = [line for line in answer.text.splitlines() if line.startswith("This figure covers all")]
+    if qualifier is None:
+        assert said == [], answer.text
+    else:
+        assert len(said) == 1 and f"“{qualifier}" in said[0] and "separately" in said[0], answer.text
 
 
 def test_the_change_is_from_the_period_before_of_the_same_kind(bot: Briefbot) -> None:

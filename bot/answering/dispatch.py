@@ -14,7 +14,14 @@ from bot.answering import measures
 from bot.answering.compare import answer_compare
 from bot.answering.context import Context, Focus
 from bot.answering.facts import FactLoader, with_hand_updates
-from bot.answering.fallbacks import clarify, help_answer, not_about_figures, not_understood, topic_not_held
+from bot.answering.fallbacks import (
+    clarify,
+    help_answer,
+    not_about_figures,
+    not_understood,
+    topic_not_held,
+    with_unheld_qualifier,
+)
 from bot.answering.naming import Names
 from bot.answering.overview import BRIEF_THEMES, answer_overview
 from bot.answering.trend import answer_trend
@@ -61,11 +68,14 @@ class Answerer:
             return answer_overview(ctx, chosen[0])
         focus = self._focus(question, chosen)
         ctx.facts.load([focus.indicator], [*chosen, *places.comparators(ctx.lexicon, focus.place, ctx.today)])
+        return with_unheld_qualifier(ctx, question, focus, self._answer_figure(question, focus, chosen))
+
+    def _answer_figure(self, question: Question, focus: Focus, chosen: list[str]) -> Answer:
         if question.intent is Intent.TREND:
-            return answer_trend(ctx, question, focus, chosen[1:])
+            return answer_trend(self._ctx, question, focus, chosen[1:])
         if question.intent is Intent.COMPARE:
-            return answer_compare(ctx, question, focus, chosen)
-        return answer_value(ctx, question, focus)
+            return answer_compare(self._ctx, question, focus, chosen)
+        return answer_value(self._ctx, question, focus)
 
     def brief(self, question: Question) -> Answer:
         """`/brief <area>`: the three obsessions for one place."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import places
-from bot.answering.context import Context
+from bot.answering.context import Context, Focus
 from bot.answers import Answer, Option, Status
 from bot.suggest import examples, nearest
 from bot.understanding import Mention, PeriodAsk, Question
@@ -156,3 +158,30 @@ def help_answer(ctx: Context) -> Answer:
         options=tuple(Option(question, question) for question in questions),
         reading="help",
     )
+
+
+# Courtesies and chat filler that qualify nothing: "CP plans Beeston please", "NEET in JESS again, thanks".
+COURTESIES = frozenset(
+    "please pls plz thanks thank ta cheers hi hello hey again ok okay just quick quickly briefbot bot kindly "
+    "morning afternoon evening".split()
+)
+
+
+def with_unheld_qualifier(ctx: Context, question: Question, focus: Focus, answer: Answer) -> Answer:
+    """ "CP plans for neglect Leeds": no figure is held for neglect, and the answer is all CP plans. A word left
+    over beside the figure may narrow what was asked, so the answer says plainly what it does not cover
+    rather than pass the whole for the part."""
+    qualifiers = [word for word in question.unknown_words if word not in COURTESIES]
+    if not qualifiers or answer.status is not Status.ANSWER:
+        return answer
+    name = ctx.lexicon.indicators[focus.indicator].short_name
+    quoted = " ".join(qualifiers[:MAX_UNKNOWN_QUOTED])
+    caveat = f"This figure covers all {_lower_first(name)}: I don't hold “{quoted}” separately."
+    if answer.sections:
+        return replace(answer, notes=(caveat, *answer.notes))
+    return replace(answer, sentences=(caveat, *answer.sentences))
+
+
+def _lower_first(name: str) -> str:
+    """ "child protection plans", but "NEET 16-17 (%)" keeps its capitals."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name

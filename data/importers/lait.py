@@ -84,7 +84,8 @@ def prepare_lait(session: Session, reading: Reading) -> None:
             reading.report.created_indicators.append(code)
             known.add(code)
         if mapped is None:
-            _add_aliases(session, code, lait_aliases(entry))
+            everyday = [normalise(alias) for alias in reading.mapping.aliases.get(short, ())]
+            _add_aliases(session, code, list(dict.fromkeys([*lait_aliases(entry), *everyday])))
     reading.lait_measures = measures
 
 

@@ -40,6 +40,8 @@ class Mapping:
     by_short_desc: dict[str, Measure] = field(default_factory=dict)
     year_types: dict[str, str] = field(default_factory=dict)
     dictionary: str | None = None
+    # Words councillors use that a publication's own wording lacks ("repeat child protection plans").
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def matches(self, header: list[str]) -> bool:
         return set(self.signature) <= set(header)
@@ -69,6 +71,7 @@ def _mapping(key: str, spec: dict[str, Any]) -> Mapping:
         by_short_desc={key: _measure(value) for key, value in spec.get("measures_by_short_desc", {}).items()},
         year_types=dict(spec.get("year_types", {})),
         dictionary=spec.get("dictionary"),
+        aliases={key: tuple(words) for key, words in spec.get("aliases", {}).items()},
     )
 
 
