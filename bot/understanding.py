@@ -8,7 +8,6 @@ confidence threshold, and periods with a handful of patterns councillors actuall
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -16,24 +15,11 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 from bot.lexicon import Lexicon, best_cover, covered
+from bot.period_words import PeriodAsk, extract_period
 from data.text import normalise
 
 SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?:[^>]*>")
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
-    )
-}
-YEAR = r"((?:19|20)\d{2})"
-DMY = r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
-SINCE = re.compile(rf"\b(?:since|from)\s+(?:{DMY}|{YEAR})\b")
-EXACT_DAY = re.compile(rf"\b{DMY}\b")
-YEAR_PAIR = re.compile(rf"\b{YEAR}\s*[/-]\s*(\d{{2}})\b")
-MONTH_YEAR = re.compile(rf"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+{YEAR}\b")
-BARE_YEAR = re.compile(rf"\b(?:in\s+)?{YEAR}\b")
 WITHIN_SPAN = re.compile(r"\bwithin (\d+ (?:day|days|week|weeks|month|months|year|years))\b")
-RELATIVE_YEAR = re.compile(r"\b(last|this|previous|current)\s+year\b")
 
 HELP_WORDS = {"help", "examples", "example", "what can you do", "how do i use this", "commands", "hello", "hi"}
 TREND_WORDS = {
@@ -115,17 +101,6 @@ class Intent(StrEnum):
 
 
 @dataclass(frozen=True)
-class PeriodAsk:
-    """The period a question asks about, as a window on period end dates."""
-
-    start: date
-    end: date
-    description: str
-    kinds: frozenset[str] | None = None
-    since: bool = False
-
-
-@dataclass(frozen=True)
 class Mention:
     """Words matched to one or more store codes. strength: 2 a full name, 1 part of a name."""
 
@@ -160,14 +135,14 @@ def clean(text: str) -> str:
 def period_named(text: str, today: date) -> tuple[PeriodAsk | None, list[str]]:
     """The period a text names ("30/6/13", "March 2012", "2011/12"), read as questions read it, and any
     date it names that is not a date."""
-    period, _rest, problems = _extract_period(clean(text).lower(), today)
+    period, _rest, problems = extract_period(clean(text).lower(), today)
     return period, problems
 
 
 def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     cleaned = clean(text)
     lowered = cleaned.lower()
-    period, lowered, problems = _extract_period(lowered, today)
+    period, lowered, problems = extract_period(lowered, today)
     # "within 12 months" is part of a measure's name, not "compare within an area".
     words = WITHIN_SPAN.sub(r"in \1", normalise(lowered))
     words, flags = _strip_keywords(words, lexicon)
@@ -340,76 +315,3 @@ def _choices(lexicon: Lexicon) -> list[str]:
         _CHOICES.clear()
         _CHOICES[key] = sorted({*lexicon.indicator_words, *lexicon.geography_words})
     return _CHOICES[key]
-
-
-def _extract_period(text: str, today: date) -> tuple[PeriodAsk | None, str, list[str]]:
-    problems: list[str] = []
-    for pattern, reader in (
-        (SINCE, _since),
-        (EXACT_DAY, _exact_day),
-        (YEAR_PAIR, _year_pair),
-        (MONTH_YEAR, _month_year),
-        (RELATIVE_YEAR, _relative_year),
-        (BARE_YEAR, _bare_year),
-    ):
-        found = pattern.search(text)
-        if found is None:
-            continue
-        remaining = text[: found.start()] + " " + text[found.end() :]
-        try:
-            return reader(found, today), remaining, problems
-        except ValueError:
-            problems.append(f"“{found.group(0)}” is not a date I recognise")
-            return None, remaining, problems
-    return None, text, problems
-
-
-def _year(text: str) -> int:
-    number = int(text)
-    if number >= 100:
-        return number
-    return 2000 + number if number < 70 else 1900 + number
-
-
-def _since(found: re.Match[str], today: date) -> PeriodAsk:
-    if found.group(4):
-        start = date(int(found.group(4)), 1, 1)
-        description = f"since {start.year}"
-    else:
-        start = date(_year(found.group(3)), int(found.group(2)), int(found.group(1)))
-        description = f"since {start.day} {start:%b %Y}"
-    return PeriodAsk(start, today, description, since=True)
-
-
-def _exact_day(found: re.Match[str], _today: date) -> PeriodAsk:
-    day = date(_year(found.group(3)), int(found.group(2)), int(found.group(1)))
-    return PeriodAsk(day, day, f"{day.day} {day:%b %Y}")
-
-
-def _year_pair(found: re.Match[str], _today: date) -> PeriodAsk:
-    first, second = int(found.group(1)), int(found.group(2))
-    if (first + 1) % 100 != second:
-        raise ValueError("not consecutive years")
-    end_year = first + 1
-    return PeriodAsk(
-        date(end_year, 3, 31),
-        date(end_year, 8, 31),
-        f"{first}/{second:02d}",
-        kinds=frozenset({"financial_year", "academic_year"}),
-    )
-
-
-def _month_year(found: re.Match[str], _today: date) -> PeriodAsk:
-    month, year = MONTHS[found.group(1)], int(found.group(2))
-    start = date(year, month, 1)
-    return PeriodAsk(start, date(year, month, monthrange(year, month)[1]), f"{start:%b %Y}")
-
-
-def _relative_year(found: re.Match[str], today: date) -> PeriodAsk:
-    year = today.year - 1 if found.group(1) in {"last", "previous"} else today.year
-    return PeriodAsk(date(year, 1, 1), date(year, 12, 31), str(year))
-
-
-def _bare_year(found: re.Match[str], _today: date) -> PeriodAsk:
-    year = int(found.group(1))
-    return PeriodAsk(date(year, 1, 1), date(year, 12, 31), str(year))

@@ -10,7 +10,8 @@ from bot.answering.fallbacks import no_data
 from bot.answering.follow_ups import follow_ups
 from bot.answers import Answer, Status
 from bot.formatting import ordinal
-from bot.understanding import PeriodAsk, Question
+from bot.period_words import PeriodAsk
+from bot.understanding import Question
 from bot.wording import highest_first, join, measure_words, period_of, shown, versus, when
 from data.queries import Fact, IndicatorInfo
 

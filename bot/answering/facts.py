@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot import places
 from bot.answers import Answer
 from bot.lexicon import Lexicon
-from bot.understanding import PeriodAsk
+from bot.period_words import PeriodAsk
 from data import changes, queries
 from data.changes import FigureKey, ManualUpdate
 from data.periods import uk_date

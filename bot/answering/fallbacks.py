@@ -7,8 +7,9 @@ from dataclasses import replace
 from bot import places
 from bot.answering.context import Context, Focus
 from bot.answers import Answer, Option, Status
+from bot.period_words import PeriodAsk
 from bot.suggest import examples, nearest
-from bot.understanding import Mention, PeriodAsk, Question
+from bot.understanding import Mention, Question
 from bot.wording import join, measure_words, shown, when
 from data.queries import Fact
 
