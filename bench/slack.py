@@ -40,7 +40,7 @@ def measure(directory: Path, mentions: int = 20, shared_channels: int = 5) -> li
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22), charts=ChartCache(renderer=renderer))
     conversation = Conversation(bot)
     app, _deps = build_app(conversation, token="xoxb-bench", signing_secret=SECRET, base_url=fake.base_url)
-    application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
+    application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason, arrivals=conversation.arrivals)
     server = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}"

@@ -55,7 +55,8 @@ def measure(directory: Path, messages: int = 20, shared_channels: int = 5) -> li
         app_id=BOT_ID, app_password="bench-secret", jwks_url=fake.jwks_url, token_url=fake.token_url
     )
     route = build_teams(conversation, settings)
-    server = make_server(router({route.path: route.application}, ready=bot.unready_reason), host="127.0.0.1", port=0)
+    application = router({route.path: route.application}, ready=bot.unready_reason, arrivals=conversation.arrivals)
+    server = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
     sender = _Sender(f"http://127.0.0.1:{server.effective_port}{route.path}", fake, key)
     try:

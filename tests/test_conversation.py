@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.answers import Answer
+from bot.conversation.arrivals import Arrivals
 from bot.conversation.cards import APOLOGY, BUSY, CHART_NOTE
 from bot.conversation.flow import Conversation
 from bot.conversation.ledger import EventLedger
@@ -362,3 +363,26 @@ def test_beyond_its_queue_a_question_gets_a_polite_busy_reply(bot: Briefbot, mon
     assert messenger.wait_for(5)
     conversation.shutdown()
     assert len(messenger.posts()) == 3 and conversation.ledger.state("test:busy-2") == "done"
+
+
+def test_replies_let_requests_being_acknowledged_go_first(bot: Briefbot) -> None:
+    conversation = _conversation(bot)
+    messenger = RecordingMessenger()
+    conversation.add_messenger(messenger)
+    with conversation.arrivals.arriving():
+        future = conversation.submit(_inbound("NEET in JESS", "arrivals-1"))
+        assert future is not None
+        time.sleep(0.1)
+        assert messenger.sent == [], "a reply started while a request was still being acknowledged"
+    future.result(timeout=10)
+    assert messenger.wait_for(1)
+    conversation.shutdown()
+
+
+def test_a_stream_of_requests_does_not_starve_the_replies() -> None:
+    arrivals = Arrivals()
+    with arrivals.arriving():
+        began = time.monotonic()
+        assert arrivals.wait_quiet(timeout=0.05) is False
+        assert time.monotonic() - began < 1
+    assert arrivals.wait_quiet(timeout=0) is True

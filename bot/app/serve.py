@@ -73,7 +73,7 @@ def serve(settings: Settings, bot: Briefbot) -> None:
             SocketModeHandler(slack_app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
         else:
             log.info("briefbot: serving %s on %s:%s", ", ".join(sorted(routes)), settings.host, settings.port)
-            application = router(routes, ready=lambda: readiness(bot))
+            application = router(routes, ready=lambda: readiness(bot), arrivals=conversation.arrivals)
             make_server(application, host=settings.host, port=settings.port).run()
     finally:
         digests.shutdown()

@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import waitress
+
+from bot.conversation.arrivals import Arrivals
 
 log = logging.getLogger(__name__)
 # Slack's and Teams' payloads are a few kilobytes; nothing legitimate comes near this.
@@ -25,7 +28,16 @@ def _plain(start_response: StartResponse, status: str, text: str, *, failed: boo
     return [body]
 
 
-def router(routes: Mapping[str, WSGIApplication], *, ready: Readiness, max_body: int = MAX_BODY) -> WSGIApplication:
+def router(
+    routes: Mapping[str, WSGIApplication],
+    *,
+    ready: Readiness,
+    max_body: int = MAX_BODY,
+    arrivals: Arrivals | None = None,
+) -> WSGIApplication:
+    """`arrivals` is told of each platform request while it is handled, so replies being composed let the
+    acknowledgements go first (bot.conversation.arrivals)."""
+    arriving = arrivals.arriving if arrivals is not None else nullcontext
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
@@ -41,7 +53,8 @@ def router(routes: Mapping[str, WSGIApplication], *, ready: Readiness, max_body:
             status, reason = refusal
             log.warning("refused %s %s: %s (%s bytes)", environ.get("REQUEST_METHOD"), path, reason, _size(environ))
             return _plain(start_response, status, reason)
-        return _guarded(route, environ, start_response)
+        with arriving():
+            return _guarded(route, environ, start_response)
 
     return application
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from functools import partial
 
 from bot.answers import Answer
+from bot.conversation.arrivals import Arrivals
 from bot.conversation.cards import apology_card, busy_card, card_for, chart_note_card
 from bot.conversation.ledger import DEFAULT_LEASE, EventLedger
 from bot.conversation.messenger import Messenger, OutcomeUnknown
@@ -60,6 +61,8 @@ class Conversation:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="briefbot-reply")
         self.later = Later(self._submit_untracked, self.pacer.clock)
         self.messengers: dict[str, Messenger] = {}
+        # The HTTP front marks requests arriving; replies let their acknowledgements go first.
+        self.arrivals = Arrivals()
         self._stop = threading.Event()
         self._keeper: threading.Thread | None = None
         self._busy = 0
@@ -87,6 +90,7 @@ class Conversation:
 
     def respond(self, inbound: Inbound, already_posted: bool = False, attempt: int = 0) -> None:
         messenger = self.messengers[inbound.platform]
+        self.arrivals.wait_quiet()
         try:
             answer = self._answer(inbound)
             if not already_posted and not self.ledger.still_mine(inbound.key):
