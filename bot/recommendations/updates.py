@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.recommendations.commands import RecRequest, entry, parse, plan_keys, status_named
 from bot.recommendations.wording import dated_words, excerpt, plural, rec_name, when
-from bot.service import Briefbot
-from bot.updates import Actor, Outcome, Preview, PreviewRow, Roles
-from bot.updates.service import EXPIRY
+from bot.updates import Actor, Outcome, Preview, PreviewRow
+from bot.updates.service import OfficerDesk
 from bot.updates.wording import ALREADY_SETTLED, NOT_YOURS, SOURCE
 from data import changes
 from data import recommendations as store
@@ -31,22 +29,7 @@ REFUSAL = (
 PREVIEW_EXCERPT = 200
 
 
-class RecUpdates:
-    def __init__(
-        self,
-        bot: Briefbot,
-        roles: Roles,
-        *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        expiry: timedelta = EXPIRY,
-    ) -> None:
-        self.bot = bot
-        self.roles = roles
-        self.clock = clock
-        self.expiry = expiry
-
-    def may_edit(self, actor: Actor) -> bool:
-        return self.roles.is_officer(actor)
+class RecUpdates(OfficerDesk):
 
     # -- previewing ------------------------------------------------------------------------------------------
     def preview_status(self, actor: Actor, text: str) -> Preview:

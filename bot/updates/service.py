@@ -62,7 +62,10 @@ class Outcome:
     change_set: int | None = None
 
 
-class Updates:
+class OfficerDesk:
+    """What every officers' write path shares (figures, recommendations): the store, who may, the clock that
+    ages previews, and how old a preview may be when it is confirmed."""
+
     def __init__(
         self,
         bot: Briefbot,
@@ -78,6 +81,9 @@ class Updates:
 
     def may_edit(self, actor: Actor) -> bool:
         return self.roles.is_officer(actor)
+
+
+class Updates(OfficerDesk):
 
     def form_choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(code, label) for a form's selects: every indicator, and the areas people follow."""
