@@ -21,7 +21,7 @@ EXACT_DAY = re.compile(rf"\b{DMY}\b")
 YEAR_PAIR = re.compile(rf"\b{YEAR}\s*[/-]\s*(\d{{2}})\b")
 MONTH_YEAR = re.compile(rf"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+{YEAR}\b")
 BARE_YEAR = re.compile(rf"\b(?:in\s+)?{YEAR}\b")
-RELATIVE_YEAR = re.compile(r"\b(last|this|previous|current)\s+year\b")
+RELATIVE_YEAR = re.compile(r"\b(last|this|current)\s+year\b")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def _month_year(found: re.Match[str], _today: date) -> PeriodAsk:
 
 
 def _relative_year(found: re.Match[str], today: date) -> PeriodAsk:
-    year = today.year - 1 if found.group(1) in {"last", "previous"} else today.year
+    year = today.year - 1 if found.group(1) == "last" else today.year
     return PeriodAsk(date(year, 1, 1), date(year, 12, 31), str(year))
 
 

@@ -54,6 +54,19 @@ COMPARE_WORDS = {
     "compared with",
     "compared to",
 }
+# "compared with the year before": every answer already gives the change from the period before.
+CHANGE_WORDS = {
+    "the year before",
+    "year before",
+    "the previous year",
+    "previous year",
+    "a year ago",
+    "year on year",
+    "the year earlier",
+    "year earlier",
+    "than before",
+    "before",
+}
 ACROSS_WORDS = {"across", "by cluster", "by ward", "each cluster", "each ward", "breakdown", "within"}
 OVERVIEW_WORDS = {
     "what do we know about",
@@ -175,6 +188,9 @@ def _intent(question: Question, flags: set[str], cleaned: str) -> Intent:
         return Intent.OVERVIEW
     if "trend" in flags or (question.period is not None and question.period.since):
         return Intent.TREND
+    if "change" in flags and len(question.places) <= 1 and not question.across:
+        # "compared with the year before" compares a place with itself a year earlier: the value and its change.
+        return Intent.VALUE
     if question.compare or question.across or len(question.places) > 1:
         return Intent.COMPARE
     return Intent.VALUE
@@ -228,6 +244,7 @@ def _strip_keywords(words: str, lexicon: Lexicon) -> tuple[str, set[str]]:
         ("compare", COMPARE_WORDS),
         ("across", ACROSS_WORDS),
         ("target", TARGET_WORDS),
+        ("change", CHANGE_WORDS),
     ):
         for phrase in sorted(phrases, key=len, reverse=True):
             if f" {phrase} " in padded and not any(f" {phrase} " in f" {name} " for name in named):

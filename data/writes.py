@@ -313,8 +313,10 @@ def add_indicator(
     actor: str,
     channel: str,
     reason: str,
+    family: str | None = None,
 ) -> Indicator:
-    """An indicator that an import brings (LAIT, generic mode, a described export): its own family, audited."""
+    """An indicator that an import brings (LAIT, generic mode, a described export), audited: its own family
+    unless the import names one (a count and its rate per 10,000 belong together)."""
     texts = {"code": code, "name": name, "theme": theme, "definition": definition, "source": source}
     problem = texts_problem(texts, limits(Indicator, texts))
     if problem:
@@ -326,7 +328,7 @@ def add_indicator(
         unit=unit,
         decimals=decimals,
         polarity=polarity,
-        family=code,
+        family=family or code,
         theme=theme,
         definition=definition,
         source=source,

@@ -83,6 +83,27 @@ CASES = [
     Case(6, "repeat child protection plans leeds", "LAIT_PREVREGCPR", "E08000035", "2025-03-31", 23.0, Row(LAIT, 125)),
     Case(6, "repeat cp plans in leeds vs england", "LAIT_PREVREGCPR", "E08000035", "2025-03-31", 23.0, Row(LAIT, 125)),
     Case(6, "how many children live in jess", "POP_0_18", "cluster-jess", "2013-01-31", 11132.0, Para("§2.3")),
+    # "Compared with the year before" is the figure and its change, not a comparison with other places.
+    Case(
+        4,
+        "children looked after leeds compared with the year before",
+        "LAC_COUNT",
+        "E08000035",
+        "2025-03-31",
+        1498.0,
+        Row(CLA, 42),
+    ),
+    Case(4, "LAC leeds last year vs year before", "LAC_COUNT", "E08000035", "2025-03-31", 1498.0, Row(CLA, 42)),
+    Case(
+        8,
+        "cp plans jess compared to the previous year",
+        "CPP_COUNT",
+        "cluster-jess",
+        "2013-03-31",
+        149.0,
+        Para("§3.1.2"),
+    ),
+    Case(6, "referral rate leeds", "LAIT_CPP_TOTAL_RATEPER10000", "E08000035", "2025-03-31", 584.7, Row(LAIT, 1867)),
     Case(2, "how many children live in leeds", "POP_0_17", "E08000035", "2024-06-30", 176239.0, Row(ONS, 14)),
     Case(1, "cla jess vs england", "LAC_COUNT", "cluster-jess", "2013-03-31", 214.0, Para("§3.1.2")),
     Case(1, "cp rate leeds vs england", "CPP_RATE", "E08000035", "2025-03-31", 36.0, Row(LAIT, 866)),
@@ -406,6 +427,8 @@ def _status_matches_content(answer: Answer) -> None:
         ("disabled children looked after in Leeds", "disabled"),
         ("trend of cp plans for under fives in leeds", "fives"),
         ("CP plans Leeds please", None),
+        ("has cp gone up in leeds", None),
+        ("cp rate leeds per 10k", None),
         ("NEET in JESS again, thanks", None),
     ],
 )
@@ -485,3 +508,10 @@ def test_one_step_of_the_published_precision_is_about_the_same() -> None:
     assert change(_fact(634, 2024, 0), _fact(635, 2025, 0), _info("count", "no_judgement")).endswith("about the same.")
     assert change(_fact(3, 2024, 0), _fact(4, 2025, 0), _info("count", "no_judgement")).endswith(": increasing.")
     assert change(_fact(18, 2024, 0), _fact(17, 2025, 0), _info("rank")).endswith(": improving.")
+
+
+def test_a_count_published_apart_from_its_rate_still_comes_with_the_rate(bot: Briefbot) -> None:
+    """LAIT publishes referrals and their rate per 10,000 as two measures; they answer as one family."""
+    answer = bot.ask("referrals leeds per 10,000 vs england")
+    assert "no rate is held" not in answer.text
+    assert "Leeds 584.7 per 10,000; England 519.4 per 10,000" in answer.text, answer.text

@@ -161,10 +161,16 @@ def help_answer(ctx: Context) -> Answer:
     )
 
 
-# Courtesies and chat filler that qualify nothing: "CP plans Beeston please", "NEET in JESS again, thanks".
-COURTESIES = frozenset(
-    "please pls plz thanks thank ta cheers hi hello hey again ok okay just quick quickly briefbot bot kindly "
-    "morning afternoon evening".split()
+# Words that narrow a measure to a part of it: the breakdowns councillors ask for that the store does not hold
+# separately (by sex, age, disability, category of abuse, ethnicity, need, legal status or placement). An
+# answer for the whole says so when one of these was asked; any other leftover word ("gone", "did") is chat.
+BREAKDOWNS = frozenset(
+    "boys girls male males female females sex gender disabled disability disabilities neglect abuse abused "
+    "emotional physical sexual ethnic ethnicity minority bme white black asian mixed age aged ages under over "
+    "babies baby infants toddlers fives teenagers teens adolescents older younger sen send ehcp fsm "
+    "disadvantaged poverty asylum unaccompanied uasc refugees repeat second subsequent first new "
+    "fostered foster fostering residential adopted adoption kinship placed placement placements "
+    "secondary primary special nursery reception post16 autism autistic mental health".split()
 )
 
 
@@ -172,7 +178,7 @@ def with_unheld_qualifier(ctx: Context, question: Question, focus: Focus, answer
     """ "CP plans for neglect Leeds": no figure is held for neglect, and the answer is all CP plans. A word left
     over beside the figure may narrow what was asked, so the answer says plainly what it does not cover
     rather than pass the whole for the part."""
-    qualifiers = [word for word in question.unknown_words if word not in COURTESIES]
+    qualifiers = [word for word in question.unknown_words if word in BREAKDOWNS]
     if not qualifiers or answer.status is not Status.ANSWER:
         return answer
     name = ctx.lexicon.indicators[focus.indicator].short_name

@@ -80,7 +80,7 @@ def prepare_lait(session: Session, reading: Reading) -> None:
         measures[short] = Measure(code, "Values", rule, decimals=entry.decimals)
         reading.decimals[code] = entry.decimals
         if code not in known:
-            _add_lait_indicator(session, code, entry)
+            _add_lait_indicator(session, code, entry, reading.mapping.families.get(short))
             reading.report.created_indicators.append(code)
             known.add(code)
         if mapped is None:
@@ -117,7 +117,7 @@ def _add_aliases(session: Session, code: str, aliases: list[str]) -> None:
     indicator.aliases += [IndicatorAlias(alias=alias) for alias in aliases if alias not in held]
 
 
-def _add_lait_indicator(session: Session, code: str, entry: LaitEntry) -> None:
+def _add_lait_indicator(session: Session, code: str, entry: LaitEntry, family: str | None) -> None:
     if entry.unit not in UNITS:
         raise MappingError(f"LAIT measure {entry.short} has unit {entry.unit!r}")
     add_indicator(
@@ -133,6 +133,7 @@ def _add_lait_indicator(session: Session, code: str, entry: LaitEntry) -> None:
         actor="briefbot import",
         channel="import",
         reason=f"LAIT measure {entry.short}",
+        family=family,
     )
 
 

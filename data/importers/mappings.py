@@ -42,6 +42,8 @@ class Mapping:
     dictionary: str | None = None
     # Words councillors use that a publication's own wording lacks ("repeat child protection plans").
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Measures published separately that are one family: a count and its rate (the rate answers "per 10,000").
+    families: dict[str, str] = field(default_factory=dict)
 
     def matches(self, header: list[str]) -> bool:
         return set(self.signature) <= set(header)
@@ -72,6 +74,7 @@ def _mapping(key: str, spec: dict[str, Any]) -> Mapping:
         year_types=dict(spec.get("year_types", {})),
         dictionary=spec.get("dictionary"),
         aliases={key: tuple(words) for key, words in spec.get("aliases", {}).items()},
+        families=dict(spec.get("families", {})),
     )
 
 
