@@ -515,3 +515,8 @@ def test_a_count_published_apart_from_its_rate_still_comes_with_the_rate(bot: Br
     answer = bot.ask("referrals leeds per 10,000 vs england")
     assert "no rate is held" not in answer.text
     assert "Leeds 584.7 per 10,000; England 519.4 per 10,000" in answer.text, answer.text
+
+
+def test_a_figures_own_caveat_stays_with_it_beside_another_place(bot: Briefbot) -> None:
+    answer = bot.ask("population growth JESS vs BCM")
+    assert "Note (JESS cluster): Growth includes Sharp Lane Primary joining the cluster" in answer.text, answer.text

@@ -48,6 +48,8 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
     else:
         sentences = _ranking(ctx, fact, rows, info)
     sentences += group_sentences
+    # A figure's own caveat ("not like-for-like") matters most beside another place's figure.
+    sentences += [f"Note ({row.geography_name}): {row.note}" for row in rows if row.note]
     missing = _members_without_figure(ctx, members, rows)
     if missing and len(chosen) > 1 and not group_sentences:
         sentences.append(f"No figure for the same period for {join(missing)}.")
