@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bot import places
 from bot.formatting import bare_number, figure, ordinal
 from bot.lexicon import FULL, Lexicon
-from bot.wording import highest_first, measure_words, period_of, shown
+from bot.wording import highest_first, measure_words, period_of, short_period, shown
 from bot.wording import places as published_places
 from charts.specs import Bar, ComparisonChart, Marker, Point, Reference, Series, TargetLine, TrendChart, ValueFormat
 from data.queries import Fact, IndicatorInfo
@@ -133,7 +133,7 @@ class Charts:
         span = (
             f"{first.period_end.year} to {last.period_end.year}"
             if yearly
-            else f"{period_of(first)} to {period_of(last)}"
+            else f"{short_period(first)} to {short_period(last)}"
         )
         # One precision for both ends, the coarser one: a report's 62 beside DfE's 36.0 reads as "62 to 36".
         decimals = min(published_places(first, info), published_places(last, info))

@@ -16,6 +16,14 @@ def period_of(fact: Fact) -> str:
     return default_label(PeriodKind(fact.period_kind), fact.period_start, fact.period_end)
 
 
+def short_period(fact: Fact) -> str:
+    """A period in few words, for titles and lists: "2012/13", "31 Mar 2013", and for a range its own name
+    without the dates it averages ("end of 2024", not "1 Dec 2024 to 28 Feb 2025")."""
+    if PeriodKind(fact.period_kind) is PeriodKind.RANGE and fact.period_label:
+        return fact.period_label.split(" (")[0]
+    return period_of(fact)
+
+
 def when(fact: Fact) -> str:
     """ "at 31 Mar 2013", "in 2012/13", "over summer 2010" """
     kind = PeriodKind(fact.period_kind)

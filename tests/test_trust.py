@@ -520,3 +520,10 @@ def test_a_count_published_apart_from_its_rate_still_comes_with_the_rate(bot: Br
 def test_a_figures_own_caveat_stays_with_it_beside_another_place(bot: Briefbot) -> None:
     answer = bot.ask("population growth JESS vs BCM")
     assert "Note (JESS cluster): Growth includes Sharp Lane Primary joining the cluster" in answer.text, answer.text
+
+
+def test_a_range_is_named_not_spelled_out_in_lists_and_titles(bot: Briefbot) -> None:
+    answer = bot.ask("NEET 16-18 leeds")
+    assert "Also held for this place: NEET 16-17 (%) to end of 2024." in answer.text, answer.text
+    trend = bot.ask("trend neet 16-17 leeds")
+    assert trend.chart is not None and trend.chart.title.endswith("end of 2017 to end of 2024"), trend.chart

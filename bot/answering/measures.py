@@ -10,7 +10,7 @@ from bot.answering import facts as fact_rules
 from bot.answering.context import Context
 from bot.lexicon import Lexicon, own_name
 from bot.understanding import Intent, Question
-from bot.wording import period_of
+from bot.wording import short_period
 from data.queries import Fact
 
 RATE_UNITS = frozenset({"percent", "rate_per_10000"})
@@ -113,6 +113,7 @@ def other_definitions(ctx: Context, used: str, place: str) -> str | None:
     if not others:
         return None
     held = [
-        f"{lexicon.indicators[code].short_name} to {period_of(ctx.facts.series(code, place)[-1])}" for code in others
+        f"{lexicon.indicators[code].short_name} to {short_period(ctx.facts.series(code, place)[-1])}"
+        for code in others
     ]
     return f"Definition used: {info.name}. Also held for this place: {'; '.join(held)}."
