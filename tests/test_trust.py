@@ -131,7 +131,7 @@ CASES = [
     Case(2, "neet england", "NEET_16_17_PCT", "E92000001", "2025-02-28", 3.4, Row(LAIT, 2756)),
     Case(3, "neet 16-17 england 2023", "NEET_16_17_PCT", "E92000001", "2023-02-28", 2.8, Row(NEET23, 2)),
     Case(2, "neet or not known leeds", "NEET_OR_NOT_KNOWN_16_17_PCT", "E08000035", "2025-02-28", 8.8, Row(LAIT, 346)),
-    Case(6, "NK Leeds", "NEET_OR_NOT_KNOWN_16_17_PCT", "E08000035", "2025-02-28", 8.8, Row(LAIT, 346)),
+    Case(6, "NK Leeds", "NEET_NOT_KNOWN_16_17_PCT", "E08000035", "2023-02-28", 5.3, Row(NEET23, 22)),
     Case(6, "placement stability leeds", "LAIT_LACSTABLE_2016ON", "E08000035", "2025-03-31", 13.0, Row(LAIT, 2517)),
     Case(2, "not known neet leeds", "NEET_NOT_KNOWN_16_17_PCT", "E08000035", "2023-02-28", 5.3, Row(NEET23, 22)),
     Case(2, "young people neet in jess", "NEET_COUNT", "cluster-jess", "2013-03-31", 163.0, Para("§3.5.1")),
