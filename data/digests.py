@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from data.catalogue import SEED_ACTOR, SEED_DIR
 from data.db import as_utc
-from data.models import Committee, Geography, Meeting
+from data.models import Committee, Geography, GeographyAlias, Meeting, WardCouncillor
 from data.text import normalise
 from data.writes import record_audit
 
@@ -28,6 +28,10 @@ SEED_MEETINGS = SEED_DIR / "meetings.csv"
 
 
 class UnknownCommittee(LookupError):
+    pass
+
+
+class UnknownWard(LookupError):
     pass
 
 
@@ -278,3 +282,84 @@ def seed_meetings(session: Session, path: Path = SEED_MEETINGS) -> int:
                 save_meeting(session, spec, actor=SEED_ACTOR, channel="import")
                 added += 1
     return added
+
+
+# -- wards' councillors -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WardInfo:
+    code: str
+    name: str
+    current: bool  # a ward of today's boundaries (2018 on), not one of 2004-2018
+
+
+@dataclass(frozen=True)
+class WardCouncillors:
+    """Who gets a ward's briefing by DM: chat user ids on one platform."""
+
+    ward: str  # geography code
+    ward_name: str
+    platform: str
+    users: tuple[str, ...]
+
+
+def find_ward(session: Session, name: str) -> WardInfo:
+    """By code, name or alias ("Beeston & Holbeck", "Beeston and Holbeck"), today's ward before an older one."""
+    wanted = normalise(name)
+    rows = session.scalars(select(Geography).where(Geography.type == "ward")).all()
+    aliases: dict[int, set[str]] = {}
+    for geography_id, alias in session.execute(
+        select(GeographyAlias.geography_id, GeographyAlias.alias).join(Geography).where(Geography.type == "ward")
+    ):
+        aliases.setdefault(geography_id, set()).add(normalise(alias))
+    found = [
+        row
+        for row in rows
+        if name.strip().upper() == row.code.upper()
+        or wanted == normalise(row.name)
+        or wanted in aliases.get(row.id, set())
+    ]
+    if not found:
+        raise UnknownWard(f'no ward called {name!r} (give its name, e.g. "Beeston & Holbeck", or its code)')
+    chosen = min(found, key=lambda row: row.valid_to is not None)
+    return WardInfo(chosen.code, chosen.name, chosen.valid_to is None)
+
+
+def ward_councillors(session: Session) -> list[WardCouncillors]:
+    """Every ward with councillors configured, by ward name then platform."""
+    rows = session.execute(
+        select(Geography.code, Geography.name, WardCouncillor.platform, WardCouncillor.user_id)
+        .join(Geography, WardCouncillor.geography_id == Geography.id)
+        .order_by(Geography.name, WardCouncillor.platform, WardCouncillor.id)
+    ).all()
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for code, ward_name, platform, user in rows:
+        grouped.setdefault((code, ward_name, platform), []).append(user)
+    return [WardCouncillors(code, name, platform, tuple(users)) for (code, name, platform), users in grouped.items()]
+
+
+def set_ward_councillors(
+    session: Session, ward: WardInfo, platform: str, users: tuple[str, ...], *, actor: str, channel: str
+) -> WardCouncillors:
+    """Replace a ward's councillors on one platform (none: the ward gets no briefing there). Audited; the caller
+    commits."""
+    geography_id = session.scalars(select(Geography.id).where(Geography.code == ward.code)).one()
+    existing = session.scalars(
+        select(WardCouncillor).where(WardCouncillor.geography_id == geography_id, WardCouncillor.platform == platform)
+    ).all()
+    before = [row.user_id for row in existing]
+    for row in existing:
+        session.delete(row)
+    session.flush()
+    chosen = tuple(dict.fromkeys(user.strip() for user in users if user.strip()))
+    session.add_all(WardCouncillor(geography_id=geography_id, platform=platform, user_id=user) for user in chosen)
+    record_audit(
+        session,
+        actor=actor,
+        channel=channel,
+        action="update",
+        entity="ward_councillor",
+        entity_key=f"{ward.code}:{platform}",
+        after={"users": list(chosen), "was": before},
+        reason="ward briefing recipients",
+    )
+    return WardCouncillors(ward.code, ward.name, platform, chosen)

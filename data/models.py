@@ -451,6 +451,20 @@ class Delivery(Base):
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
+    # A preview's: what the area support team added with Edit note, shown at the top of the digest.
+    support_note: Mapped[str | None] = mapped_column(Text)
+
+
+class WardCouncillor(Base):
+    """A ward's councillor, by chat user id: they get their ward's (and its clusters') part of each digest by DM."""
+
+    __tablename__ = "ward_councillor"
+    __table_args__ = (UniqueConstraint("geography_id", "platform", "user_id", name="uq_ward_councillor"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    geography_id: Mapped[int] = mapped_column(ForeignKey("geography.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(100))
 
 
 class ConversationReference(Base):

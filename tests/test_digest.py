@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from bot.app.commands import committees as committees_cli
@@ -22,6 +22,7 @@ from bot.digest.model import Digest
 from bot.service import Briefbot
 from data import db, digests, references
 from data.catalogue import SEED_DIR
+from data.models import Recommendation, RecommendationPlan, RecommendationStatus, RecommendationUpdate
 from handlers.slack.blocks import MAX_BLOCKS, card_blocks
 from tests.conftest import BACKENDS
 
@@ -238,9 +239,88 @@ def test_cli_meetings_add_list_cancel(app: FakeApp) -> None:
     assert "moved" in moved.output
     cancelled = runner.invoke(meetings_cli.command, ["cancel", "Inner South", "2026-04-06"], obj=app)
     assert cancelled.exit_code == 0 and "cancelled" in cancelled.output
+    unknown = runner.invoke(meetings_cli.command, ["cancel", "Inner South", "2026-04-07"], obj=app)
+    assert unknown.exit_code == 1 and "Inner South has no meeting on 7 Apr 2026." in unknown.output
+    nowhere = runner.invoke(meetings_cli.command, ["add", "Nowhere", "2026-04-07"], obj=app)
+    assert nowhere.exit_code == 1 and "no committee called 'Nowhere'" in nowhere.output
     listing = runner.invoke(meetings_cli.command, ["list", "Inner South"], obj=app).output.splitlines()
     assert listing == [
         "Inner South: 2013-03-20 14:00 (confirmed, seed)",
         "Inner South: 2013-06-19 14:00 (confirmed, seed)",
         "Inner South: 2026-04-06 14:00 (cancelled, manual)",
     ]
+
+
+# -- recommendations ----------------------------------------------------------------------------------------
+def add_rec_entry(engine: Engine, code: str, dated: date, label: str, status: str | None = None) -> None:
+    """A dated entry in an Improvement Plan recommendation's history, as the seed or an officer records one."""
+    with Session(engine) as session, session.begin():
+        plan = session.scalars(
+            select(RecommendationPlan).where(RecommendationPlan.key == "improvement-plan-2011")
+        ).one()
+        recommendation = session.scalars(
+            select(Recommendation).where(Recommendation.plan_id == plan.id, Recommendation.code == code)
+        ).one()
+        status_id = None
+        if status is not None:
+            status_id = session.scalars(
+                select(RecommendationStatus.id).where(
+                    RecommendationStatus.vocabulary == plan.vocabulary, RecommendationStatus.code == status
+                )
+            ).one()
+        session.add(
+            RecommendationUpdate(
+                recommendation_id=recommendation.id,
+                label=label,
+                dated=dated,
+                date_precision="day",
+                text=f"{label} for the board.",
+                status_id=status_id,
+                source_document="test",
+                source_locator="test",
+                recorded_by="test",
+                recorded_at=datetime(2013, 1, 1, tzinfo=UTC),
+            )
+        )
+
+
+def test_no_recommendation_changed_is_one_line_with_the_open_count(digest_19_jun: Digest) -> None:
+    assert digest_19_jun.intro[1] == (
+        "No recommendation has changed since the last meeting (20 Mar 2013); 36 are open (Improvement Plan: 33; "
+        "safeguarding inquiry interim report: 1; safeguarding inquiry final report: 2)."
+    )
+    assert all("Recommendations" not in section.title for section in digest_19_jun.sections)
+
+
+def test_recommendations_changed_since_the_last_meeting_as_at_the_meeting(seeded_engine: Engine) -> None:
+    add_rec_entry(seeded_engine, "2.1.5", date(2013, 4, 10), "Status changed to Closed", status="Closed")
+    add_rec_entry(seeded_engine, "1.1.1", date(2013, 3, 1), "Before the last meeting")
+    add_rec_entry(seeded_engine, "1.2.1", date(2013, 6, 19), "On the meeting day")
+    with Session(seeded_engine) as session:
+        committee = inner_south(session)
+        digest = compose(session, committee, MEETING, previous_meeting=date(2013, 3, 20))
+        april = compose(session, committee, date(2013, 4, 1), previous_meeting=date(2013, 3, 20))
+        first = compose(session, committee, MEETING)
+    section = next(s for s in digest.sections if s.title == "Recommendations changed since the last meeting")
+    assert section.lines == (
+        "Recommendation 2.1.5 (Improvement Plan, theme 2): 10 Apr 2013, Status changed to Closed: Status changed to "
+        "Closed for the board.",
+        "35 recommendations are open (Improvement Plan: 32; safeguarding inquiry interim report: 1; safeguarding "
+        "inquiry final report: 2).",
+    )
+    assert digest.sections[-1] == section and len(digest.intro) == 1
+    assert "Before the last meeting" not in digest.text and "On the meeting day" not in digest.text
+    # Before the entry it is not news, and 2.1.5 was still open.
+    assert "36 are open" in april.intro[1] and "2.1.5" not in april.text
+    # Without a previous meeting: a committee cycle back (91 days: from 20 Mar 2013).
+    assert [s.title for s in first.sections][-1] == "Recommendations changed since 20 Mar 2013"
+    assert digest.to_json()["sections"][-1]["facts"] == []
+
+
+def test_nothing_changed_and_nothing_open_says_nothing(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session, session.begin():
+        for status in session.scalars(select(RecommendationStatus).where(RecommendationStatus.is_open.is_(True))):
+            status.is_open = False
+    with Session(seeded_engine) as session:
+        digest = compose(session, inner_south(session), MEETING, previous_meeting=date(2013, 3, 20))
+    assert len(digest.intro) == 1 and "recommendation" not in digest.text.lower()

@@ -279,3 +279,65 @@ def test_a_digest_with_charts_attaches_them_in_its_thread(seeded_engine: Engine)
     assert len(digest_desk.run_due()) == 1
     charts = [sent for sent in messenger.sent if sent.action == "attach_chart"]
     assert 0 < len(charts) <= 5 and all(sent.to.thread == "m1" for sent in charts)
+
+
+def test_previews_stale_messages_and_ward_briefings_share_their_moments(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session, session.begin():
+        committee = digests.find_committee(session, "Inner South")
+        digests.set_committee(session, replace(committee, support_channel="C-SUP"), actor="t", channel="cli")
+        digests.set_ward_councillors(
+            session, digests.find_ward(session, "Hunslet & Riverside"), "slack", ("U-h1",), actor="t", channel="cli"
+        )
+    [meeting_id] = set_up(seeded_engine, SPRING)
+    clock = Clock(utc(2026, 3, 1, 12))
+    messenger = RecordingMessenger("slack")
+    digest_desk = DigestDesk(
+        Briefbot(seeded_engine),
+        Poster(messenger),
+        owner="p1",
+        now=clock,
+        with_charts=False,
+        officers={"slack": ["U-o"]},
+    )
+    scheduler = DigestScheduler(digest_desk)
+    scheduler.start(paused=True)
+    try:
+        runs = sorted(job.next_run_time for job in scheduler.scheduler.get_jobs() if job.id.startswith(JOB_PREFIX))
+    finally:
+        scheduler.shutdown()
+    # Preview (with the stale-figure messages) on Sat 28 Mar, GMT; digest and ward briefing on Mon 30 Mar, BST.
+    assert [run.astimezone(UTC) for run in runs] == [utc(2026, 3, 28, 9), utc(2026, 3, 30, 8)]
+    clock.now = utc(2026, 3, 28, 9)
+    assert len(digest_desk.run_due()) == 2
+    assert [card.title.split(":")[0] for card in messenger.posts()] == [
+        "Preview",
+        "Figures over 12 months old in the Inner South digest for 6 Apr 2026",
+    ]
+    # A process that claimed the ward briefing and died: finished after restart, once.
+    clock.now = utc(2026, 3, 30, 8)
+    [ward] = [p for p in digest_desk.plan() if p.kind == "ward"]
+    with Session(seeded_engine) as session:
+        assert outbox.claim(
+            session, ward.key, owner="dead", now=clock(), lease=timedelta(minutes=5), due_at=ward.due_at
+        )
+    assert len(digest_desk.run_due()) == 1  # the digest; the ward briefing is another process's
+    clock.now += timedelta(minutes=6)
+    assert digest_desk.recover() == 1 and digest_desk.recover() == 0
+    [briefing] = messenger.posts("U-h1")
+    assert briefing.title.startswith("Hunslet & Riverside: children's services figures for the Inner South meeting")
+    with Session(seeded_engine) as session:
+        states = {(d.key.kind, d.state) for d in outbox.deliveries(session, meeting_id)}
+    assert states == {("preview", "sent"), ("stale", "sent"), ("digest", "sent"), ("ward", "sent")}
+
+
+def test_a_cancelled_meeting_sends_no_ward_briefing(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session, session.begin():
+        ward = digests.find_ward(session, "Middleton Park")
+        digests.set_ward_councillors(session, ward, "slack", ("U-m1",), actor="t", channel="cli")
+    set_up(seeded_engine, SPRING)
+    with Session(seeded_engine) as session, session.begin():
+        committee = digests.find_committee(session, "Inner South")
+        spec = MeetingSpec(committee.id, london_time(SPRING, time(18, 0)), status="cancelled")
+        digests.save_meeting(session, spec, actor="t", channel="cli")
+    digest_desk, messenger = desk(seeded_engine, Clock(utc(2026, 3, 30, 8)))
+    assert digest_desk.plan() == [] and digest_desk.run_due() == [] and messenger.sent == []

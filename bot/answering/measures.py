@@ -113,7 +113,6 @@ def other_definitions(ctx: Context, used: str, place: str) -> str | None:
     if not others:
         return None
     held = [
-        f"{lexicon.indicators[code].short_name} to {short_period(ctx.facts.series(code, place)[-1])}"
-        for code in others
+        f"{lexicon.indicators[code].short_name} to {short_period(ctx.facts.series(code, place)[-1])}" for code in others
     ]
     return f"Definition used: {info.name}. Also held for this place: {'; '.join(held)}."

@@ -353,10 +353,10 @@ def serve_command(context: Context) -> None:
 
 def _add_commands() -> None:
     """Commands that live in their own modules (bot/app/commands)."""
-    from bot.app.commands import audit, committees, digest, indicators, meetings, recs, teams_package, undo
+    from bot.app.commands import audit, committees, digest, indicators, meetings, recs, teams_package, undo, wards
     from bot.app.commands import set as set_figure
 
-    for module in (indicators, digest, committees, meetings, set_figure, audit, undo, teams_package, recs):
+    for module in (indicators, digest, committees, meetings, wards, set_figure, audit, undo, teams_package, recs):
         main.add_command(module.command)
 
 

@@ -1,21 +1,26 @@
 """The digest schedule: APScheduler as a trigger only.
 
-Jobs are derived from the meetings table, at start and on every calendar change: one date job per delivery
-(digest N days ahead at 09:00 London; its preview two days earlier) plus a sweep every few minutes that
-finishes what a dead process left and catches anything a paused process missed. APScheduler's job store is
+Jobs are derived from the meetings table, at start and on every calendar change (this process's own, such as
+chat's /meeting, at once: the scheduler watches the calendar; another process's within a sweep): one date job
+per moment something is due (digests and ward briefings N days ahead at 09:00 London; previews, with the
+stale-figure messages, two days earlier) plus a sweep every few minutes that finishes what a dead process left
+and catches anything a paused process missed. APScheduler's job store is
 in memory and per process; which process posts is decided by the store's outbox (bot.digest.delivery), never
 by a shared job store."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.delivery import DigestDesk
+from bot.digest.meetings import watch_calendar
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(minutes=5)
@@ -35,6 +40,8 @@ class DigestScheduler:
         self.desk = desk
         self.scheduler = scheduler or BackgroundScheduler(timezone=timezone)
         self.sweep_every = sweep_every
+        self._refreshing = threading.Lock()  # the sweep and a chat's calendar change may refresh at once
+        self._unwatch: Callable[[], None] | None = None
 
     def start(self, *, paused: bool = False) -> None:
         """Finish what a dead process left, post digests missed while down (late, if the meeting is still
@@ -50,29 +57,28 @@ class DigestScheduler:
             max_instances=1,
         )
         self.refresh()
+        self._unwatch = watch_calendar(self.desk.bot, self.refresh)
 
     def refresh(self) -> int:
-        """Re-derive the delivery jobs from the meetings table: call after every calendar change."""
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(JOB_PREFIX):
-                job.remove()
-        now = self.desk.now()
-        count = 0
-        for planned in self.desk.plan():
-            if planned.due_at <= now:
-                continue  # the sweep posts it
-            self.scheduler.add_job(
-                self.run_due,
-                DateTrigger(run_date=planned.due_at),
-                id=JOB_PREFIX + planned.job_id,
-                replace_existing=True,
-                # A process paused past the due time still posts it when it wakes, late if need be.
-                misfire_grace_time=None,
-                coalesce=True,
-            )
-            count += 1
-        log.info("digest schedule: %s deliveries ahead", count)
-        return count
+        """Re-derive the jobs from the meetings table (one for each moment something is due); how many."""
+        with self._refreshing:
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith(JOB_PREFIX):
+                    job.remove()
+            now = self.desk.now()
+            moments = sorted({planned.due_at for planned in self.desk.plan() if planned.due_at > now})
+            for moment in moments:  # what is already due, the sweep posts
+                self.scheduler.add_job(
+                    self.run_due,
+                    DateTrigger(run_date=moment),
+                    id=JOB_PREFIX + _moment_id(moment),
+                    replace_existing=True,
+                    # A process paused past the due time still posts it when it wakes, late if need be.
+                    misfire_grace_time=None,
+                    coalesce=True,
+                )
+        log.info("digest schedule: %s moments ahead", len(moments))
+        return len(moments)
 
     def run_due(self) -> None:
         try:
@@ -93,5 +99,12 @@ class DigestScheduler:
             log.exception("digest sweep failed")
 
     def shutdown(self) -> None:
+        if self._unwatch is not None:
+            self._unwatch()
+            self._unwatch = None
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+
+
+def _moment_id(moment: datetime) -> str:
+    return moment.isoformat()

@@ -62,7 +62,13 @@ def serve(settings: Settings, bot: Briefbot) -> None:
         routes[teams.path] = teams.application
     # Messengers first, then recovery: what a dead process left needs its platform to answer on.
     conversation.start()
-    desk = DigestDesk(bot, conversation, owner=process_name(), zone=ZoneInfo(settings.timezone))
+    desk = DigestDesk(
+        bot,
+        conversation,
+        owner=process_name(),
+        zone=ZoneInfo(settings.timezone),
+        officers={"slack": settings.officers, "teams": settings.teams.officers},
+    )
     digests = DigestScheduler(desk, timezone=settings.timezone)
     digests.start()
     try:

@@ -38,6 +38,7 @@ def router(
     """`arrivals` is told of each platform request while it is handled, so replies being composed let the
     acknowledgements go first (bot.conversation.arrivals)."""
     arriving = arrivals.arriving if arrivals is not None else nullcontext
+
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":

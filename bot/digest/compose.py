@@ -2,13 +2,14 @@
 
 For the committee's area, its school clusters and wards: the three obsessions and the other headline
 indicators (or the committee's own list), each written as one report bullet; only figures for periods ended
-before the meeting; what is new since the last meeting; up to five charts."""
+before the meeting; what is new since the last meeting; the recommendations changed since then and how many
+are open; up to five charts. A ward briefing is the same for a ward and its school clusters."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from bot.answering.facts import previous, same_period
 from bot.digest.bullets import COMPANIONS, AreaFigure, bullet_text, is_stale, months_between, value_text
 from bot.digest.charts import chart_for
 from bot.digest.model import Bullet, Digest, DigestFact, DigestSection, meeting_title
+from bot.digest.recommendations import recommendations_news
 from charts.specs import ChartSpec
 from data import queries
 from data.catalogue import LEEDS
@@ -60,8 +62,33 @@ def compose(
     session: Session, committee: CommitteeInfo, meeting: date, *, previous_meeting: date | None = None
 ) -> Digest:
     """The digest as at the meeting: nothing for a period ending on or after its day."""
-    infos = {info.code: info for info in queries.indicators(session)}
     places = committee_places(session, committee, meeting)
+    digest = _figures(session, committee, meeting, places, previous_meeting)
+    recommendations = recommendations_news(session, meeting, previous_meeting)
+    if recommendations.section is not None:
+        digest = replace(digest, sections=(*digest.sections, recommendations.section))
+    if recommendations.line:
+        digest = replace(digest, intro=(*digest.intro, recommendations.line))
+    return digest
+
+
+def compose_part(
+    session: Session, committee: CommitteeInfo, meeting: date, places: list[Place], *, title: str
+) -> Digest:
+    """A part of the digest for some of its places (a ward briefing: the ward and its school clusters)."""
+    return replace(_figures(session, committee, meeting, places, None, name_wards=True), title=title)
+
+
+def _figures(
+    session: Session,
+    committee: CommitteeInfo,
+    meeting: date,
+    places: list[Place],
+    previous_meeting: date | None,
+    *,
+    name_wards: bool = False,
+) -> Digest:
+    infos = {info.code: info for info in queries.indicators(session)}
     wanted = [code for code in (committee.indicators or default_indicators()) if code in infos]
     codes = [*wanted, *(COMPANIONS[c] for c in wanted if c in COMPANIONS)]
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
@@ -77,16 +104,15 @@ def compose(
     sections = _sections(wanted, bullets, infos)
     if previous_meeting is not None:
         sections.insert(0, _since_last(previous_meeting, meeting, bullets, infos))
-    charts = _charts(sections)
     return Digest(
         committee=committee.name,
         committee_short=committee.short_name,
         meeting=meeting,
         title=meeting_title(committee.name, meeting),
-        intro=(_intro(places, meeting),),
+        intro=(_intro(places, meeting, name_wards=name_wards),),
         sections=tuple(sections),
         sources=_sources(bullets.values()),
-        charts=charts,
+        charts=_charts(sections),
     )
 
 
@@ -181,6 +207,8 @@ def _digest_fact(
         role=role,
         months_old=months_between(fact.period_end, meeting),
         stale=role == "latest" and is_stale(fact, meeting),
+        change_set=fact.change_set,
+        period_kind=fact.period_kind,
     )
 
 
@@ -221,8 +249,9 @@ def _since_last(
     return DigestSection(title, (), "New figures: " + "; ".join(fresh) + ".")
 
 
-def _intro(places: list[Place], meeting: date) -> str:
-    names = [p.name for p in places if p.type != "ward"]
+def _intro(places: list[Place], meeting: date, *, name_wards: bool = False) -> str:
+    # A committee's digest names its area and clusters (its wards are many, and inside them).
+    names = [p.name for p in places if name_wards or p.type != "ward"]
     return (
         f"Figures for {_and_list(names)}, for periods ended before the meeting of {uk_date(meeting)}; "
         f"figures more than 12 months old are flagged."

@@ -1,25 +1,35 @@
 """Delivering digests exactly once: which are due, claiming each in the outbox, posting through the
 conversation layer, charts in the digest's thread. The scheduler only says when to look; the outbox decides
-who posts, so crashes, restarts and a second replica on the same store never post a digest twice."""
+who posts, so crashes, restarts and a second replica on the same store never post a digest twice.
+
+Four kinds, each once per meeting and destination: the digest (committee channel); two days earlier its preview
+(the area support team's channel, with Post now / Skip / Edit note) and, with it, a DM to each officer
+responsible for a stale figure ("stale"); and on the digest's schedule a DM to each ward councillor with their
+ward's part ("ward")."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from bot.conversation.ledger import utc_now
 from bot.conversation.messenger import Messenger, Unreachable
 from bot.conversation.model import Card, ChartImage, Destination
+from bot.digest.cards import preview_card, stale_card
 from bot.digest.compose import compose
 from bot.digest.model import Digest
+from bot.digest.recipients import stale_by_officer, stale_for, ward_briefing, ward_recipients
 from bot.service import Briefbot
-from data import digests, outbox
+from charts.specs import ChartSpec
+from data import digests, outbox, queries
 from data.digests import LONDON, CommitteeInfo, MeetingInfo
-from data.outbox import DeliveryClaim, DeliveryKey
+from data.outbox import Actor, DeliveryClaim, DeliveryKey
 from data.periods import uk_date
 
 log = logging.getLogger(__name__)
@@ -30,6 +40,9 @@ DEFAULT_LEASE = timedelta(minutes=5)
 LATE_AFTER = timedelta(minutes=15)
 GONE, CANCELLED, BEGUN, MOVED = "committee or meeting gone", "meeting cancelled", "meeting begun", "meeting moved"
 UNREACHABLE = "channel unreachable"
+NOTHING_STALE = "no stale figures any more"
+NO_WARD = "no ward of the committee any more"
+DIGEST, PREVIEW, WARD, STALE = "digest", "preview", "ward", "stale"
 
 
 class Pacer(Protocol):
@@ -54,7 +67,7 @@ class Planned:
 
     committee: CommitteeInfo
     meeting: MeetingInfo
-    kind: str  # digest or preview
+    kind: str  # digest, preview, ward or stale
     destination: Destination
     due_at: datetime
 
@@ -78,11 +91,18 @@ def plan_for(committee: CommitteeInfo, meeting: MeetingInfo, zone: ZoneInfo = LO
     if meeting.cancelled or not committee.channel:
         return []
     digest_due = due_at(meeting.day, committee.lead_days, zone)
-    planned = [Planned(committee, meeting, "digest", Destination(committee.platform, committee.channel), digest_due)]
+    planned = [Planned(committee, meeting, DIGEST, Destination(committee.platform, committee.channel), digest_due)]
     if committee.support_channel:
         support = Destination(committee.platform, committee.support_channel)
-        planned.append(Planned(committee, meeting, "preview", support, digest_due - timedelta(days=PREVIEW_DAYS)))
+        # 09:00 London two days earlier, whatever the clocks did in between (not 48 hours before the digest).
+        preview_due = due_at(meeting.day, committee.lead_days + PREVIEW_DAYS, zone)
+        planned.append(Planned(committee, meeting, PREVIEW, support, preview_due))
     return planned
+
+
+def destination_of(key: DeliveryKey) -> Destination:
+    platform, _, address = key.destination.partition(":")
+    return Destination(platform, address)
 
 
 class DigestDesk:
@@ -96,7 +116,10 @@ class DigestDesk:
         now: Callable[[], datetime] = utc_now,
         with_charts: bool = True,
         zone: ZoneInfo = LONDON,
+        officers: Mapping[str, Collection[str]] | None = None,
     ) -> None:
+        """officers: each platform's configured officers, who get the stale-figure DMs for figures nobody set by
+        hand."""
         self.bot = bot
         self.poster = poster
         self.owner = owner
@@ -104,26 +127,60 @@ class DigestDesk:
         self.now = now
         self.with_charts = with_charts
         self.zone = zone
+        self.officers: Mapping[str, Collection[str]] = officers or {}
+        # Meetings whose stale-figure DMs this process has handed out: each needs the digest composed once.
+        self._stale_done: set[int] = set()
 
     # -- what the calendar calls for ------------------------------------------------------------------------
     def plan(self) -> list[Planned]:
-        """Every delivery for meetings still ahead, on the platforms this process can post to."""
+        """Every delivery for meetings still ahead, on the platforms this process can post to (stale-figure DMs
+        are found when their preview falls due: finding them needs the digest composed)."""
         now = self.now()
         with self.bot.sessions() as session:
             committees = {c.id: c for c in digests.committees(session)}
             upcoming = digests.meetings(session, after=now)
-        planned = [p for m in upcoming for p in plan_for(committees[m.committee_id], m, self.zone)]
+            planned = []
+            for meeting in upcoming:
+                committee = committees[meeting.committee_id]
+                found = plan_for(committee, meeting, self.zone)
+                planned += found
+                if found:
+                    planned += self._wards(session, found[0])
         return [p for p in planned if p.destination.platform in self.poster.messengers]
+
+    def _wards(self, session: Session, digest: Planned) -> list[Planned]:
+        recipients = ward_recipients(session, digest.committee, digest.meeting.day)
+        return [Planned(digest.committee, digest.meeting, WARD, r.destination, digest.due_at) for r in recipients]
 
     def run_due(self) -> list[str]:
         """Deliver whatever is due and not yet delivered; a digest missed while down goes now, marked late."""
         now = self.now()
         posted = []
         for planned in self.plan():
-            if planned.due_at <= now:
-                message_id = self.deliver(planned, late=now - planned.due_at > LATE_AFTER)
-                if message_id:
-                    posted.append(message_id)
+            if planned.due_at > now:
+                continue
+            message_id = self.deliver(planned, late=now - planned.due_at > LATE_AFTER)
+            if message_id:
+                posted.append(message_id)
+            if planned.kind == PREVIEW:
+                posted += self.stale_messages(planned, late=now - planned.due_at > LATE_AFTER)
+        return posted
+
+    def stale_messages(self, preview: Planned, *, late: bool = False) -> list[str]:
+        """With the preview: one DM to each officer responsible for a stale figure in the digest."""
+        if preview.meeting.id in self._stale_done:
+            return []
+        digest = self.compose(preview.committee, preview.meeting)
+        platform = preview.committee.platform
+        with self.bot.sessions() as session:
+            found = stale_by_officer(session, digest, platform, self.officers.get(platform, ()))
+        posted = []
+        for destination in found:
+            if destination.platform in self.poster.messengers:
+                planned = Planned(preview.committee, preview.meeting, STALE, destination, preview.due_at)
+                message_id = self.deliver(planned, late=late)
+                posted += [message_id] if message_id else []
+        self._stale_done.add(preview.meeting.id)
         return posted
 
     def recover(self) -> int:
@@ -136,9 +193,9 @@ class DigestDesk:
         return len(claims)
 
     # -- one delivery ---------------------------------------------------------------------------------------
-    def deliver(self, planned: Planned, *, late: bool = False) -> str | None:
+    def deliver(self, planned: Planned, *, late: bool = False, by: Actor | None = None) -> str | None:
         """Post it if this process wins the claim (whether due or not: the caller decided); the platform's
-        message id, or None."""
+        message id, or None. `by`: someone asked for it now (a preview's Post now)."""
         with self.bot.writing(), self.bot.sessions() as session:
             claim = outbox.claim(
                 session,
@@ -148,6 +205,7 @@ class DigestDesk:
                 lease=self.lease,
                 due_at=planned.due_at,
                 late=late,
+                by=by,
             )
         return None if claim is None else self._finish(claim, check_due=False)
 
@@ -159,14 +217,17 @@ class DigestDesk:
         if reason or committee is None or meeting is None:
             self._close(claim, reason or GONE)
             return None
-        digest = self.compose(committee, meeting)
-        platform, _, address = claim.key.destination.partition(":")
-        to = Destination(platform, address)
-        messenger = self.poster.messengers[platform]
+        content = self.content(claim, committee, meeting)
+        if isinstance(content, str):
+            self._close(claim, content)
+            return None
+        card, charts = content
+        to = destination_of(claim.key)
+        messenger = self.poster.messengers[to.platform]
         message_id = claim.message_id
         if message_id is None:
             try:
-                message_id = self.poster.post(messenger, to, self._card(digest, claim))
+                message_id = self.poster.post(messenger, to, card)
             except Unreachable as error:
                 log.error("digest %s not posted: %s", claim.key, error)
                 self._close(claim, UNREACHABLE)
@@ -174,7 +235,7 @@ class DigestDesk:
             with self.bot.writing(), self.bot.sessions() as session:
                 outbox.mark_posted(session, claim.id, message_id)
         if self.with_charts:
-            self._attach_charts(messenger, to.in_thread(message_id), digest)
+            self._attach_charts(messenger, to.in_thread(message_id), charts, committee.short_name)
         with self.bot.writing(), self.bot.sessions() as session:
             outbox.mark_sent(session, claim.id, now=self.now())
         return message_id
@@ -191,10 +252,26 @@ class DigestDesk:
             return CANCELLED
         if meeting.starts_at <= self.now():
             return BEGUN
-        wanted = [p for p in plan_for(committee, meeting, self.zone) if p.key == claim.key]
-        if check_due and (not wanted or wanted[0].due_at > self.now()):
-            return MOVED
+        if check_due:
+            due = self._still_due_at(claim, committee, meeting)
+            if due is None or due > self.now():
+                return MOVED
         return ""
+
+    def _still_due_at(self, claim: DeliveryClaim, committee: CommitteeInfo, meeting: MeetingInfo) -> datetime | None:
+        """When the calendar now calls for this delivery; None when it no longer does."""
+        planned = {p.kind: p for p in plan_for(committee, meeting, self.zone)}
+        kind = claim.key.kind
+        if kind in (DIGEST, PREVIEW):
+            wanted = planned.get(kind)
+            return wanted.due_at if wanted is not None and wanted.key == claim.key else None
+        if kind == STALE:
+            return planned[PREVIEW].due_at if PREVIEW in planned else None
+        if DIGEST not in planned:
+            return None
+        with self.bot.sessions() as session:
+            wards = self._wards(session, planned[DIGEST])
+        return planned[DIGEST].due_at if any(p.key == claim.key for p in wards) else None
 
     def _close(self, claim: DeliveryClaim, reason: str) -> None:
         log.info("delivery %s not posted: %s", claim.key, reason)
@@ -205,25 +282,60 @@ class DigestDesk:
             else:
                 outbox.mark_skipped(session, claim.id, reason)
 
+    # -- what each kind shows -------------------------------------------------------------------------------
     def compose(self, committee: CommitteeInfo, meeting: MeetingInfo) -> Digest:
+        """The digest as it goes out: with the area support team's note on top, if they added one."""
         with self.bot.sessions() as session:
             previous = digests.previous_meeting(session, committee.id, meeting)
-            return compose(session, committee, meeting.day, previous_meeting=previous.day if previous else None)
+            digest = compose(session, committee, meeting.day, previous_meeting=previous.day if previous else None)
+            return digest.with_note(outbox.support_note(session, committee.id, meeting.id))
 
-    def _card(self, digest: Digest, claim: DeliveryClaim) -> Card:
+    def content(
+        self, claim: DeliveryClaim, committee: CommitteeInfo, meeting: MeetingInfo
+    ) -> tuple[Card, tuple[ChartSpec, ...]] | str:
+        """The card and charts a delivery posts, or why there is nothing to post after all."""
+        kind, to = claim.key.kind, destination_of(claim.key)
+        if kind == WARD:
+            return self._ward(committee, meeting, to, claim)
+        digest = self.compose(committee, meeting)
+        if kind == STALE:
+            with self.bot.sessions() as session:
+                stale = stale_for(session, digest, committee.platform, self.officers, to)
+                names = {info.code: info.short_name for info in queries.indicators(session)}
+            if not stale:
+                return NOTHING_STALE
+            return stale_card(committee.short_name, meeting.day, to.platform, stale, names), ()
+        if kind == PREVIEW:
+            return self.preview(digest, claim.id, committee, meeting), digest.charts
+        return digest.card(late_note=self._late_note(claim)), digest.charts
+
+    def _ward(
+        self, committee: CommitteeInfo, meeting: MeetingInfo, to: Destination, claim: DeliveryClaim
+    ) -> tuple[Card, tuple[ChartSpec, ...]] | str:
+        with self.bot.sessions() as session:
+            mine = [r for r in ward_recipients(session, committee, meeting.day) if r.destination == to]
+            if not mine:
+                return NO_WARD
+            briefing = ward_briefing(session, committee, meeting.day, mine[0].wards)
+        return briefing.card(late_note=self._late_note(claim)), ()
+
+    def preview(
+        self, digest: Digest, delivery_id: int, committee: CommitteeInfo, meeting: MeetingInfo, status: str = ""
+    ) -> Card:
+        due = due_at(meeting.day, committee.lead_days, self.zone).astimezone(self.zone)
+        goes_to = f"the committee's channel ({committee.channel})" if committee.channel else "the committee's channel"
+        return preview_card(digest, delivery_id, goes_to=goes_to, due=due, status=status)
+
+    def _late_note(self, claim: DeliveryClaim) -> str:
         due = claim.due_at.astimezone(self.zone)
-        late = f"Posted late: this briefing was due {uk_date(due.date())} at {due:%H:%M}." if claim.late else ""
-        card = digest.card(late_note=late)
-        if claim.key.kind == "preview":
-            return replace(card, title="Preview: " + card.title)
-        return card
+        return f"Posted late: this briefing was due {uk_date(due.date())} at {due:%H:%M}." if claim.late else ""
 
-    def _attach_charts(self, messenger: Messenger, to: Destination, digest: Digest) -> None:
-        for spec in digest.charts:
+    def _attach_charts(self, messenger: Messenger, to: Destination, charts: tuple[ChartSpec, ...], name: str) -> None:
+        for spec in charts:
             try:
                 chart: ChartImage = self.bot.charts.render(spec)
                 self.poster.pacer.wait(to.pacing_key)
                 messenger.attach_chart(to, chart)
             except Exception:
                 # The digest itself is out; a missing chart is logged, not retried into a second digest.
-                log.exception("could not attach a chart to the %s digest", digest.committee)
+                log.exception("could not attach a chart to the %s digest", name)

@@ -4,13 +4,15 @@ Rendered three ways from the same data: a Card (chat), plain text and Markdown (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from bot.conversation.model import Card, CardSection
 from charts.specs import ChartSpec
 from data.periods import uk_date
+
+SUPPORT_NOTE = "Note from the area support team: "
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class DigestFact:
     role: str  # latest, previous, city
     months_old: int
     stale: bool
+    change_set: int | None = None  # the officer's change set that set it by hand; None: from a file or report
+    period_kind: str = "snapshot"  # a count on a day, or a total over the period ("range")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +90,12 @@ class Digest:
     @property
     def facts(self) -> tuple[DigestFact, ...]:
         return tuple(fact for section in self.sections for fact in section.facts)
+
+    def with_note(self, note: str | None) -> Digest:
+        """The area support team's note (added from the preview) at the top, before everything else."""
+        if not note:
+            return self
+        return replace(self, intro=(f"{SUPPORT_NOTE}{note}", *self.intro))
 
     @property
     def text(self) -> str:

@@ -30,7 +30,6 @@ PREVIEW_EXCERPT = 200
 
 
 class RecUpdates(OfficerDesk):
-
     # -- previewing ------------------------------------------------------------------------------------------
     def preview_status(self, actor: Actor, text: str) -> Preview:
         """`[PLAN] CODE STATUS [note]`: the status change, previewed."""

@@ -84,7 +84,6 @@ class OfficerDesk:
 
 
 class Updates(OfficerDesk):
-
     def form_choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(code, label) for a form's selects: every indicator, and the areas people follow."""
         with self.bot.sessions() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 EVENTS = ("app_mention", "message", "app_home_opened")
 # The manifest subscribes to message.im only: DMs. Channel messages arrive as app_mention.
 BOT_EVENTS = ("app_mention", "message.im", "app_home_opened")
-COMMANDS = ("/brief", "/indicator", "/rec")
+COMMANDS = ("/brief", "/indicator", "/rec", "/meeting")
 ASK_ACTION = "briefbot_ask"
 HOME_AREAS_ACTION = "briefbot_home_areas"
 # Officers' updates: the preview's buttons, and the form (a modal) with its confirmation step.
@@ -26,6 +26,21 @@ ACTIONS = (
     REC_CANCEL_ACTION,
     REC_UNDO_ACTION,
 )
-VIEWS = (UPDATE_FORM_VIEW, UPDATE_CONFIRM_VIEW)
-# usergroups:read resolves BRIEFBOT_OFFICER_GROUP; files:read downloads a CSV shared in a DM.
-SCOPES = ("app_mentions:read", "chat:write", "commands", "files:read", "files:write", "im:history", "usergroups:read")
+# A digest preview's buttons (Post now, Skip, Edit note) are the core's Choices, so they carry ASK_ACTION ids;
+# handlers/slack/listeners/digest.py takes those whose value is a preview control before they are read as
+# questions. Edit note opens this modal.
+DIGEST_NOTE_VIEW = "briefbot_digest_note"
+VIEWS = (UPDATE_FORM_VIEW, UPDATE_CONFIRM_VIEW, DIGEST_NOTE_VIEW)
+# usergroups:read resolves BRIEFBOT_OFFICER_GROUP; files:read downloads a CSV shared in a DM; channels:read and
+# groups:read list a support channel's members (who, besides officers, may press a preview's buttons).
+SCOPES = (
+    "app_mentions:read",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "files:read",
+    "files:write",
+    "groups:read",
+    "im:history",
+    "usergroups:read",
+)

@@ -11,6 +11,7 @@ import struct
 from typing import Any
 
 from bot.conversation.model import Card, CardSection, ChartImage, Choice
+from bot.digest.cards import read_control
 from handlers.teams.activities import ASK
 
 VERSION = "1.5"
@@ -25,6 +26,10 @@ SUMMARY_LIMIT = 1000
 # Teams shows at most six actions in a set; more are dropped by the client, so they are dropped here openly.
 MAX_ACTIONS = 6
 BUTTON_TEXT_LIMIT = 75
+
+# A digest preview's buttons: Action.Execute, so the card the press is answered with replaces the preview.
+DIGEST_VERB = "digest."  # + post, skip or note
+DELIVERY = "delivery"  # the data key carrying the preview's delivery id
 
 Json = dict[str, Any]
 _DATA_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]*")
@@ -83,16 +88,19 @@ def _section(section: CardSection) -> list[Json]:
 
 def _buttons(choices: tuple[Choice, ...]) -> list[Json]:
     """Action.Submit: Teams sends it back as a message with our data, in the conversation (and reply chain)
-    the card sits in. Execute (Universal Actions) arrives as an invoke; activities.py reads both."""
-    actions = [
-        {
-            "type": "Action.Submit",
-            "title": choice.label[:BUTTON_TEXT_LIMIT],
-            "data": {"briefbot": ASK, "question": choice.question},
-        }
-        for choice in choices[:MAX_ACTIONS]
-    ]
+    the card sits in. Execute (Universal Actions) arrives as an invoke; activities.py reads both. A digest
+    preview's controls are Execute, answered by the card that replaces the preview."""
+    actions = [_button(choice) for choice in choices[:MAX_ACTIONS]]
     return [{"type": "ActionSet", "actions": actions}] if actions else []
+
+
+def _button(choice: Choice) -> Json:
+    title = choice.label[:BUTTON_TEXT_LIMIT]
+    control = read_control(choice.question)
+    if control is not None:
+        data = {DELIVERY: control.delivery_id}
+        return {"type": "Action.Execute", "title": title, "verb": DIGEST_VERB + control.verb, "data": data}
+    return {"type": "Action.Submit", "title": title, "data": {"briefbot": ASK, "question": choice.question}}
 
 
 def chart_elements(chart: ChartImage) -> list[Json]:

@@ -73,12 +73,27 @@ class Connector:
     def delete(self, service_url: str, conversation_id: str, activity_id: str) -> None:
         self._call("DELETE", _url(service_url, conversation_id, activity_id), None)
 
+    def members(self, service_url: str, conversation_id: str) -> list[dict[str, Any]]:
+        """GET /v3/conversations/{id}/members: who is in a conversation (a channel: its team's members)."""
+        url = service_url.rstrip("/") + f"/v3/conversations/{urllib.parse.quote(conversation_id, safe='')}/members"
+        found = self._call_any("GET", url, None)
+        return [member for member in found if isinstance(member, dict)] if isinstance(found, list) else []
+
+    def create_conversation(self, service_url: str, parameters: dict[str, Any]) -> str:
+        """POST /v3/conversations: a personal chat with a user, to message them unprompted; its id."""
+        answer = self._call("POST", service_url.rstrip("/") + "/v3/conversations", parameters)
+        return str(answer.get("id") or "")
+
     def _call(self, method: str, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        answer = self._call_any(method, url, body)
+        return answer if isinstance(answer, dict) else {}
+
+    def _call_any(self, method: str, url: str, body: dict[str, Any] | None) -> Any:
         what = f"{method} {urllib.parse.urlsplit(url).path}"
         for attempt in range(len(self.backoff) + 1):
             status, headers, raw = self._once(method, url, body)
             if status < 300:
-                return _json(raw)
+                return json.loads(raw) if raw.strip() else {}
             if attempt < len(self.backoff) and (status == 429 or status in RETRIED):
                 delay = self._delay(status, headers.get("retry-after"), attempt)
                 log.warning("%s answered %s; trying again in %.1f s", what, status, delay)
@@ -118,10 +133,3 @@ def _url(service_url: str, conversation_id: str, activity_id: str = "") -> str:
 
 def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name.lower(): value for name, value in headers}
-
-
-def _json(raw: bytes) -> dict[str, Any]:
-    if not raw.strip():
-        return {}
-    data = json.loads(raw)
-    return data if isinstance(data, dict) else {}

@@ -1,8 +1,10 @@
 """Teams transport: the core's Messenger over the Bot Connector.
 
 A reply's Destination carries its conversation reference as JSON; a stored one (a committee's channel) is named
-by its bare conversation id and looked up through `resolve`. The chart joins the answer's card when both fit in
-one message (the card is updated in place); otherwise it follows as a message of its own."""
+by its bare conversation id and looked up through `resolve`; a person (a digest's direct message) is named by
+their Entra object id, and a personal chat with them is opened on first use, through the connector and tenant of
+a conversation the bot already posts to. The chart joins the answer's card when both fit in one message (the card
+is updated in place); otherwise it follows as a message of its own."""
 
 from __future__ import annotations
 
@@ -53,14 +55,48 @@ class TeamsMessenger:
         self.limit = limit
         self._posted: OrderedDict[tuple[str, str | None], _Posted] = OrderedDict()
         self._lock = threading.Lock()
+        # Personal chats opened with people (Entra object id -> reference), and the last reference seen, whose
+        # connector and tenant a new personal chat is opened through.
+        self._people: dict[str, ConversationReference] = {}
+        self._known: ConversationReference | None = None
 
     def reference(self, to: Destination) -> ConversationReference:
         reference = ConversationReference.from_address(to.address) or self.resolve(to.address)
+        if reference is None and _is_person(to.address):
+            reference = self._personal_chat(to.address)
         if reference is None:
             raise UnknownConversation(
                 f"Teams conversation {to.address!r} is unreachable: briefbot was never installed there or was removed"
             )
+        with self._lock:
+            self._known = reference
         return reference
+
+    def _personal_chat(self, person: str) -> ConversationReference | None:
+        with self._lock:
+            known, opened = self._known, self._people.get(person)
+        if opened is not None or known is None:
+            return opened
+        parameters = {
+            "bot": {"id": known.bot_id},
+            "members": [{"id": person}],
+            "isGroup": False,
+            "tenantId": known.tenant_id,
+            "channelData": {"tenant": {"id": known.tenant_id}},
+        }
+        conversation_id = self.connector.create_conversation(known.service_url, parameters)
+        if not conversation_id:
+            return None
+        reference = ConversationReference(known.service_url, conversation_id, "personal", known.tenant_id, known.bot_id)
+        with self._lock:
+            self._people[person] = reference
+        return reference
+
+    def member_ids(self, address: str) -> frozenset[str]:
+        """The Entra object ids (lower case) of a conversation's members: a channel's are its team's."""
+        reference = self.reference(Destination(PLATFORM, address))
+        members = self.connector.members(reference.service_url, reference.conversation_id)
+        return frozenset(str(member.get("aadObjectId") or "").lower() for member in members) - {""}
 
     def post(self, to: Destination, card: Card) -> str:
         reference = self.reference(to)
@@ -131,3 +167,8 @@ class TeamsMessenger:
             log.error("Teams conversation %s refused the bot (403): marking it dead", reference.conversation_id)
             self.retire(reference)
             raise
+
+
+def _is_person(address: str) -> bool:
+    """An Entra object id (a GUID) rather than a conversation id ("19:…", "a:…") or a reference."""
+    return bool(address) and ":" not in address and not address.startswith("{")

@@ -12,7 +12,10 @@ messages only one person sees, and a preview of unpublished figures must not sho
 Each activity is handled once (`once`, on its id). A command's reply is posted in the background. A button's
 answer is the card that replaces the one pressed (the invoke response), so nothing is posted for it: Confirm
 pressed twice applies once (the change set sees to that) and the second press only gets a line beneath the
-card. The rules (who may, what is valid, what is stale) are all the core's."""
+card. The rules (who may, what is valid, what is stale) are all the core's.
+
+A digest preview's buttons (Post now, Skip, Edit note) are pressed in a channel, not a personal chat; they are
+answered here the same way, the card that replaces the preview (handlers.teams.digest_cards)."""
 
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from bot.updates.reading import parse_command
 from bot.updates.wording import REFUSAL
 from handlers.teams.activities import PLATFORM, Activity
 from handlers.teams.cards import CARD_TYPE, Json
+from handlers.teams.digest_cards import VERBS as DIGEST_VERBS
+from handlers.teams.digest_cards import TeamsPreviews
 from handlers.teams.messenger import TeamsMessenger
 from handlers.teams.update_cards import (
     CANCEL,
@@ -101,15 +106,25 @@ class OfficerDesk:
         self.once = once
         self.pace = pace
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="teams-updates")
+        self.previews = TeamsPreviews(updates.bot, updates.roles, messenger, pace, later=self._later)
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True)
+
+    def _later(self, work: Callable[[], None]) -> None:
+        def logged() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("digest preview button failed")
+
+        self.pool.submit(logged)
 
     def handle(self, activity: Activity) -> Reply | None:
         """The reply when the activity is an update command or one of our update buttons; None when it is not
         ours (a question, perhaps). Raises StoreUnavailable when its claim can't be recorded (Teams retries)."""
         executed = activity.execute()
-        if executed is not None and executed[0] in VERBS:
+        if executed is not None and executed[0] in VERBS | DIGEST_VERBS:
             if not self.once(activity.key):
                 return Reply(line_response(ALREADY_HANDLED))
             return Reply(self._pressed(actor_of(activity), *executed))
@@ -149,6 +164,8 @@ class OfficerDesk:
 
     def _press(self, actor: Actor, verb: str, data: Mapping[str, Any]) -> Json | str:
         """A card to replace the pressed one, or a line (the card stays: refused, or already settled)."""
+        if verb in DIGEST_VERBS:
+            return self.previews.press(actor, verb, data)
         if verb == FORM:
             return self._form_submitted(actor, data)
         change_set = change_set_of(data)

@@ -8,9 +8,10 @@ import click
 from sqlalchemy.orm import Session
 
 from bot.app.commands.committees import AppContext, committee_named
+from bot.digest.meetings import MeetingProblem, add_meeting, cancel_meeting, meeting_lines
 from data import digests
 from data.calendar import CalendarEntry, CalendarError, apply_entries
-from data.digests import LONDON, CommitteeInfo, MeetingSpec, london_time
+from data.digests import LONDON, CommitteeInfo
 
 DATE = click.DateTime(["%Y-%m-%d"])
 SYNC_BACK = timedelta(days=30)
@@ -34,13 +35,16 @@ def add_command(
     app: AppContext, committee: str, day: datetime, at: str, place: str | None, title: str | None, actor: str
 ) -> None:
     """Add a meeting (or change the time and place of the one on that day)."""
-    starts = london_time(day.date(), _time(at))
+    starts = _time(at)
     app.ready()
-    with Session(app.engine) as session, session.begin():
-        found = committee_named(session, committee)
-        spec = MeetingSpec(found.id, starts, place, title or found.name, source="manual")
-        outcome = digests.save_meeting(session, spec, actor=actor, channel="cli")
-    click.echo(f"{found.short_name}, {day.date().isoformat()} {at}: {outcome}.")
+    try:
+        with Session(app.engine) as session, session.begin():
+            change = add_meeting(
+                session, committee, day.date(), starts, place=place, title=title, actor=actor, channel="cli"
+            )
+    except MeetingProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"{change.committee}, {day.date().isoformat()} {at}: {change.outcome}.")
 
 
 @command.command("cancel")
@@ -51,16 +55,12 @@ def add_command(
 def cancel_command(app: AppContext, committee: str, day: datetime, actor: str) -> None:
     """Cancel a meeting: its pending digest is not posted."""
     app.ready()
-    with Session(app.engine) as session, session.begin():
-        found = committee_named(session, committee)
-        meeting = digests.meeting_on(session, found.id, day.date())
-        if meeting is None:
-            raise click.ClickException(f"{found.short_name} has no meeting on {day.date().isoformat()}")
-        spec = MeetingSpec(
-            found.id, meeting.starts_at, status="cancelled", source=meeting.source, source_id=meeting.source_id
-        )
-        outcome = digests.save_meeting(session, spec, actor=actor, channel="cli")
-    click.echo(f"{found.short_name}, {day.date().isoformat()}: {outcome}.")
+    try:
+        with Session(app.engine) as session, session.begin():
+            change = cancel_meeting(session, committee, day.date(), actor=actor, channel="cli")
+    except MeetingProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"{change.committee}, {day.date().isoformat()}: {change.outcome}.")
 
 
 @command.command("list")
@@ -69,15 +69,14 @@ def cancel_command(app: AppContext, committee: str, day: datetime, actor: str) -
 def list_command(app: AppContext, committee: str | None) -> None:
     """Meetings, earliest first, with their status and where the date came from."""
     app.ready()
-    with Session(app.engine) as session:
-        found = committee_named(session, committee) if committee else None
-        names = {c.id: c.short_name for c in digests.committees(session)}
-        listed = digests.meetings(session, found.id if found else None)
-    for meeting in listed:
-        local = meeting.starts_at.astimezone(LONDON)
-        place = f", {meeting.place}" if meeting.place else ""
-        click.echo(f"{names[meeting.committee_id]}: {local:%Y-%m-%d %H:%M}{place} ({meeting.status}, {meeting.source})")
-    if not listed:
+    try:
+        with Session(app.engine) as session:
+            lines = meeting_lines(session, committee)
+    except MeetingProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    for line in lines:
+        click.echo(line)
+    if not lines:
         click.echo("No meetings.")
 
 
