@@ -63,3 +63,16 @@ def _rerun_from(engine: Engine, revision: str) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
         command.upgrade(config, "head")
+
+
+def test_the_newest_migration_file_is_alembics_head() -> None:
+    """Start-up compares the store's revision with the newest file's number rather than loading Alembic."""
+    assert db.newest_migration_file() == db.head_revision()
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_a_store_at_an_older_revision_is_upgraded_and_a_current_one_is_left_alone(empty_engine: Engine) -> None:
+    assert db.current_revision(empty_engine) is None
+    assert db.upgrade(empty_engine) is True
+    assert db.current_revision(empty_engine) == db.head_revision()
+    assert db.upgrade(empty_engine) is False

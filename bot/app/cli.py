@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -81,7 +82,16 @@ MAX_MESSAGE = 300
 class GuardedGroup(click.Group):
     """The command line's one error boundary: whatever a command meets (an unreachable database, a file it
     can't open, a bug), the officer sees one line on stderr and a non-zero exit, not a traceback. The
-    traceback is for --debug or BRIEFBOT_DEBUG=1."""
+    traceback is for --debug or BRIEFBOT_DEBUG=1. Commands in LAZY_COMMANDS load when first named."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module = importlib.import_module(f"bot.app.commands.{LAZY_COMMANDS[cmd_name]}")
+            self.add_command(module.command)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -351,13 +361,17 @@ def serve_command(context: Context) -> None:
     serve(context.settings, context.briefbot(chart_cache(context.settings)))
 
 
-def _add_commands() -> None:
-    """Commands that live in their own modules (bot/app/commands)."""
-    from bot.app.commands import audit, committees, digest, indicators, meetings, recs, teams_package, undo, wards
-    from bot.app.commands import set as set_figure
-
-    for module in (indicators, digest, committees, meetings, wards, set_figure, audit, undo, teams_package, recs):
-        main.add_command(module.command)
-
-
-_add_commands()
+# Commands in their own modules (bot/app/commands), imported only when asked for: `briefbot ask` should not
+# pay for the digests, the importers or the Teams package builder.
+LAZY_COMMANDS = {
+    "indicators": "indicators",
+    "digest": "digest",
+    "committees": "committees",
+    "meetings": "meetings",
+    "wards": "wards",
+    "set": "set",
+    "audit": "audit",
+    "undo": "undo",
+    "teams-package": "teams_package",
+    "recs": "recs",
+}
