@@ -49,6 +49,7 @@ from handlers.teams.messenger import UnknownConversation
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "adaptive-card-1.5.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
+ADMIN = "aad-admin-0001"
 
 
 @dataclass
@@ -108,7 +109,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="module")
 def teams(engine: Engine) -> Iterator[Harness]:
     fake = FakeConnector()
-    settings = TeamsSettings(app_id="28:briefbot-app-id", allow_unauthenticated=True)
+    settings = TeamsSettings(app_id="28:briefbot-app-id", allow_unauthenticated=True, admins=frozenset({ADMIN}))
     url, route, conversation, server = serve(engine, settings)
     yield Harness(fake, url, route, conversation, engine)
     server.close()
@@ -248,6 +249,10 @@ def test_removing_the_bot_retires_the_channel_audits_it_and_tells_admins(
     assert len(errors) == 1
     assert f"ONE councillors ({channel}) is unreachable: briefbot was removed from it" in errors[0]
     assert "digests for Outer North East will not be delivered there" in errors[0]
+    # The admin hears it too, in a personal chat opened for the purpose.
+    assert teams.fake.wait_for(lambda: _told(teams, f"ONE councillors ({channel}) is unreachable"))
+    opened = [call.body for call in teams.fake.calls if call.method == "POST" and call.path == "/v3/conversations"]
+    assert any(member.get("id") == ADMIN for body in opened for member in body.get("members", []))
     with Session(teams.engine) as session:
         assert references.find(session, "teams", channel) is None
         audited = session.scalars(
@@ -267,6 +272,10 @@ def test_removing_the_bot_retires_the_channel_audits_it_and_tells_admins(
     assert teams.post(bot_added("install-4", teams.fake.service_url, channel, team_name="ONE councillors"))[0] == 200
     with teams.conversation.bot.sessions() as session:
         assert references.find(session, "teams", channel) is not None
+
+
+def _told(teams: Harness, words: str) -> bool:
+    return any(words in json.dumps(call.body) for call in teams.fake.sent("a:conversation-"))
 
 
 def test_removal_from_a_personal_chat_is_noticed_too(teams: Harness) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams
 from bot.conversation.flow import Conversation
+from bot.conversation.model import Destination, note_card
 from bot.errors import StoreUnavailable
 from bot.service import Briefbot
 from bot.updates import Access, Roles, Updates
@@ -45,6 +46,8 @@ class ReferenceBook:
 
     def __init__(self, bot: Briefbot) -> None:
         self.bot = bot
+        # Set once the messenger exists: sends the admins' notice to each admin in a personal chat.
+        self.notify_admins: Callable[[str], None] = lambda _text: None
 
     def remember(self, installation: Installation) -> None:
         reference = installation.reference
@@ -67,7 +70,7 @@ class ReferenceBook:
         if installation.added:
             log.info("Teams conversation %s saved (%s)", reference.conversation_id, installation.name or "no name")
         elif removed:
-            _tell_admins(reference, installation.name, served, "briefbot was removed from it")
+            self.notify_admins(_tell_admins(reference, installation.name, served, "briefbot was removed from it"))
         else:
             log.info("Teams conversation %s: removal of a conversation already retired", reference.conversation_id)
 
@@ -86,7 +89,7 @@ class ReferenceBook:
             log.exception("could not mark Teams conversation %s dead", reference.conversation_id)
             return
         if removed:
-            _tell_admins(reference, "", served, "Teams refused a post there (403)")
+            self.notify_admins(_tell_admins(reference, "", served, "Teams refused a post there (403)"))
 
 
 def _retire(session: Session, reference: ConversationReference, actor: str, reason: str) -> bool:
@@ -118,21 +121,40 @@ def _committees_using(session: Session, address: str) -> list[str]:
     return found
 
 
-def _tell_admins(reference: ConversationReference, name: str, committees: list[str], why: str) -> None:
-    """The admins' notice: one error line, naming what stops. `briefbot committees` lists it as well."""
+def _tell_admins(reference: ConversationReference, name: str, committees: list[str], why: str) -> str:
+    """The admins' notice, logged as one error line naming what stops, and returned to be sent to them.
+    `briefbot committees` lists the conversation as unreachable as well."""
     where = f"{name} ({reference.conversation_id})" if name else reference.conversation_id
     stops = (
         f"digests for {', '.join(committees)} will not be delivered there"
         if committees
         else "no committee digest goes there"
     )
-    log.error(
-        "Teams conversation %s is unreachable: %s. Nothing more is posted there and %s until briefbot is "
-        "installed there again.",
-        where,
-        why,
-        stops,
+    notice = (
+        f"Teams conversation {where} is unreachable: {why}. Nothing more is posted there and {stops} until "
+        "briefbot is installed there again."
     )
+    log.error("%s", notice)
+    return notice
+
+
+def admin_notifier(
+    conversation: Conversation, messenger: TeamsMessenger, admins: frozenset[str]
+) -> Callable[[str], None]:
+    """Each admin gets the notice in a personal chat, off the request thread (opening a chat is a round trip
+    to Teams); a failure is logged, as the log line already holds the notice."""
+
+    def send(admin: str, text: str) -> None:
+        try:
+            messenger.post(Destination(PLATFORM, admin), note_card(text))
+        except Exception:
+            log.exception("could not tell Teams admin %s that a conversation is unreachable", admin)
+
+    def notify(text: str) -> None:
+        for admin in sorted(admins):
+            conversation.notes.submit(send, admin, text)
+
+    return notify
 
 
 def first_sight(bot: Briefbot) -> Callable[[str], bool]:
@@ -174,6 +196,7 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
         log.warning("Teams: unauthenticated mode (TEAMS_ALLOW_UNAUTHENTICATED=1): for tests on loopback only")
     messenger = TeamsMessenger(Connector(tokens), resolve=book.resolve, retire=book.retire)
     conversation.add_messenger(messenger)
+    book.notify_admins = admin_notifier(conversation, messenger, settings.admins)
     if not settings.officers:
         log.info("Teams: BRIEFBOT_TEAMS_OFFICERS is empty, so no one can change figures from Teams")
     roles = Roles(Access(officers=settings.officers, admins=settings.admins))
