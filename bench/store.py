@@ -41,33 +41,29 @@ def _pad_catalogue(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         have_indicators = session.scalar(select(func.count()).select_from(Indicator)) or 0
         have_geographies = session.scalar(select(func.count()).select_from(Geography)) or 0
-        session.execute(
-            insert(Indicator),
-            [
-                {
-                    "code": f"BENCH_{n:03d}",
-                    "name": f"Benchmark indicator {n}",
-                    "short_name": f"Bench {n}",
-                    "unit": "count",
-                    "decimals": 0,
-                    "polarity": "no_judgement",
-                    "family": f"BENCH_{n:03d}",
-                    "theme": "context",
-                    "definition": "synthetic",
-                    "source": "synthetic",
-                }
-                for n in range(INDICATORS - have_indicators)
-            ]
-            or [],
-        )
-        session.execute(
-            insert(Geography),
-            [
-                {"code": f"bench-{n:03d}", "name": f"Benchmark place {n}", "type": "ward"}
-                for n in range(GEOGRAPHIES - have_geographies)
-            ]
-            or [],
-        )
+        indicators = [
+            {
+                "code": f"BENCH_{n:03d}",
+                "name": f"Benchmark indicator {n}",
+                "short_name": f"Bench {n}",
+                "unit": "count",
+                "decimals": 0,
+                "polarity": "no_judgement",
+                "family": f"BENCH_{n:03d}",
+                "theme": "context",
+                "definition": "synthetic",
+                "source": "synthetic",
+            }
+            for n in range(INDICATORS - have_indicators)
+        ]
+        places = [
+            {"code": f"bench-{n:03d}", "name": f"Benchmark place {n}", "type": "ward"}
+            for n in range(GEOGRAPHIES - have_geographies)
+        ]
+        # An insert given an empty list writes one row of defaults: only pad what is short.
+        for model, rows in ((Indicator, indicators), (Geography, places)):
+            if rows:
+                session.execute(insert(model), rows)
 
 
 def _rows(indicators: list[tuple[int, str]], geographies: list[tuple[int, str]]) -> Iterator[tuple[object, ...]]:
