@@ -44,15 +44,22 @@ def claim_event(
     rolls back) the session it is given. Primary keys do the work: a concurrent second claim fails on insert,
     whatever the backend."""
     now = now or datetime.now(UTC)
-    unique = list(dict.fromkeys(key[:KEY_LENGTH] for key in keys))
+    unique = _unique_keys(keys)
     if lease is not None:
         rows = _claim_rows(unique, payload, owner=owner, now=now, lease=lease)
     else:
         rows = [_claim_row(key, now, work=False) for key in unique]
-    if not rows:
-        return True
-    # A table-level insert, not ORM objects: the platform's acknowledgement waits on this write, and the unit
-    # of work's bookkeeping was most of its cost.
+    return not rows or _inserted(session, rows)
+
+
+def _unique_keys(keys: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(key[:KEY_LENGTH] for key in keys))
+
+
+def _inserted(session: Session, rows: list[dict[str, Any]]) -> bool:
+    """Insert and commit the rows, or roll back and say False when any key is already stored. A table-level
+    insert, not ORM objects: the platform's acknowledgement waits on this write, and the unit of work's
+    bookkeeping was most of its cost."""
     try:
         session.execute(insert(ProcessedEvent.__table__), rows)  # type: ignore[arg-type]
         session.commit()
@@ -76,7 +83,7 @@ def claim_events(
     """claim_event for many events in one transaction (one write, however many arrived together), in order:
     an event whose key is already stored, or was claimed earlier in the batch, is not claimed. Another process
     inserting one of the keys meanwhile fails the batch's insert; then each is claimed on its own."""
-    wanted = [tuple(dict.fromkeys(key[:KEY_LENGTH] for key in request.keys)) for request in requests]
+    wanted = [_unique_keys(request.keys) for request in requests]
     stored = set(
         session.scalars(
             select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_({k for keys in wanted for k in keys}))
@@ -93,11 +100,7 @@ def claim_events(
     if not rows:
         session.rollback()
         return results
-    try:
-        session.execute(insert(ProcessedEvent.__table__), rows)  # type: ignore[arg-type]
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+    if not _inserted(session, rows):
         return [
             claim_event(session, keys, payload=request.payload, owner=owner, now=now, lease=lease) if fresh else False
             for request, keys, fresh in zip(requests, wanted, results, strict=True)
