@@ -122,6 +122,17 @@ CASES = [
     Case(8, "cp plns jesss", "CPP_COUNT", "cluster-jess", "2013-03-31", 149.0, Para("§3.1.2")),
     Case(8, "cp plans bcm", "CPP_COUNT", "cluster-bcm", "2013-03-31", 52.0, Para("§3.1.2")),
     Case(1, "children in need rate leeds", "CIN_RATE", "E08000035", "2025-03-31", 327.7, Row(LAIT, 736)),
+    # The words name the count exactly ("children in need") but ask for its rate.
+    Case(
+        1,
+        "what's the rate of children in need in leeds compared with england",
+        "CIN_RATE",
+        "E08000035",
+        "2025-03-31",
+        327.7,
+        Row(LAIT, 736),
+    ),
+    Case(1, "percentage of children looked after leeds", "LAC_RATE", "E08000035", "2025-03-31", 85.0, Row(CLA, 42)),
     Case(8, "cin episodes started leeds", "CIN_STARTED_COUNT", "E08000035", "2025-03-31", 4893.0, Row(B1, 14)),
     Case(8, "children in need leeds", "CIN_COUNT", "E08000035", "2025-03-31", 5775.0, Row(B1, 14)),
     Case(8, "new children in need england", "CIN_STARTED_COUNT", "E92000001", "2025-03-31", 396870.0, Row(B1, 2)),

@@ -47,6 +47,10 @@ def choose(ctx: Context, question: Question, places: list[str]) -> str:
     lexicon = ctx.lexicon
     named = [code for mention in question.indicators[:1] for code, _ in mention.candidates]
     named = [code for code in named if code in lexicon.indicators]
+    if question.measure:
+        # "the rate of children in need": the words name the count exactly, but ask for its rate.
+        fitting = of_kind(lexicon, members(lexicon, named), question.measure)
+        named = [code for code in named if code in fitting] or fitting
     if question.indicators[0].phrase and _names_one(lexicon, question.indicators[0].phrase, named):
         return places_held(ctx, named, places[0])
     measure = question.measure
