@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.fixtures import seed_store
 from bench.table import Result, summarise, time_calls
-from bot.service import Briefbot
+from bot.briefbot import Briefbot
 
 MIXED = [
     "NEET in JESS",

@@ -12,7 +12,7 @@ from bench.fixtures import seed_store
 from bench.table import Result, summarise
 from bot.digest.compose import compose
 from charts.render import render
-from data import digests
+from data.chat import committees
 
 MEETING = date(2013, 6, 19)
 
@@ -25,7 +25,7 @@ def measure(directory: Path, rounds: int = 3) -> list[Result]:
         for _ in range(rounds):
             started = time.perf_counter()
             with Session(engine) as session:
-                for committee in digests.committees(session):
+                for committee in committees.committees(session):
                     digest = compose(session, committee, MEETING)
                     # Uncached: every chart drawn afresh, as on the first digest of a morning.
                     charts += sum(1 for spec in digest.charts if render(spec).png)

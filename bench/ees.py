@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bench.table import Result, summarise
 from data import db
-from data.catalogue import REFERENCE_DIR
-from data.importers.official import import_file
+from data.figures.catalogue import REFERENCE_DIR
+from data.figures.importers.official import import_file
 from data.models import Geography
 from data.store import prepare
 

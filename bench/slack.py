@@ -16,8 +16,8 @@ from pathlib import Path
 from bench.fixtures import seed_store
 from bench.table import Result, summarise
 from bot.app.web import make_server, router
+from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
-from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
 from fakes.slack import FakeSlack, mention, post_signed
 from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi

@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bench.table import Result, summarise, time_calls
-from data import db, queries
+from data import db
+from data.figures import queries
 from data.models import Geography, Indicator
 from data.store import prepare
 

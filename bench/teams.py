@@ -22,8 +22,8 @@ from bench.table import Result, summarise
 from bot.app.teams_app import build_teams
 from bot.app.teams_settings import TeamsSettings
 from bot.app.web import make_server, router
+from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
-from bot.service import Briefbot
 from charts.cache import ChartCache, ProcessRenderer
 from fakes.teams import (
     BOT_ID,

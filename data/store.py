@@ -1,6 +1,6 @@
 """Preparing a store: schema, catalogue and (unless asked not to) the seed figures and bundled official files.
 
-The importers that load those figures live in `data.importers.seed`.
+The importers that load those figures live in `data.bundled`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from data import db
-from data.catalogue import REFERENCE_DIR, SEED_ACTOR, SEED_DIR, Catalogue, build_catalogue
-from data.digests import seed_meetings
+from data.chat.committees import seed_meetings
+from data.figures.catalogue import REFERENCE_DIR, SEED_ACTOR, SEED_DIR, Catalogue, build_catalogue
+from data.figures.writes import WriteSummary, code_ids, record_audit
 from data.models import (
     Committee,
     Document,
@@ -25,10 +26,9 @@ from data.models import (
     IndicatorAlias,
     Meta,
 )
-from data.writes import WriteSummary, code_ids, record_audit
 
 if TYPE_CHECKING:
-    from data.importers.report import ImportReport
+    from data.figures.importers.report import ImportReport
 
 CATALOGUE_KEY = "catalogue_fingerprint"
 CATALOGUE_FILES = {
@@ -69,7 +69,7 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> Prep
 def _load_bundled_figures(session: Session, *, official: bool) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
     # Imported here, not at the top: only a new store needs the importers, and every `briefbot ask`
     # prepares a store that is already ready.
-    from data.importers.seed import load_bundled
+    from data.bundled import load_bundled
 
     return load_bundled(session, official=official)
 

@@ -1,5 +1,11 @@
 """Imports point one way, by package: handlers -> core; core -> data (queries, not the ORM) and charts;
-data and charts import neither; the composition root (bot/app) may import all. bench imports nothing from tests."""
+data and charts import neither; the composition root (bot/app) may import all. bench imports nothing from tests.
+
+Inside the core: the figures' language (reading a question) never imports answering, updates or any other
+capability; answering never imports updates; recommendations, digests and the conversation model don't reach
+into the figures' internals except through the language and answering packages' public modules. Inside the
+store: the figures store never imports chat infrastructure (ledger, outbox, committees), and chat
+infrastructure never imports the figures' importers."""
 
 from __future__ import annotations
 
@@ -34,6 +40,14 @@ RULES = (
     Rule("handlers", ("bot.app", "data", "charts", "fakes", "tests", *ENVIRONMENT)),
     Rule("bench", ("tests",)),
     Rule("fakes", ("tests", "bot", "handlers", "data", "charts")),
+    Rule(
+        "bot/figures/language",
+        ("bot.figures.answering", "bot.figures.updates", "bot.recommendations", "bot.digest", "bot.conversation"),
+    ),
+    Rule("bot/figures/answering", ("bot.figures.updates", "bot.recommendations", "bot.digest", "bot.conversation")),
+    Rule("bot/conversation", ("bot.figures", "bot.recommendations", "bot.digest")),
+    Rule("data/figures", ("data.chat", "data.recommendations")),
+    Rule("data/chat", ("data.figures.importers", "data.recommendations")),
 )
 
 
@@ -63,12 +77,15 @@ def violations(root: Path) -> list[str]:
     found: list[str] = []
     for rule in RULES:
         for path in sorted((root / rule.package).rglob("*.py")):
+            if path.name == "conftest.py":
+                continue
             relative = path.relative_to(root).as_posix()
             if rule.except_under and relative.startswith(rule.except_under + "/"):
                 continue
             for name in imported_names(path):
                 found += [f"{relative} imports {name}" for bad in rule.forbidden if _matches(name, bad)]
-            if rule.package != "bench" and reads_environment(path) and not relative.startswith("bot/app/"):
+            top = rule.package.split("/")[0]
+            if top not in {"bench", "tests"} and reads_environment(path) and not relative.startswith("bot/app/"):
                 found.append(f"{relative} reads the environment")
     return sorted(set(found))
 
@@ -79,31 +96,36 @@ def test_imports_point_one_way() -> None:
 
 def test_a_planted_violation_is_caught(tmp_path: Path) -> None:
     planted = {
-        "bot/answering/value.py": "from handlers.slack.blocks import card_blocks\n",
+        "bot/figures/answering/value.py": "from handlers.slack.blocks import card_blocks\n",
         "bot/conversation/flow.py": "import slack_sdk\nfrom data.models import Observation\n",
-        "bot/wording.py": "import os\nTOKEN = os.environ['X']\n",
+        "bot/figures/answering/wording.py": "import os\nTOKEN = os.environ['X']\n",
+        "bot/figures/language/understanding.py": "from bot.figures.answering.charting import chart_for\n",
+        "data/figures/queries.py": "from charts.specs import ChartSpec\nfrom data.chat import outbox\n",
         "bot/app/serve.py": "import waitress\nfrom handlers.slack.app import build_app\nimport os\nos.environ\n",
         "handlers/slack/app.py": "from data import queries\nfrom bot.app.settings import Settings\n",
-        "charts/render.py": "from data.periods import uk_date\n",
-        "data/queries.py": "from charts.specs import ChartSpec\n",
-        "bench/slack.py": "from tests.test_slack import SECRET\n",
+        "charts/render.py": "from data.figures.periods import uk_date\n",
+        "bench/slack.py": "from tests.handlers.slack.test_slack import SECRET\n",
     }
     for relative, source in planted.items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text(source, encoding="utf-8")
     assert violations(tmp_path) == [
-        "bench/slack.py imports tests.test_slack",
-        "bench/slack.py imports tests.test_slack.SECRET",
-        "bot/answering/value.py imports handlers.slack.blocks",
-        "bot/answering/value.py imports handlers.slack.blocks.card_blocks",
+        "bench/slack.py imports tests.handlers.slack.test_slack",
+        "bench/slack.py imports tests.handlers.slack.test_slack.SECRET",
         "bot/conversation/flow.py imports data.models",
         "bot/conversation/flow.py imports data.models.Observation",
         "bot/conversation/flow.py imports slack_sdk",
-        "bot/wording.py reads the environment",
-        "charts/render.py imports data.periods",
-        "charts/render.py imports data.periods.uk_date",
-        "data/queries.py imports charts.specs",
-        "data/queries.py imports charts.specs.ChartSpec",
+        "bot/figures/answering/value.py imports handlers.slack.blocks",
+        "bot/figures/answering/value.py imports handlers.slack.blocks.card_blocks",
+        "bot/figures/answering/wording.py reads the environment",
+        "bot/figures/language/understanding.py imports bot.figures.answering.charting",
+        "bot/figures/language/understanding.py imports bot.figures.answering.charting.chart_for",
+        "charts/render.py imports data.figures.periods",
+        "charts/render.py imports data.figures.periods.uk_date",
+        "data/figures/queries.py imports charts.specs",
+        "data/figures/queries.py imports charts.specs.ChartSpec",
+        "data/figures/queries.py imports data.chat",
+        "data/figures/queries.py imports data.chat.outbox",
         "handlers/slack/app.py imports bot.app.settings",
         "handlers/slack/app.py imports bot.app.settings.Settings",
         "handlers/slack/app.py imports data",

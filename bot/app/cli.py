@@ -23,10 +23,10 @@ from data.store import prepare
 if TYPE_CHECKING:
     # Only for annotations: the chart stack (matplotlib) and the importers load inside the commands that
     # use them, so `briefbot ask` without --chart-dir starts without them.
-    from bot.answers import Answer
-    from bot.service import Briefbot
+    from bot.answer import Answer
+    from bot.briefbot import Briefbot
     from charts.cache import ChartCache
-    from data.importers.reading import Progress
+    from data.figures.importers.reading import Progress
 
 
 class LazyChoice(click.Choice[str]):
@@ -50,7 +50,7 @@ class LazyChoice(click.Choice[str]):
 
 
 def _period_rules() -> list[str]:
-    from data.importers.periods import PERIOD_RULES
+    from data.figures.importers.periods import PERIOD_RULES
 
     return sorted(PERIOD_RULES)
 
@@ -64,7 +64,7 @@ class Context:
         prepare(self.engine, seed=self.settings.seed)
 
     def briefbot(self, charts: ChartCache | None = None) -> Briefbot:
-        from bot.service import Briefbot
+        from bot.briefbot import Briefbot
 
         self.ready()
         return Briefbot(self.engine, charts=charts, neighbours_on=self.settings.neighbours_on)
@@ -176,8 +176,8 @@ def db_upgrade(context: Context) -> None:
 @pass_context
 def seed_command(context: Context, no_official: bool) -> None:
     """Load (or refresh) the seed figures and the bundled official files. Safe to run again."""
-    from data.importers import ImportProblem
-    from data.importers.seed import load_bundled
+    from data.bundled import load_bundled
+    from data.figures.importers import ImportProblem
 
     prepare(context.engine, seed=False)
     try:
@@ -200,7 +200,7 @@ def seed_command(context: Context, no_official: bool) -> None:
 @pass_context
 def export_command(context: Context, output: Path | None) -> None:
     """Every observation as a long CSV with its provenance."""
-    from data.importers.long_csv import export_rows, write_csv
+    from data.figures.importers.long_csv import export_rows, write_csv
 
     context.ready()
     with Session(context.engine) as session:
@@ -239,7 +239,7 @@ def import_command(
 
     Every row is checked first; one bad row rejects the file and nothing is written.
     """
-    from data.importers import GenericRequest, ImportProblem, import_into
+    from data.figures.importers import GenericRequest, ImportProblem, import_into
 
     context.ready()
     generic = None

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from bot.charting import ATTRIBUTION
-from bot.service import Briefbot
+from bot.briefbot import Briefbot
+from bot.figures.answering.charting import ATTRIBUTION
 from charts.render import projected_end
 from charts.specs import ChartSpec, Point, Series, TurnTheCurveChart, ValueFormat
-from data import queries
-from data.catalogue import LEEDS
+from data.figures import queries
+from data.figures.catalogue import LEEDS
 
 # The status chart is the improvement plan's summary counted from its 48 recommendations, as asked in chat.
 DEMO_QUESTIONS = {
@@ -34,7 +34,7 @@ def demo_charts(bot: Briefbot) -> dict[str, ChartSpec]:
 
 def children_in_need_curve(bot: Briefbot) -> TurnTheCurveChart | None:
     """Leeds' children in need rate against its 2013 to 2015 trend carried forward."""
-    with bot.sessions() as session:
+    with bot.store.read() as session:
         facts = [fact for fact in queries.series(session, "CIN_RATE", LEEDS) if fact.period_kind == "snapshot"]
         population = [fact for fact in queries.series(session, "POP_0_17", LEEDS) if fact.value is not None]
         titles = queries.document_citations(session)

@@ -12,10 +12,10 @@ from bot.app.scheduler import DigestScheduler
 from bot.app.settings import Settings, require_platforms, slack_configured
 from bot.app.teams_app import build_teams
 from bot.app.web import make_server, router
+from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation, process_name
 from bot.digest.delivery import DigestDesk
-from bot.service import Briefbot
-from bot.updates import Access
+from bot.figures.updates import Access
 from charts.cache import ChartCache, ProcessRenderer
 from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 

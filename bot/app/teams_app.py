@@ -1,5 +1,5 @@
 """Composition root for Teams: the /api/messages route, the Teams messenger and the officers' desk, from a
-Conversation and TeamsSettings. Conversation references are kept in the store (data.references) so digests can
+Conversation and TeamsSettings. Conversation references are kept in the store (data.chat.conversations) so digests can
 post to a Teams channel; a conversation the bot was removed from (uninstalled, or a 403 when posting) is marked
 dead there, audited, and an error line names the committees whose digests went there."""
 
@@ -10,17 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from wsgiref.types import WSGIApplication
 
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams
+from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination, note_card
-from bot.errors import StoreUnavailable
-from bot.service import Briefbot
-from bot.updates import Access, Roles, Updates
-from data import chat_state, digests, references
-from data.writes import record_audit
+from bot.figures.updates import Access, Roles, Updates
+from data.chat import committees, conversations, ledger
+from data.figures.writes import record_audit
 from handlers.teams.activities import PLATFORM, ConversationReference, Installation
 from handlers.teams.app import MESSAGES_PATH, teams_wsgi
 from handlers.teams.auth import KeySet, TokenValidator
@@ -53,9 +51,9 @@ class ReferenceBook:
         reference = installation.reference
         actor = f"{PLATFORM}:{installation.by}" if installation.by else PLATFORM
         removed = False
-        with self.bot.writing(), self.bot.sessions() as session, session.begin():
+        with self.bot.store.write() as session:
             if installation.added:
-                references.save(
+                conversations.save(
                     session,
                     PLATFORM,
                     reference.conversation_id,
@@ -75,14 +73,14 @@ class ReferenceBook:
             log.info("Teams conversation %s: removal of a conversation already retired", reference.conversation_id)
 
     def resolve(self, address: str) -> ConversationReference | None:
-        with self.bot.sessions() as session:
-            stored = references.find(session, PLATFORM, address)
+        with self.bot.store.read() as session:
+            stored = conversations.find(session, PLATFORM, address)
         return ConversationReference.from_json(stored.reference) if stored else None
 
     def retire(self, reference: ConversationReference) -> None:
         """A 403 from the Bot Connector: the bot is no longer there."""
         try:
-            with self.bot.writing(), self.bot.sessions() as session, session.begin():
+            with self.bot.store.write() as session:
                 removed = _retire(session, reference, PLATFORM, "403 from the Bot Connector")
                 served = _committees_using(session, reference.conversation_id)
         except Exception:
@@ -93,7 +91,7 @@ class ReferenceBook:
 
 
 def _retire(session: Session, reference: ConversationReference, actor: str, reason: str) -> bool:
-    removed = references.mark_dead(session, PLATFORM, reference.conversation_id, reason)
+    removed = conversations.mark_dead(session, PLATFORM, reference.conversation_id, reason)
     if removed:
         _audit(session, reference, actor, "remove", reason)
     return removed
@@ -115,7 +113,7 @@ def _audit(session: Session, reference: ConversationReference, actor: str, actio
 def _committees_using(session: Session, address: str) -> list[str]:
     """Committees whose digest (or its preview) is posted to this conversation."""
     found = []
-    for committee in digests.committees(session):
+    for committee in committees.committees(session):
         if committee.platform == PLATFORM and address in (committee.channel, committee.support_channel):
             found.append(committee.short_name)
     return found
@@ -162,11 +160,8 @@ def first_sight(bot: Briefbot) -> Callable[[str], bool]:
     recorded as handled at once (no lease): a process that dies after that must not re-read one as a question."""
 
     def once(key: str) -> bool:
-        try:
-            with bot.writing(urgent=True), bot.sessions() as session:
-                return chat_state.claim_event(session, [key])
-        except (OperationalError, InterfaceError) as error:
-            raise StoreUnavailable(str(error.orig or error)[:200]) from error
+        with bot.store.write(urgent=True) as session:  # raises StoreUnavailable when the store is down
+            return ledger.claim_event(session, [key])
 
     return once
 

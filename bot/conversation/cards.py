@@ -3,9 +3,9 @@ texts of an apology and a chart note). Slack's Block Kit and Teams' Adaptive Car
 
 from __future__ import annotations
 
-from bot.answers import Answer, FactView, Option, Status
+from bot.answer import Answer, FactView, Option, Status
 from bot.conversation.model import Card, CardSection, Choice, KeyFigure, note_card
-from data.periods import uk_date
+from data.figures.periods import uk_date
 
 # Figures a reader came for; previous values and the members behind a group stay in the sentences.
 KEY_FIGURE_ROLES = ("asked", "companion", "comparator", "latest", "instead", "related")

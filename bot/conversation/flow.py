@@ -16,15 +16,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
 
-from bot.answers import Answer
+from bot.answer import Answer
+from bot.briefbot import Briefbot
 from bot.conversation.arrivals import Arrivals
 from bot.conversation.cards import apology_card, busy_card, card_for, chart_note_card
 from bot.conversation.ledger import DEFAULT_LEASE, EventLedger
 from bot.conversation.messenger import Messenger, OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination, Inbound
 from bot.conversation.pacing import Later, TokenBucketPacer
-from bot.errors import StoreUnavailable
-from bot.service import Briefbot
+from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 KEEP_EVENTS = timedelta(days=3)
@@ -53,7 +53,7 @@ class Conversation:
     ) -> None:
         self.bot = bot
         self.pacer = pacer or TokenBucketPacer()
-        self.ledger = ledger or EventLedger(bot.sessions, bot.writing, owner=process_name(), lease=lease)
+        self.ledger = ledger or EventLedger(bot.store, owner=process_name(), lease=lease)
         self.retry_delays = retry_delays
         self.max_queue = max_queue
         # Busy replies have a lane of their own, so they are not stuck behind the queue they speak of.

@@ -4,17 +4,13 @@ answered" and "never twice" hold across crashes, restarts and replicas."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session
-
 from bot.conversation.model import Inbound
-from bot.errors import StoreUnavailable
-from data import chat_state
-from data.chat_state import Claim, ClaimRequest
+from bot.store import Store
+from data.chat import ledger
+from data.chat.ledger import Claim, ClaimRequest
 
 DEFAULT_LEASE = timedelta(seconds=60)
 
@@ -36,15 +32,13 @@ class EventLedger:
 
     def __init__(
         self,
-        sessions: Callable[[], Session],
-        writing: Callable[..., AbstractContextManager[object]],
+        store: Store,
         *,
         owner: str,
         lease: timedelta = DEFAULT_LEASE,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._sessions = sessions
-        self.writing = writing
+        self.store = store
         self.owner = owner
         self.lease = lease
         self.now = now
@@ -52,14 +46,6 @@ class EventLedger:
         self._lock = threading.Lock()
         self._claiming = threading.Lock()
         self._waiting: list[_PendingClaim] = []
-
-    @contextmanager
-    def _write(self, *, urgent: bool = False) -> Iterator[Session]:
-        try:
-            with self.writing(urgent=urgent), self._sessions() as session:
-                yield session
-        except (OperationalError, InterfaceError) as error:
-            raise StoreUnavailable(str(error.orig or error)[:200]) from error
 
     def claim(self, inbound: Inbound) -> bool:
         """First sight of this event under any of its keys: it is now this process's to answer.
@@ -82,8 +68,8 @@ class EventLedger:
         requests = [ClaimRequest(pending.inbound.keys, pending.inbound.to_json()) for pending in batch]
         try:
             # Urgent: acknowledgements wait on this write; replies being marked done can wait instead.
-            with self._write(urgent=True) as session:
-                results = chat_state.claim_events(session, requests, owner=self.owner, now=self.now(), lease=self.lease)
+            with self.store.write(urgent=True) as session:
+                results = ledger.claim_events(session, requests, owner=self.owner, now=self.now(), lease=self.lease)
         except Exception as error:
             for pending in batch:
                 pending.error, pending.settled = error, True
@@ -95,31 +81,31 @@ class EventLedger:
 
     def still_mine(self, key: str) -> bool:
         """Checked just before posting: the lease is extended, or another process has the event now."""
-        with self._write() as session:
-            return chat_state.reassert(session, key, owner=self.owner, until=self.now() + self.lease)
+        with self.store.write() as session:
+            return ledger.reassert(session, key, owner=self.owner, until=self.now() + self.lease)
 
     def posted(self, key: str, message_id: str) -> None:
-        with self._write() as session:
-            chat_state.mark_posted(session, key, message_id)
+        with self.store.write() as session:
+            ledger.mark_posted(session, key, message_id)
 
     def done(self, key: str) -> None:
-        with self._write() as session:
-            chat_state.mark_done(session, key)
+        with self.store.write() as session:
+            ledger.mark_done(session, key)
         with self._lock:
             self._held.discard(key)
 
     def renew(self) -> None:
         held = self.held()
         if held:
-            with self._write() as session:
-                chat_state.renew(session, held, owner=self.owner, until=self.now() + self.lease)
+            with self.store.write() as session:
+                ledger.renew(session, held, owner=self.owner, until=self.now() + self.lease)
 
     def release(self, keep: set[str] | None = None) -> list[str]:
         """Hand back what this process did not start (all but `keep`); the next process takes it over at once."""
         held = [key for key in self.held() if key not in (keep or set())]
         if held:
-            with self._write() as session:
-                chat_state.release(session, held, owner=self.owner, now=self.now())
+            with self.store.write() as session:
+                ledger.release(session, held, owner=self.owner, now=self.now())
         return held
 
     def held(self) -> list[str]:
@@ -129,8 +115,8 @@ class EventLedger:
     def take_over_expired(self, platforms: Sequence[str]) -> list[Claim]:
         """Events a dead process claimed and never finished, on these platforms; each goes to one live process."""
         prefixes = [f"{platform}:" for platform in platforms]
-        with self._write() as session:
-            claims = chat_state.take_over_expired(
+        with self.store.write() as session:
+            claims = ledger.take_over_expired(
                 session, owner=self.owner, now=self.now(), lease=self.lease, prefixes=prefixes
             )
         for claim in claims:
@@ -138,12 +124,12 @@ class EventLedger:
         return claims
 
     def prune(self, keep: timedelta) -> int:
-        with self._write() as session:
-            return chat_state.prune_events(session, older_than=self.now() - keep)
+        with self.store.write() as session:
+            return ledger.prune_events(session, older_than=self.now() - keep)
 
     def state(self, key: str) -> str | None:
-        with self._sessions() as session:
-            return chat_state.event_state(session, key)
+        with self.store.read() as session:
+            return ledger.event_state(session, key)
 
     def _hold(self, key: str) -> None:
         with self._lock:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from charts.numbers import figure
-from data.periods import uk_date
-from data.queries import Fact, IndicatorInfo
+from data.figures.periods import uk_date
+from data.figures.queries import Fact, IndicatorInfo
 
 STALE_MONTHS = 12
 

@@ -12,13 +12,13 @@ from datetime import date, datetime
 from bot.conversation.model import Card, Choice
 from bot.digest.bullets import STALE_MONTHS
 from bot.digest.model import Digest, DigestFact
-from data.periods import uk_date
+from data.figures.periods import uk_date
 
 CONTROL = "briefbot-digest"
 POST, SKIP, NOTE = "post", "skip", "note"
 VERBS = (POST, SKIP, NOTE)
 LABELS = {POST: "Post now", SKIP: "Skip", NOTE: "Edit note"}
-# How an officer updates a figure on each platform (bot.updates reads both).
+# How an officer updates a figure on each platform (bot.figures.updates reads both).
 HOW_TO_UPDATE = {
     "slack": "/indicator set {code} {area} PERIOD VALUE (or /indicator alone for a form)",
     "teams": "set {code} {area} PERIOD VALUE, in a personal chat with me",

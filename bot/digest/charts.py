@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.digest.bullets import AreaFigure
-from bot.wording import highest_first_by
+from bot.figures.answering.wording import highest_first_by
 from charts.specs import Bar, ChartSpec, ComparisonChart, Point, Reference, Series, TrendChart, ValueFormat
-from data.periods import uk_date
-from data.queries import Fact, IndicatorInfo
+from data.figures.periods import uk_date
+from data.figures.queries import Fact, IndicatorInfo
 
 
 def chart_for(info: IndicatorInfo, areas: list[AreaFigure], city: Fact | None, source: str) -> ChartSpec | None:

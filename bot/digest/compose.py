@@ -14,17 +14,17 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.answering.facts import previous, same_period
 from bot.digest.bullets import COMPANIONS, AreaFigure, bullet_text, is_stale, months_between, value_text
 from bot.digest.charts import chart_for
 from bot.digest.model import Bullet, Digest, DigestFact, DigestSection, meeting_title
 from bot.digest.recommendations import recommendations_news
+from bot.figures.answering.facts import previous, same_period
 from charts.specs import ChartSpec
-from data import queries
-from data.catalogue import LEEDS
-from data.digests import CommitteeInfo
-from data.periods import uk_date
-from data.queries import Fact, GeographyInfo, IndicatorInfo
+from data.chat.committees import CommitteeInfo
+from data.figures import queries
+from data.figures.catalogue import LEEDS
+from data.figures.periods import uk_date
+from data.figures.queries import Fact, GeographyInfo, IndicatorInfo
 
 MAX_CHARTS = 5
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (

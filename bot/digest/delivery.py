@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.briefbot import Briefbot
 from bot.conversation.ledger import utc_now
 from bot.conversation.messenger import Messenger, Unreachable
 from bot.conversation.model import Card, ChartImage, Destination
@@ -25,12 +26,12 @@ from bot.digest.cards import preview_card, stale_card
 from bot.digest.compose import compose
 from bot.digest.model import Digest
 from bot.digest.recipients import stale_by_officer, stale_for, ward_briefing, ward_recipients
-from bot.service import Briefbot
 from charts.specs import ChartSpec
-from data import digests, outbox, queries
-from data.digests import LONDON, CommitteeInfo, MeetingInfo
-from data.outbox import Actor, DeliveryClaim, DeliveryKey
-from data.periods import uk_date
+from data.chat import committees, outbox
+from data.chat.committees import LONDON, CommitteeInfo, MeetingInfo
+from data.chat.outbox import Actor, DeliveryClaim, DeliveryKey
+from data.figures import queries
+from data.figures.periods import uk_date
 
 log = logging.getLogger(__name__)
 DIGEST_HOUR = time(9, 0)
@@ -136,12 +137,12 @@ class DigestDesk:
         """Every delivery for meetings still ahead, on the platforms this process can post to (stale-figure DMs
         are found when their preview falls due: finding them needs the digest composed)."""
         now = self.now()
-        with self.bot.sessions() as session:
-            committees = {c.id: c for c in digests.committees(session)}
-            upcoming = digests.meetings(session, after=now)
+        with self.bot.store.read() as session:
+            by_id = {c.id: c for c in committees.committees(session)}
+            upcoming = committees.meetings(session, after=now)
             planned = []
             for meeting in upcoming:
-                committee = committees[meeting.committee_id]
+                committee = by_id[meeting.committee_id]
                 found = plan_for(committee, meeting, self.zone)
                 planned += found
                 if found:
@@ -172,7 +173,7 @@ class DigestDesk:
             return []
         digest = self.compose(preview.committee, preview.meeting)
         platform = preview.committee.platform
-        with self.bot.sessions() as session:
+        with self.bot.store.read() as session:
             found = stale_by_officer(session, digest, platform, self.officers.get(platform, ()))
         posted = []
         for destination in found:
@@ -185,7 +186,7 @@ class DigestDesk:
 
     def recover(self) -> int:
         """Finish deliveries a dead process claimed: each by one live process, never posted twice."""
-        with self.bot.writing(), self.bot.sessions() as session:
+        with self.bot.store.write() as session:
             claims = outbox.take_over_expired(session, owner=self.owner, now=self.now(), lease=self.lease)
         for claim in claims:
             log.info("finishing delivery %s left by another process (attempt %s)", claim.key, claim.attempts)
@@ -196,7 +197,7 @@ class DigestDesk:
     def deliver(self, planned: Planned, *, late: bool = False, by: Actor | None = None) -> str | None:
         """Post it if this process wins the claim (whether due or not: the caller decided); the platform's
         message id, or None. `by`: someone asked for it now (a preview's Post now)."""
-        with self.bot.writing(), self.bot.sessions() as session:
+        with self.bot.store.write() as session:
             claim = outbox.claim(
                 session,
                 planned.key,
@@ -210,9 +211,9 @@ class DigestDesk:
         return None if claim is None else self._finish(claim, check_due=False)
 
     def _finish(self, claim: DeliveryClaim, *, check_due: bool) -> str | None:
-        with self.bot.sessions() as session:
-            meeting = digests.meeting(session, claim.key.meeting_id)
-            committee = next((c for c in digests.committees(session) if c.id == claim.key.committee_id), None)
+        with self.bot.store.read() as session:
+            meeting = committees.meeting(session, claim.key.meeting_id)
+            committee = next((c for c in committees.committees(session) if c.id == claim.key.committee_id), None)
         reason = self._why_not(claim, committee, meeting, check_due=check_due)
         if reason or committee is None or meeting is None:
             self._close(claim, reason or GONE)
@@ -232,11 +233,11 @@ class DigestDesk:
                 log.error("digest %s not posted: %s", claim.key, error)
                 self._close(claim, UNREACHABLE)
                 return None
-            with self.bot.writing(), self.bot.sessions() as session:
+            with self.bot.store.write() as session:
                 outbox.mark_posted(session, claim.id, message_id)
         if self.with_charts:
             self._attach_charts(messenger, to.in_thread(message_id), charts, committee.short_name)
-        with self.bot.writing(), self.bot.sessions() as session:
+        with self.bot.store.write() as session:
             outbox.mark_sent(session, claim.id, now=self.now())
         return message_id
 
@@ -269,13 +270,13 @@ class DigestDesk:
             return planned[PREVIEW].due_at if PREVIEW in planned else None
         if DIGEST not in planned:
             return None
-        with self.bot.sessions() as session:
+        with self.bot.store.read() as session:
             wards = self._wards(session, planned[DIGEST])
         return planned[DIGEST].due_at if any(p.key == claim.key for p in wards) else None
 
     def _close(self, claim: DeliveryClaim, reason: str) -> None:
         log.info("delivery %s not posted: %s", claim.key, reason)
-        with self.bot.writing(), self.bot.sessions() as session:
+        with self.bot.store.write() as session:
             if reason in (CANCELLED, MOVED):
                 # Released, not closed: a meeting reinstated or moved is claimed afresh when it falls due.
                 outbox.release(session, claim.id)
@@ -285,8 +286,8 @@ class DigestDesk:
     # -- what each kind shows -------------------------------------------------------------------------------
     def compose(self, committee: CommitteeInfo, meeting: MeetingInfo) -> Digest:
         """The digest as it goes out: with the area support team's note on top, if they added one."""
-        with self.bot.sessions() as session:
-            previous = digests.previous_meeting(session, committee.id, meeting)
+        with self.bot.store.read() as session:
+            previous = committees.previous_meeting(session, committee.id, meeting)
             digest = compose(session, committee, meeting.day, previous_meeting=previous.day if previous else None)
             return digest.with_note(outbox.support_note(session, committee.id, meeting.id))
 
@@ -299,7 +300,7 @@ class DigestDesk:
             return self._ward(committee, meeting, to, claim)
         digest = self.compose(committee, meeting)
         if kind == STALE:
-            with self.bot.sessions() as session:
+            with self.bot.store.read() as session:
                 stale = stale_for(session, digest, committee.platform, self.officers, to)
                 names = {info.code: info.short_name for info in queries.indicators(session)}
             if not stale:
@@ -312,7 +313,7 @@ class DigestDesk:
     def _ward(
         self, committee: CommitteeInfo, meeting: MeetingInfo, to: Destination, claim: DeliveryClaim
     ) -> tuple[Card, tuple[ChartSpec, ...]] | str:
-        with self.bot.sessions() as session:
+        with self.bot.store.read() as session:
             mine = [r for r in ward_recipients(session, committee, meeting.day) if r.destination == to]
             if not mine:
                 return NO_WARD

@@ -17,11 +17,11 @@ from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from bot.service import Briefbot
-from bot.updates.roles import Actor, Roles
-from data import digests
-from data.digests import LONDON, MeetingInfo, MeetingSpec, UnknownCommittee, london_time
-from data.periods import uk_date
+from bot.briefbot import Briefbot
+from bot.figures.updates.roles import Actor, Roles
+from data.chat import committees
+from data.chat.committees import LONDON, MeetingInfo, MeetingSpec, UnknownCommittee, london_time
+from data.figures.periods import uk_date
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = time(18, 0)
@@ -66,26 +66,30 @@ def add_meeting(
     commits)."""
     found = _committee(session, committee)
     spec = MeetingSpec(found.id, london_time(day, at), place or None, title or found.name, source="manual")
-    return MeetingChange(found.short_name, day, at, digests.save_meeting(session, spec, actor=actor, channel=channel))
+    return MeetingChange(
+        found.short_name, day, at, committees.save_meeting(session, spec, actor=actor, channel=channel)
+    )
 
 
 def cancel_meeting(session: Session, committee: str, day: date, *, actor: str, channel: str) -> MeetingChange:
     """Cancel the committee's meeting that day: its pending digest is not posted (audited; the caller commits)."""
     found = _committee(session, committee)
-    meeting = digests.meeting_on(session, found.id, day)
+    meeting = committees.meeting_on(session, found.id, day)
     if meeting is None:
         raise MeetingProblem(f"{found.short_name} has no meeting on {uk_date(day)}.")
     spec = MeetingSpec(
         found.id, meeting.starts_at, status="cancelled", source=meeting.source, source_id=meeting.source_id
     )
-    return MeetingChange(found.short_name, day, None, digests.save_meeting(session, spec, actor=actor, channel=channel))
+    return MeetingChange(
+        found.short_name, day, None, committees.save_meeting(session, spec, actor=actor, channel=channel)
+    )
 
 
 def meeting_lines(session: Session, committee: str | None = None) -> list[str]:
     """ "Inner South: 2013-06-19 14:00, Civic Hall (confirmed, seed)", earliest first."""
     chosen = _committee(session, committee).id if committee else None
-    names = {c.id: c.short_name for c in digests.committees(session)}
-    return [meeting_line(names[m.committee_id], m) for m in digests.meetings(session, chosen)]
+    names = {c.id: c.short_name for c in committees.committees(session)}
+    return [meeting_line(names[m.committee_id], m) for m in committees.meetings(session, chosen)]
 
 
 def meeting_line(committee: str, meeting: MeetingInfo) -> str:
@@ -94,9 +98,9 @@ def meeting_line(committee: str, meeting: MeetingInfo) -> str:
     return f"{committee}: {local:%Y-%m-%d %H:%M}{place} ({meeting.status}, {meeting.source})"
 
 
-def _committee(session: Session, name: str) -> digests.CommitteeInfo:
+def _committee(session: Session, name: str) -> committees.CommitteeInfo:
     try:
-        return digests.find_committee(session, name)
+        return committees.find_committee(session, name)
     except UnknownCommittee as error:
         raise MeetingProblem(str(error)) from None
 
@@ -157,7 +161,7 @@ class ChatCalendar:
         return USAGE
 
     def _list(self, rest: list[str]) -> str:
-        with self.bot.sessions() as session:
+        with self.bot.store.read() as session:
             lines = meeting_lines(session, " ".join(rest) or None)
         return "\n".join(lines) if lines else "No meetings."
 
@@ -167,7 +171,7 @@ class ChatCalendar:
         committee, day = rest[0], read_day(rest[1])
         at = read_time(rest[2]) if verb == "add" and len(rest) > 2 and _looks_like_time(rest[2]) else None
         place = " ".join(rest[3 if at else 2 :]) or None
-        with self.bot.writing(urgent=True), self.bot.sessions() as session, session.begin():
+        with self.bot.store.write(urgent=True) as session:
             if verb == "add":
                 change = add_meeting(
                     session, committee, day, at or DEFAULT_TIME, place=place, actor=actor.key, channel=actor.platform

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.conversation.model import Card, CardSection
 from charts.specs import ChartSpec
-from data.periods import uk_date
+from data.figures.periods import uk_date
 
 SUPPORT_NOTE = "Note from the area support team: "
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from bot.conversation.model import Card, Destination
 from bot.digest.cards import NOTE, POST, SKIP, Control
 from bot.digest.delivery import DIGEST, PREVIEW, DigestDesk, destination_of, plan_for
-from bot.updates.roles import Actor, Roles
-from data import chat_state, digests, outbox
-from data.digests import CommitteeInfo, MeetingInfo
-from data.outbox import NOTE_LIMIT, DeliveryInfo
+from bot.figures.updates.roles import Actor, Roles
+from data.chat import committees, ledger, outbox
+from data.chat.committees import CommitteeInfo, MeetingInfo
+from data.chat.outbox import NOTE_LIMIT, DeliveryInfo
 
 # NOTE_LIMIT is the store's: the platforms size their note boxes by it.
 __all__ = ["ALREADY", "GONE", "NOTE_LIMIT", "REFUSAL", "ChannelMembers", "Members", "Pressed", "PreviewDesk"]
@@ -99,7 +99,7 @@ class PreviewDesk:
         return Pressed("gone", GONE) if found is None else self._shown("done", "", found)
 
     def note_of(self, delivery_id: int) -> str:
-        with self.desk.bot.sessions() as session:
+        with self.desk.bot.store.read() as session:
             found = outbox.delivery(session, delivery_id)
         return (found.support_note if found else None) or ""
 
@@ -146,7 +146,7 @@ class PreviewDesk:
         if click and not self._first(click):
             return Pressed("settled", ALREADY)
         by = outbox.Actor(actor.key, actor.platform, actor.shown)
-        with self.desk.bot.writing(urgent=True), self.desk.bot.sessions() as session, session.begin():
+        with self.desk.bot.store.write(urgent=True) as session:
             outbox.set_support_note(session, found.info.id, text, by=by)
         said = "Note saved: it will be at the top of the digest." if text.strip() else "Note removed."
         return self._shown("done", said, found)
@@ -178,7 +178,7 @@ class PreviewDesk:
         if planned is None:
             return Pressed("settled", "Nothing to skip: the meeting was cancelled or the committee has no channel.")
         by = outbox.Actor(actor.key, actor.platform, actor.shown)
-        with self.desk.bot.writing(urgent=True), self.desk.bot.sessions() as session:
+        with self.desk.bot.store.write(urgent=True) as session:
             outcome = outbox.skip(session, planned.key, due_at=planned.due_at, now=self.desk.now(), by=by)
         if outcome == "skipped":
             return self._shown("done", "Skipped: this digest will not be posted.", found, f"Skipped by {actor.shown}.")
@@ -188,12 +188,12 @@ class PreviewDesk:
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _find(self, delivery_id: int) -> _Preview | None:
-        with self.desk.bot.sessions() as session:
+        with self.desk.bot.store.read() as session:
             info = outbox.delivery(session, delivery_id)
             if info is None or info.key.kind != PREVIEW:
                 return None
-            meeting = digests.meeting(session, info.key.meeting_id)
-            committee = next((c for c in digests.committees(session) if c.id == info.key.committee_id), None)
+            meeting = committees.meeting(session, info.key.meeting_id)
+            committee = next((c for c in committees.committees(session) if c.id == info.key.committee_id), None)
         if meeting is None or committee is None:
             return None
         return _Preview(info, committee, meeting)
@@ -206,15 +206,15 @@ class PreviewDesk:
 
     def _first(self, click: str) -> bool:
         """Platforms deliver a click again (retries, replays): only its first arrival is acted on."""
-        with self.desk.bot.writing(urgent=True), self.desk.bot.sessions() as session:
-            return chat_state.claim_event(session, [f"digest-control:{click}"])
+        with self.desk.bot.store.write(urgent=True) as session:
+            return ledger.claim_event(session, [f"digest-control:{click}"])
 
     def _settled(self, found: _Preview) -> str:
         """ "Posted to the committee's channel." or "Skipped by Ana." once the digest is out or closed; else ""."""
         planned = next((p for p in plan_for(found.committee, found.meeting, self.desk.zone) if p.kind == DIGEST), None)
         if planned is None:
             return ""
-        with self.desk.bot.sessions() as session:
+        with self.desk.bot.store.read() as session:
             digest = outbox.find(session, planned.key)
         if digest is None or digest.state == "claimed":
             return ""

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from bot.conversation.model import Destination
 from bot.digest.compose import Place, committee_places, compose_part
 from bot.digest.model import Digest, DigestFact
-from data import changes, digests, queries
-from data.digests import CommitteeInfo
-from data.periods import uk_date
+from data.chat import committees
+from data.chat.committees import CommitteeInfo
+from data.figures import changes, queries
+from data.figures.periods import uk_date
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class WardRecipient:
 
 def ward_recipients(session: Session, committee: CommitteeInfo, day: date) -> list[WardRecipient]:
     """The councillors of the committee's wards in force on the meeting's day, one entry per person."""
-    configured_wards = digests.ward_councillors(session)
+    configured_wards = committees.ward_councillors(session)
     if not configured_wards:
         return []  # the usual case until wards are set up: no need to work out the committee's places
     wards = {place.code: place for place in committee_places(session, committee, day) if place.type == "ward"}

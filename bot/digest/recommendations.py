@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.digest.model import Bullet, DigestSection
 from bot.recommendations.wording import history_line, plural, rec_name
 from data import recommendations as store
-from data.periods import uk_date
+from data.figures.periods import uk_date
 from data.recommendations import RecommendationChange, RecommendationInfo, StatusInfo
 
 TITLE = "Recommendations changed since the last meeting"

@@ -1,4 +1,4 @@
-"""Answers about recommendations as bot.answers.Answer, so Slack, Teams and the terminal show them as they show
+"""Answers about recommendations as bot.answer.Answer, so Slack, Teams and the terminal show them as they show
 any answer (bot.conversation.cards). Every count is computed from the rows read for this answer."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from bot.answers import Answer, Option, Section, Status, flatten
+from bot.answer import Answer, Option, Section, Status, flatten
 from bot.recommendations.charting import list_chart, summary_chart
 from bot.recommendations.reading import RecAsk, Vocabulary
 from bot.recommendations.wording import (

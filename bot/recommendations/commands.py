@@ -14,9 +14,9 @@ import shlex
 from dataclasses import dataclass
 from datetime import date
 
+from bot.figures.language.understanding import period_named
+from bot.figures.updates.reading import QUOTES
 from bot.recommendations.reading import plans_named
-from bot.understanding import period_named
-from bot.updates.reading import QUOTES
 from data.recommendations import PlanInfo, StatusInfo
 from data.text import normalise
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.understanding import period_named
+from bot.figures.language.understanding import period_named
 from data.recommendations import CodeRef, PlanInfo, RecFilter, StatusInfo
 from data.text import normalise
 

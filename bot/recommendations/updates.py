@@ -1,8 +1,8 @@
 """Officers change recommendations from chat: a status from the plan's own vocabulary, or a dated update.
 
-The same rules as figures (bot.updates.service): only officers; a preview stored as a pending change set with
+The same rules as figures (bot.figures.updates.desk): only officers; a preview stored as a pending change set with
 what it was checked against; a confirmation from the officer who previewed it, within 15 minutes, applied once
-(a stale one is previewed again); an audited undo. Previews and outcomes are bot.updates' own, so every
+(a stale one is previewed again); an audited undo. Previews and outcomes are bot.figures.updates' own, so every
 platform lays them out as it does a figure's."""
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
+from bot.figures.updates import Actor, Outcome, Preview, PreviewRow
+from bot.figures.updates.desk import OfficerDesk
+from bot.figures.updates.wording import ALREADY_SETTLED, NOT_YOURS, SOURCE
 from bot.recommendations.commands import RecRequest, entry, parse, plan_keys, status_named
 from bot.recommendations.wording import dated_words, excerpt, plural, rec_name, when
-from bot.updates import Actor, Outcome, Preview, PreviewRow
-from bot.updates.service import OfficerDesk
-from bot.updates.wording import ALREADY_SETTLED, NOT_YOURS, SOURCE
-from data import changes
 from data import recommendations as store
-from data.changes import ChangeRefused
+from data.figures import changes
+from data.figures.changes import ChangeRefused
 from data.recommendations import RecChange, RecChangeSet, RecommendationInfo, UpdateInfo
 
 REFUSAL = (
@@ -47,7 +47,7 @@ class RecUpdates(OfficerDesk):
         request = parse(text)
         if isinstance(request, str):
             return Preview(request)
-        with self.bot.writing(), self.bot.sessions() as session, session.begin():
+        with self.bot.store.write() as session:
             found = self._recommendation(session, request)
             if isinstance(found, str):
                 return Preview(found)
@@ -132,7 +132,7 @@ class RecUpdates(OfficerDesk):
     def confirm(self, actor: Actor, change_set_id: int) -> Outcome:
         if not self.may_edit(actor):
             return Outcome("refused", REFUSAL)
-        with self.bot.writing(), self.bot.sessions() as session, session.begin():
+        with self.bot.store.write() as session:
             found = store.rec_change_set(session, change_set_id)
             if found is None or found.info.state != "pending" or found.info.kind != store.REC_KIND:
                 return Outcome("refused", ALREADY_SETTLED)
@@ -162,7 +162,7 @@ class RecUpdates(OfficerDesk):
         return ""
 
     def cancel(self, actor: Actor, change_set_id: int) -> Outcome:
-        with self.bot.writing(), self.bot.sessions() as session, session.begin():
+        with self.bot.store.write() as session:
             found = store.rec_change_set(session, change_set_id)
             if found is None or found.info.actor != actor.key:
                 return Outcome("refused", NOT_YOURS)
@@ -175,7 +175,7 @@ class RecUpdates(OfficerDesk):
         """Undo a change to recommendations: by default the actor's own last one. Only admins undo others'."""
         if not self.may_edit(actor):
             return Outcome("refused", REFUSAL)
-        with self.bot.writing(), self.bot.sessions() as session, session.begin():
+        with self.bot.store.write() as session:
             if change_set_id is None:
                 last = changes.last_applied(session, actor.key, kinds=(store.REC_KIND,))
                 target = None if last is None else last.id

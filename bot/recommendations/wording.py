@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from data.periods import uk_date
+from data.figures.periods import uk_date
 from data.recommendations import PlanInfo, RecommendationInfo, StatusInfo, UpdateInfo
 
 LINE_EXCERPT = 110

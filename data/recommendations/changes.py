@@ -1,4 +1,4 @@
-"""Officers' changes to recommendations as change sets (data.changes): a new status from the plan's own
+"""Officers' changes to recommendations as change sets (data.figures.changes): a new status from the plan's own
 vocabulary, or a dated update. Proposed as a pending change set holding what each row was checked against,
 applied once in the caller's transaction with an audit row per write carrying the change set's id, and
 undone exactly, as a change set of its own.
@@ -15,11 +15,19 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from data.changes import ChangeRefused, ChangeSetInfo, change_set, open_undo, propose_payload, settle, undo_target
 from data.db import as_utc
+from data.figures.changes import (
+    ChangeRefused,
+    ChangeSetInfo,
+    change_set,
+    open_undo,
+    propose_payload,
+    settle,
+    undo_target,
+)
+from data.figures.validation import limits, texts_problem
+from data.figures.writes import audit_row, jsonable
 from data.models import AuditLog, Recommendation, RecommendationPlan, RecommendationStatus, RecommendationUpdate
-from data.validation import limits, texts_problem
-from data.writes import audit_row, jsonable
 
 REC_KIND = "rec"
 REC_UNDO_KIND = "rec_undo"
@@ -190,7 +198,7 @@ def _audit_as(
     reason: str,
     change_set_id: int,
 ) -> None:
-    # data.writes' audit row, with this entity instead of an observation's.
+    # data.figures.writes' audit row, with this entity instead of an observation's.
     row = audit_row(now, actor, channel, action, key, before, after, reason, change_set_id) | {"entity": entity}
     session.execute(insert(AuditLog), [row])
 

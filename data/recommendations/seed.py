@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.catalogue import SEED_ACTOR, SEED_DIR, read_csv
+from data.figures.catalogue import SEED_ACTOR, SEED_DIR, read_csv
+from data.figures.writes import record_audit
 from data.models import Recommendation, RecommendationPlan, RecommendationStatus, RecommendationUpdate
 from data.text import normalise, split_list
-from data.writes import record_audit
 
 PLANS = "recommendations_plans.csv"
 STATUSES = "recommendations_statuses.csv"

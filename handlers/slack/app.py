@@ -12,7 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.conversation.flow import Conversation
-from bot.updates import Access, Roles, Updates
+from bot.figures.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
 from handlers.slack.listeners import ALL
 from handlers.slack.messenger import SlackMessenger

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
-from bot.service import Briefbot
-from bot.updates import Updates
+from bot.figures.updates import Updates
 from handlers.slack.messenger import SlackMessenger
 
 

@@ -1,13 +1,13 @@
 """Block Kit for officers' updates: the preview with Confirm / Cancel, the form (a modal), and its steps.
 
-The core decides the words (bot.updates); this only lays them out, escaped, within Slack's limits."""
+The core decides the words (bot.figures.updates); this only lays them out, escaped, within Slack's limits."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.conversation.model import note_card
-from bot.updates import Preview
+from bot.figures.updates import Preview
 from handlers.slack.blocks import (
     BUTTON_TEXT_LIMIT,
     FALLBACK_LIMIT,

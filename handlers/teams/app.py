@@ -13,7 +13,7 @@ from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from bot.conversation.flow import Conversation
-from bot.errors import StoreUnavailable
+from bot.store import StoreUnavailable
 from handlers.teams.activities import Activity, Installation
 from handlers.teams.auth import TokenValidator, Unauthorized
 from handlers.teams.officers import OfficerDesk

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bot.briefbot import Briefbot
 from bot.conversation.flow import process_name
 from bot.conversation.messenger import Messenger
 from bot.conversation.model import Card, Destination
 from bot.digest.cards import NOTE, POST, SKIP, Control
 from bot.digest.delivery import DigestDesk
 from bot.digest.preview import NOTE_LIMIT, ChannelMembers, PreviewDesk
-from bot.service import Briefbot
-from bot.updates import Actor, Roles
+from bot.figures.updates import Actor, Roles
 from handlers.teams.activities import PLATFORM
 from handlers.teams.cards import DELIVERY, DIGEST_VERB, Json, adaptive_card, text_block
 from handlers.teams.messenger import TeamsMessenger

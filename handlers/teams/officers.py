@@ -1,4 +1,4 @@
-"""Officers update figures from Teams: the core's use case (bot.updates) behind Teams messages and buttons.
+"""Officers update figures from Teams: the core's use case (bot.figures.updates) behind Teams messages and buttons.
 
 In a personal chat with the bot, an officer (recognised by Entra object id) writes:
   set INDICATOR AREA PERIOD VALUE [note]   a preview card with Confirm and Cancel
@@ -25,9 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from bot.updates import Actor, FieldError, UpdateRequest, Updates
-from bot.updates.reading import parse_command
-from bot.updates.wording import REFUSAL
+from bot.figures.updates import Actor, FieldError, UpdateRequest, Updates
+from bot.figures.updates.reading import parse_command
+from bot.figures.updates.wording import REFUSAL
 from handlers.teams.activities import PLATFORM, Activity
 from handlers.teams.cards import CARD_TYPE, Json
 from handlers.teams.digest_cards import VERBS as DIGEST_VERBS

@@ -1,7 +1,7 @@
 """Adaptive Cards for officers' updates: the preview with Confirm / Cancel, the form, and the notes that replace
 them.
 
-The core decides the words (bot.updates); this only lays them out. Buttons are Action.Execute: Teams sends an
+The core decides the words (bot.figures.updates); this only lays them out. Buttons are Action.Execute: Teams sends an
 adaptiveCard/action invoke, and the card we answer it with replaces the one pressed, so a settled preview loses
 its buttons."""
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.updates import FieldError, Preview
+from bot.figures.updates import FieldError, Preview
 from handlers.teams.cards import Json, card_content, text_block
 
 CONFIRM, CANCEL, FORM = "update.confirm", "update.cancel", "update.form"

@@ -8,8 +8,8 @@ import click
 from sqlalchemy.orm import Session
 
 from bot.app.commands.committees import AppContext
-from data import changes
-from data.changes import AuditEntry
+from data.figures import changes
+from data.figures.changes import AuditEntry
 
 
 @click.command("audit")

@@ -10,12 +10,13 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from data import digests, queries, references
-from data.digests import CommitteeInfo, MeetingInfo, UnknownCommittee
+from data.chat import committees, conversations
+from data.chat.committees import CommitteeInfo, MeetingInfo, UnknownCommittee
+from data.figures import queries
 
 if TYPE_CHECKING:
     from bot.app.settings import Settings
-    from bot.service import Briefbot
+    from bot.briefbot import Briefbot
     from charts.cache import ChartCache
 
 
@@ -34,7 +35,7 @@ class AppContext(Protocol):
 
 def committee_named(session: Session, name: str) -> CommitteeInfo:
     try:
-        return digests.find_committee(session, name)
+        return committees.find_committee(session, name)
     except UnknownCommittee as error:
         raise click.ClickException(str(error)) from None
 
@@ -53,9 +54,9 @@ def list_command(app: AppContext) -> None:
     """Each committee: channel, lead days, support team channel, indicators and next meeting."""
     app.ready()
     with Session(app.engine) as session:
-        found = digests.committees(session)
-        held = [m for m in digests.meetings(session) if not m.cancelled]
-        teams_live = {r.address for r in references.listed(session, "teams") if r.dead_at is None}
+        found = committees.committees(session)
+        held = [m for m in committees.meetings(session) if not m.cancelled]
+        teams_live = {r.address for r in conversations.listed(session, "teams") if r.dead_at is None}
     for committee in found:
         meeting = _next_or_last([m for m in held if m.committee_id == committee.id])
         click.echo(
@@ -116,7 +117,7 @@ def set_command(
             support_channel=support_channel if support_channel is not None else committee.support_channel,
             moderngov_id=moderngov_id if moderngov_id is not None else committee.moderngov_id,
         )
-        digests.set_committee(session, changed, actor=actor, channel="cli")
+        committees.set_committee(session, changed, actor=actor, channel="cli")
     click.echo(f"{changed.short_name}: saved.")
 
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from bot.app.commands.committees import AppContext, committee_named
 from bot.digest.delivery import DigestDesk, plan_for
 from bot.digest.model import Digest
-from data import digests
-from data.digests import CommitteeInfo, MeetingInfo
+from data.chat import committees
+from data.chat.committees import CommitteeInfo, MeetingInfo
 
 if TYPE_CHECKING:
     from bot.conversation.messenger import Messenger
@@ -68,7 +68,7 @@ def command(
 
 
 def _meeting(session: Session, committee: CommitteeInfo, day: date | None) -> MeetingInfo:
-    held = [m for m in digests.meetings(session, committee.id) if not m.cancelled]
+    held = [m for m in committees.meetings(session, committee.id) if not m.cancelled]
     if day is not None:
         on_day = [m for m in held if m.day == day]
         if not on_day:

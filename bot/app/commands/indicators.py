@@ -8,9 +8,9 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.lexicon import load_lexicon
-from data import queries
-from data.periods import uk_date
+from bot.figures.language.lexicon import load_lexicon
+from data.figures import queries
+from data.figures.periods import uk_date
 from data.text import normalise
 
 MAX_WORDS = 4  # words shown per indicator; the rest are still understood

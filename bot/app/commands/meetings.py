@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from bot.app.commands.committees import AppContext, committee_named
 from bot.digest.meetings import MeetingProblem, add_meeting, cancel_meeting, meeting_lines
-from data import digests
-from data.calendar import CalendarEntry, CalendarError, apply_entries
-from data.digests import LONDON, CommitteeInfo
+from data.chat import committees
+from data.chat.calendar import CalendarEntry, CalendarError, apply_entries
+from data.chat.committees import LONDON, CommitteeInfo
 
 DATE = click.DateTime(["%Y-%m-%d"])
 SYNC_BACK = timedelta(days=30)
@@ -108,7 +108,7 @@ def sync_command(
     user_agent = user_agent or app.settings.calendar_user_agent
     app.ready()
     with Session(app.engine) as session:
-        chosen = [committee_named(session, committee)] if committee else digests.committees(session)
+        chosen = [committee_named(session, committee)] if committee else committees.committees(session)
     try:
         fetched = _fetch(chosen, ical_source, moderngov_url, user_agent, timeout, window)
     except CalendarError as error:
@@ -128,7 +128,7 @@ def _fetch(
     window: tuple[date, date],
 ) -> list[tuple[CommitteeInfo, str, list[CalendarEntry]]]:
     if ical_source:
-        from data.calendar.ical import parse_ical, read_source
+        from data.chat.calendar.ical import parse_ical, read_source
 
         if len(chosen) != 1:
             raise click.UsageError("--ical needs the COMMITTEE whose calendar it is")
@@ -136,7 +136,7 @@ def _fetch(
         return [(chosen[0], "ical", parse_ical(content, *window))]
     if not moderngov_url:
         raise click.UsageError("give --ical FILE_OR_URL, or --moderngov-url (or set BRIEFBOT_MODERNGOV_URL)")
-    from data.calendar.moderngov import ModernGovClient
+    from data.chat.calendar.moderngov import ModernGovClient
 
     client = ModernGovClient(moderngov_url, user_agent=user_agent, timeout=timeout)
     return [

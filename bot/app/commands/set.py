@@ -11,8 +11,8 @@ from dataclasses import replace
 import click
 
 from bot.app.commands.committees import AppContext
-from bot.updates import Actor, Preview, Roles, Updates
-from bot.updates.reading import FieldError, parse_tokens
+from bot.figures.updates import Actor, Preview, Roles, Updates
+from bot.figures.updates.reading import FieldError, parse_tokens
 
 
 def cli_actor(name: str | None) -> Actor:

@@ -7,7 +7,7 @@ import click
 
 from bot.app.commands.committees import AppContext
 from bot.app.commands.set import cli_actor
-from bot.updates import Roles, Updates
+from bot.figures.updates import Roles, Updates
 
 
 @click.command("undo")

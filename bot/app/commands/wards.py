@@ -7,8 +7,8 @@ import click
 from sqlalchemy.orm import Session
 
 from bot.app.commands.committees import AppContext
-from data import digests
-from data.digests import UnknownWard
+from data.chat import committees
+from data.chat.committees import UnknownWard
 
 
 @click.group("wards", invoke_without_command=True)
@@ -25,7 +25,7 @@ def list_command(app: AppContext) -> None:
     """Each ward with councillors, by platform."""
     app.ready()
     with Session(app.engine) as session:
-        found = digests.ward_councillors(session)
+        found = committees.ward_councillors(session)
     for ward in found:
         click.echo(f"{ward.ward_name} ({ward.ward}): {', '.join(ward.users)} on {ward.platform}")
     if not found:
@@ -46,10 +46,10 @@ def set_command(app: AppContext, ward: str, councillors: str, platform: str, act
     app.ready()
     with Session(app.engine) as session, session.begin():
         try:
-            found = digests.find_ward(session, ward)
+            found = committees.find_ward(session, ward)
         except UnknownWard as error:
             raise click.ClickException(str(error)) from None
-        saved = digests.set_ward_councillors(session, found, platform, users, actor=actor, channel="cli")
+        saved = committees.set_ward_councillors(session, found, platform, users, actor=actor, channel="cli")
     if not found.current:
         click.echo(
             f"Note: {found.name} is a ward of 2004-2018; its briefing goes out only for meetings then.", err=True

@@ -21,7 +21,7 @@ from bot.digest.cards import NOTE, Control, read_control
 from bot.digest.delivery import DigestDesk
 from bot.digest.meetings import ChatCalendar
 from bot.digest.preview import NOTE_LIMIT, ChannelMembers, Pressed, PreviewDesk
-from bot.updates import Actor
+from bot.figures.updates import Actor
 from handlers.slack.blocks import plain
 from handlers.slack.contract import ASK_ACTION, DIGEST_NOTE_VIEW
 from handlers.slack.deps import SlackDeps

@@ -1,6 +1,6 @@
 """/indicator: officers set figures (a preview, then Confirm), open the form, see history, undo, share a CSV.
 
-Thin: every rule (who may, what is valid, what is stale) is the core's (bot.updates); this parses Slack's
+Thin: every rule (who may, what is valid, what is stale) is the core's (bot.figures.updates); this parses Slack's
 payloads, calls it, and lays out the answer. Replies are ephemeral: only the officer sees a preview."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.updates import Actor, FieldError, Preview, UpdateRequest, read_csv
-from bot.updates.reading import parse_command
-from bot.updates.wording import REFUSAL
+from bot.figures.updates import Actor, FieldError, Preview, UpdateRequest, read_csv
+from bot.figures.updates.reading import parse_command
+from bot.figures.updates.wording import REFUSAL
 from handlers.slack.contract import UPDATE_CANCEL_ACTION, UPDATE_CONFIRM_ACTION, UPDATE_CONFIRM_VIEW, UPDATE_FORM_VIEW
 from handlers.slack.deps import SlackDeps
 from handlers.slack.payloads import PLATFORM

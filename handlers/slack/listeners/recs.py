@@ -11,8 +11,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.figures.updates import Actor, Outcome, Preview
 from bot.recommendations.updates import RecUpdates
-from bot.updates import Actor, Outcome, Preview
 from handlers.slack.blocks import BUTTON_TEXT_LIMIT, Block, plain
 from handlers.slack.contract import (
     REC_CANCEL_ACTION,

@@ -1,0 +1,258 @@
+"""Places side by side for the same period: named places, a place and its comparators, or an area's parts."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Status
+from bot.figures.answering import facts as fact_rules
+from bot.figures.answering import measures
+from bot.figures.answering.context import Context, Focus
+from bot.figures.answering.fallbacks import no_data
+from bot.figures.answering.follow_ups import follow_ups
+from bot.figures.answering.formatting import ordinal
+from bot.figures.answering.wording import highest_first, join, measure_words, period_of, shown, versus, when
+from bot.figures.language import places
+from bot.figures.language.periods import PeriodAsk
+from bot.figures.language.understanding import Question
+from data.figures.queries import Fact, IndicatorInfo
+
+MAX_PAIRWISE = 3  # beyond this many others, a ranking reads better than "x above A, y below B..."
+MAX_REFERENCES = 2
+
+
+def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[str]) -> Answer:
+    if question.across and len(chosen) == 1:
+        return _compare_across(ctx, question, focus)
+    indicator = focus.indicator
+    info = ctx.lexicon.indicators[indicator]
+    members = chosen if len(chosen) > 1 else [focus.place, *places.comparators(ctx.lexicon, focus.place, ctx.today)]
+    members = _with_group_members(ctx, members)
+    ctx.facts.load([indicator], members)
+    rows = _common_period(ctx, indicator, members, question.period)
+    if rows is None:
+        return _not_like_for_like(ctx, indicator, members, question.period)
+    rows, group_sentences = _neighbour_rows(ctx, rows, members)
+    if len(rows) < 2:
+        return _nothing_beside(ctx, rows[0], group_sentences)
+    fact, others = rows[0], rows[1:]
+    if group_sentences:
+        # A group's members read best in order (Leeds first, then highest to lowest), not catalogue order.
+        others = highest_first(others)
+        rows = [fact, *others]
+    listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
+    rates: list[Fact] = []
+    if info.unit in measures.SIZED_UNITS and measures.needs_rate(ctx.lexicon, [row.geography for row in rows]):
+        rates = _rates_beside(ctx, indicator, rows)
+        sentences = [_counts_not_compared(ctx, rows, rates)]
+    elif len(others) <= MAX_PAIRWISE:
+        sentences = [f"{ctx.names.name(fact.geography)} is {join([versus(fact, o, info) for o in others])}."]
+    else:
+        sentences = _ranking(ctx, fact, rows, info)
+    sentences += group_sentences
+    # A figure's own caveat ("not like-for-like") matters most beside another place's figure.
+    sentences += [f"Note ({row.geography_name}): {row.note}" for row in rows if row.note]
+    missing = _members_without_figure(ctx, members, rows)
+    if missing and len(chosen) > 1 and not group_sentences:
+        sentences.append(f"No figure for the same period for {join(missing)}.")
+    return Answer(
+        status=Status.ANSWER,
+        headline=f"{info.short_name} {when(fact)}: {listing}.",
+        sentences=tuple(sentences),
+        reading=ctx.names.reading(indicator, focus.place, period_of(fact))
+        + (" vs " + ", ".join(ctx.names.name(row.geography) for row in others)),
+        facts=(
+            *(ctx.names.view(row, "asked" if index == 0 else "comparator") for index, row in enumerate(rows)),
+            *(ctx.names.view(rate, "companion") for rate in rates),
+        ),
+        sources=ctx.names.sources([*rows, *rates]),
+        chart=None
+        if sentences[0].startswith("These are counts")
+        else ctx.charts.comparison(indicator, rows, focus.place, ()),
+        follow_ups=follow_ups(ctx, focus, ctx.names.indicator_words(indicator, focus.mention)),
+    )
+
+
+def _rates_beside(ctx: Context, indicator: str, rows: list[Fact]) -> list[Fact]:
+    """The family's rate for the same places and period, when every one of them has it: "how many in care,
+    Leeds vs England" is answered with the counts and, beside them, the figures that can be compared."""
+    for code in measures.of_kind(ctx.lexicon, measures.members(ctx.lexicon, [indicator]), "rate"):
+        if ctx.lexicon.indicators[code].unit not in measures.RATE_UNITS:
+            continue
+        ctx.facts.load([code], [row.geography for row in rows])
+        found = [fact_rules.same_period(ctx.facts.series(code, row.geography), row) for row in rows]
+        if all(found):
+            return [fact for fact in found if fact is not None]
+    return []
+
+
+def _counts_not_compared(ctx: Context, rows: list[Fact], rates: list[Fact]) -> str:
+    not_compared = "These are counts for places of different sizes, so they are not compared"
+    if not rates:
+        names = join([ctx.names.name(row.geography) for row in rows])
+        return f"{not_compared}; no rate is held for {names} alike."
+    info = ctx.lexicon.indicators[rates[0].indicator]
+    first, others = rates[0], rates[1:]
+    return (
+        f"{not_compared}. "
+        f"As {info.short_name.lower()}: {'; '.join(f'{r.geography_name} {shown(r, info)}' for r in rates)}; "
+        f"{ctx.names.name(first.geography)} is {join([versus(first, other, info) for other in others])}."
+    )
+
+
+def _neighbour_rows(ctx: Context, rows: list[Fact], members: list[str]) -> tuple[list[Fact], list[str]]:
+    """Name the neighbour group used and how many of its members have a figure; never mix one model's
+    members with another period's group figure (a 2013 group figure is the report's own group)."""
+    groups = [code for code in members if ctx.lexicon.geographies[code].type == "comparator_group"]
+    sentences: list[str] = []
+    for group in groups:
+        listed = places.group_members(ctx.lexicon, group, ctx.neighbours_on)
+        model = places.group_model(ctx.lexicon, group, ctx.neighbours_on)
+        when_model = f" ({model.year} model)" if model is not None else ""
+        if not places.model_fits(model, rows[0].period_end):
+            rows = [row for row in rows if row.geography not in listed]
+            sentences.append(
+                f"The {ctx.names.name(group)}{when_model} was drawn up after the figures {when(rows[0])}, "
+                "so its members' figures are not set beside them."
+            )
+            continue
+        held = [row for row in rows if row.geography in listed]
+        sentences.append(f"{ctx.names.name(group)}{when_model}: figures for {len(held)} of {len(listed)} neighbours.")
+    return rows, sentences
+
+
+def _nothing_beside(ctx: Context, fact: Fact, group_sentences: list[str]) -> Answer:
+    """The place's own figure, and plainly no comparison: not an "answer" that compares nothing."""
+    info = ctx.lexicon.indicators[fact.indicator]
+    return Answer(
+        status=Status.NO_DATA,
+        headline=f"Nothing to compare with: {ctx.names.name(fact.geography)} had {shown(fact, info)} {when(fact)}.",
+        sentences=tuple(group_sentences),
+        reading=ctx.names.reading(fact.indicator, fact.geography, period_of(fact)) + ", comparison",
+        facts=(ctx.names.view(fact, "asked"),),
+        sources=ctx.names.sources([fact]),
+    )
+
+
+def _members_without_figure(ctx: Context, members: list[str], rows: list[Fact]) -> list[str]:
+    """Names of places with no figure in the compared period; a group counts as shown when its members are."""
+    shown_places = {row.geography for row in rows}
+    return [
+        ctx.names.name(code)
+        for code in members
+        if code not in shown_places
+        and not (
+            ctx.lexicon.geographies[code].type == "comparator_group"
+            and shown_places & set(places.group_members(ctx.lexicon, code, ctx.neighbours_on))
+        )
+    ]
+
+
+def _ranking(ctx: Context, fact: Fact, rows: list[Fact], info: IndicatorInfo) -> list[str]:
+    ordered = highest_first(rows)
+    position = [row.geography for row in ordered].index(fact.geography) + 1
+    highest, lowest = ordered[0], ordered[-1]
+    return [
+        f"{ctx.names.name(fact.geography)} ranks {ordinal(position)} of {len(ordered)}, highest first.",
+        f"Highest: {highest.geography_name} ({shown(highest, info)}); lowest: {lowest.geography_name} "
+        f"({shown(lowest, info)}).",
+    ]
+
+
+def _with_group_members(ctx: Context, members: list[str]) -> list[str]:
+    """ "vs statistical neighbours": the group's own figure where published, and each neighbour's."""
+    expanded: list[str] = []
+    for code in members:
+        expanded.append(code)
+        if ctx.lexicon.geographies[code].type == "comparator_group":
+            expanded += places.group_members(ctx.lexicon, code, ctx.neighbours_on)
+    return list(dict.fromkeys(expanded))
+
+
+def _common_period(ctx: Context, indicator: str, members: list[str], period: PeriodAsk | None) -> list[Fact] | None:
+    """The latest period the first place shares with at least one other: its figure first, then theirs."""
+    focus_facts = fact_rules.within(ctx.facts.series(indicator, members[0]), period)
+    for fact in reversed(focus_facts):
+        rows = [fact]
+        for other in members[1:]:
+            match = fact_rules.same_period(ctx.facts.series(indicator, other), fact)
+            if match is not None:
+                rows.append(match)
+        if len(rows) > 1:
+            return rows
+    return None
+
+
+def _not_like_for_like(ctx: Context, indicator: str, members: list[str], period: PeriodAsk | None) -> Answer:
+    info = ctx.lexicon.indicators[indicator]
+    latest = [(code, fact_rules.within(ctx.facts.series(indicator, code), period)) for code in members]
+    held = [(code, facts[-1]) for code, facts in latest if facts]
+    if not held:
+        return no_data(ctx, indicator, members[0], period)
+    sentences = [f"{ctx.names.name(code)}: {shown(fact, info)} {when(fact)}" for code, fact in held]
+    absent = [ctx.names.name(code) for code, facts in latest if not facts]
+    if absent:
+        sentences.append(f"No figures on {measure_words(info)} for {join(absent)}.")
+    held_facts = [fact for _, fact in held]
+    return Answer(
+        status=Status.ANSWER if len(held) > 1 else Status.NO_DATA,
+        headline=f"{info.short_name}: no period in common, so these are not like for like.",
+        sentences=tuple(sentences),
+        reading=ctx.names.reading(indicator, members[0], "latest of each"),
+        facts=ctx.names.views(held_facts, "latest"),
+        sources=ctx.names.sources(held_facts),
+    )
+
+
+def _compare_across(ctx: Context, question: Question, focus: Focus) -> Answer:
+    """ "compare NEET across Inner South": every part of the area for the latest period most of them share."""
+    indicator, area = focus.indicator, focus.place
+    info = ctx.lexicon.indicators[indicator]
+    rows = _parts_for_latest_shared_period(ctx, indicator, area, question.period)
+    if rows is None:
+        return no_data(ctx, indicator, area, question.period, within=True)
+    rows = highest_first(rows)
+    references = [
+        fact_rules.same_period(ctx.facts.series(indicator, code), rows[0])
+        for code in [area, *places.comparators(ctx.lexicon, area, rows[0].period_end)]
+    ]
+    refs = [ref for ref in references if ref is not None][:MAX_REFERENCES]
+    listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
+    sentences = [f"Highest: {rows[0].geography_name}; lowest: {rows[-1].geography_name}."]
+    if refs:
+        sentences.append(
+            "For reference: " + "; ".join(f"{ref.geography_name} {shown(ref, info)}" for ref in refs) + "."
+        )
+    return Answer(
+        status=Status.ANSWER,
+        headline=f"{info.short_name} across {ctx.names.name(area)}, {when(rows[0])}: {listing}.",
+        sentences=tuple(sentences),
+        reading=ctx.names.reading(indicator, area, period_of(rows[0])) + ", by area",
+        facts=ctx.names.views(rows, "asked") + ctx.names.views(refs, "comparator"),
+        sources=ctx.names.sources(rows + refs),
+        chart=ctx.charts.comparison(indicator, rows, None, tuple(refs)),
+    )
+
+
+def _parts_for_latest_shared_period(
+    ctx: Context, indicator: str, area: str, period: PeriodAsk | None
+) -> list[Fact] | None:
+    everyone = [link.child for link in ctx.lexicon.children.get(area, ())]
+    ctx.facts.load([indicator], [area, *everyone, *places.comparators(ctx.lexicon, area, ctx.today)])
+    periods = sorted(
+        {
+            (fact.period_start, fact.period_end)
+            for code in everyone
+            for fact in fact_rules.within(ctx.facts.series(indicator, code), period)
+        },
+        reverse=True,
+    )
+    for start, end in periods:
+        # Parts as they stood at that period's end: ward boundaries change.
+        rows = [
+            fact
+            for code in places.inside(ctx.lexicon, area, end)
+            for fact in ctx.facts.series(indicator, code)
+            if (fact.period_start, fact.period_end) == (start, end)
+        ]
+        if len(rows) >= 2:
+            return rows
+    return None

@@ -1,0 +1,350 @@
+"""The delivery outbox: each digest (committee, meeting, kind, destination) goes out once, across crashes,
+restarts and replicas. The lease pattern of data.chat.ledger: claim with a lease, posted (with the platform's
+message id), sent; a lease that ran out is taken over with a compare-and-set, by one process only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from data.db import as_utc, rows_matched
+from data.figures.writes import record_audit
+from data.models import Delivery
+
+MAX_ATTEMPTS = 5
+ENTITY = "delivery"
+NOTE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class DeliveryKey:
+    committee_id: int
+    meeting_id: int
+    kind: str  # digest, preview, ward
+    destination: str  # "platform:address"
+
+
+@dataclass(frozen=True)
+class DeliveryClaim:
+    """A delivery this process holds. message_id is set when an earlier holder already posted it."""
+
+    id: int
+    key: DeliveryKey
+    due_at: datetime
+    late: bool
+    message_id: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    id: int
+    key: DeliveryKey
+    state: str
+    due_at: datetime
+    late: bool
+    message_id: str | None
+    attempts: int
+    note: str | None
+    support_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something by hand, for the audit log: their key ("slack:U123") and the chat or CLI it came from."""
+
+    key: str
+    channel: str
+    name: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.name or self.key
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+def _key(row: Delivery) -> DeliveryKey:
+    return DeliveryKey(row.committee_id, row.meeting_id, row.kind, row.destination)
+
+
+def claim(
+    session: Session,
+    key: DeliveryKey,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    due_at: datetime,
+    late: bool = False,
+    by: Actor | None = None,
+) -> DeliveryClaim | None:
+    """This process's to deliver, or None when another holds it or it is finished.
+
+    The unique key does the work on first sight: of two concurrent inserts one fails, on either backend. A
+    row already there is taken over only when its lease ran out unfinished. `by`: someone asked for it now
+    ("Post now"), audited with the claim. Commits the session."""
+    if _find(session, key) is not None:
+        # The usual case on every sweep after a digest went out: no doomed insert (and no server error log).
+        return _take_over_one(session, key, owner=owner, now=now, lease=lease, by=by)
+    row = Delivery(
+        committee_id=key.committee_id,
+        meeting_id=key.meeting_id,
+        kind=key.kind,
+        destination=key.destination,
+        state="claimed",
+        due_at=due_at.astimezone(UTC),
+        late=late,
+        owner=owner[:64],
+        lease_until=now + lease,
+        attempts=1,
+        claimed_at=now,
+    )
+    session.add(row)
+    if by is not None:
+        _audit(session, key, by, "post_now", "posted at once from the preview")
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _take_over_one(session, key, owner=owner, now=now, lease=lease, by=by)
+    return DeliveryClaim(row.id, key, due_at, late, None, 1)
+
+
+def _find(session: Session, key: DeliveryKey) -> Delivery | None:
+    return session.scalars(
+        select(Delivery).where(
+            Delivery.committee_id == key.committee_id,
+            Delivery.meeting_id == key.meeting_id,
+            Delivery.kind == key.kind,
+            Delivery.destination == key.destination,
+        )
+    ).first()
+
+
+def _take_over_one(
+    session: Session, key: DeliveryKey, *, owner: str, now: datetime, lease: timedelta, by: Actor | None = None
+) -> DeliveryClaim | None:
+    row = _find(session, key)
+    if row is None or row.state in ("sent", "skipped"):
+        return None
+    lease_until = _utc(row.lease_until)
+    if lease_until is None or lease_until >= now:
+        return None
+    return _compare_and_set(session, row, owner=owner, now=now, lease=lease, by=by)
+
+
+def _compare_and_set(
+    session: Session, row: Delivery, *, owner: str, now: datetime, lease: timedelta, by: Actor | None = None
+) -> DeliveryClaim | None:
+    # Plain values first: the commit below expires the row.
+    ident, key, seen_lease, attempts = row.id, _key(row), row.lease_until, row.attempts
+    due_at, late, message_id = _utc(row.due_at), row.late, row.message_id
+    exhausted = attempts >= MAX_ATTEMPTS
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == ident, Delivery.lease_until == seen_lease)
+        .values(
+            owner=owner[:64],
+            lease_until=None if exhausted else now + lease,
+            attempts=attempts + 1,
+            state="skipped" if exhausted else row.state,
+            note="given up after repeated failures" if exhausted else row.note,
+        )
+    )
+    if by is not None and rows_matched(result):
+        _audit(session, key, by, "post_now", "posted at once from the preview")
+    session.commit()
+    if not rows_matched(result) or exhausted or due_at is None:
+        return None
+    return DeliveryClaim(ident, key, due_at, late, message_id, attempts + 1)
+
+
+def take_over_expired(
+    session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int = 50
+) -> list[DeliveryClaim]:
+    """Deliveries a dead process claimed and never finished; each becomes one live process's."""
+    rows = session.scalars(
+        select(Delivery)
+        .where(Delivery.state.in_(("claimed", "posted")), Delivery.lease_until < now)
+        .order_by(Delivery.due_at)
+        .limit(limit)
+    ).all()
+    taken = []
+    for row in rows:
+        claimed = _compare_and_set(session, row, owner=owner, now=now, lease=lease)
+        if claimed is not None:
+            taken.append(claimed)
+    return taken
+
+
+def mark_posted(session: Session, delivery_id: int, message_id: str) -> None:
+    """The message is out: whoever finishes this delivery later must not post it again."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(state="posted", message_id=message_id))
+    session.commit()
+
+
+def mark_sent(session: Session, delivery_id: int, *, now: datetime) -> None:
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id).values(state="sent", lease_until=None, sent_at=now)
+    )
+    session.commit()
+
+
+def mark_skipped(session: Session, delivery_id: int, note: str) -> None:
+    """Nothing to post after all (the meeting was cancelled or has begun): closed, with the reason."""
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id).values(state="skipped", lease_until=None, note=note)
+    )
+    session.commit()
+
+
+def release(session: Session, delivery_id: int) -> None:
+    """Forget an unposted claim (its meeting was cancelled or moved), so the key can be claimed again."""
+    session.execute(delete(Delivery).where(Delivery.id == delivery_id, Delivery.message_id.is_(None)))
+    session.commit()
+
+
+def deliveries(session: Session, meeting_id: int | None = None) -> list[DeliveryInfo]:
+    query = select(Delivery).order_by(Delivery.id)
+    if meeting_id is not None:
+        query = query.where(Delivery.meeting_id == meeting_id)
+    return [_info(row) for row in session.scalars(query)]
+
+
+def delivery(session: Session, delivery_id: int) -> DeliveryInfo | None:
+    row = session.get(Delivery, delivery_id)
+    return None if row is None else _info(row)
+
+
+def find(session: Session, key: DeliveryKey) -> DeliveryInfo | None:
+    row = _find(session, key)
+    return None if row is None else _info(row)
+
+
+def _info(row: Delivery) -> DeliveryInfo:
+    return DeliveryInfo(
+        row.id,
+        _key(row),
+        row.state,
+        _utc(row.due_at) or row.due_at,
+        row.late,
+        row.message_id,
+        row.attempts,
+        row.note,
+        row.support_note,
+    )
+
+
+# -- by hand, from a preview's buttons -------------------------------------------------------------------------
+def skip(session: Session, key: DeliveryKey, *, due_at: datetime, now: datetime, by: Actor) -> str:
+    """Close a delivery before it is posted: "skipped"; or why not: "already skipped", "posted" (it is out), or
+    "busy" (a live process is posting it now). Audited with who. Commits the session."""
+    row = _find(session, key)
+    if row is None:
+        row = Delivery(
+            committee_id=key.committee_id,
+            meeting_id=key.meeting_id,
+            kind=key.kind,
+            destination=key.destination,
+            state="skipped",
+            due_at=due_at.astimezone(UTC),
+            owner=by.key[:64],
+            attempts=0,
+            claimed_at=now,
+            note=_skipped_note(by),
+        )
+        session.add(row)
+        _audit(session, key, by, "skip", "skipped from the preview")
+        try:
+            session.commit()
+        except IntegrityError:  # claimed by a process that fell due meanwhile: judged as it now stands
+            session.rollback()
+            return skip(session, key, due_at=due_at, now=now, by=by)
+        return "skipped"
+    return _skip_existing(session, row, now=now, by=by)
+
+
+def _skip_existing(session: Session, row: Delivery, *, now: datetime, by: Actor) -> str:
+    if row.state == "skipped":
+        return "already skipped"
+    if row.message_id is not None or row.state in ("posted", "sent"):
+        return "posted"
+    lease_until = _utc(row.lease_until)
+    if lease_until is not None and lease_until >= now:
+        return "busy"
+    key, seen_lease = _key(row), row.lease_until
+    unchanged = Delivery.lease_until.is_(None) if seen_lease is None else Delivery.lease_until == seen_lease
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == row.id, unchanged, Delivery.message_id.is_(None))
+        .values(state="skipped", lease_until=None, owner=by.key[:64], note=_skipped_note(by))
+    )
+    if not rows_matched(result):
+        session.rollback()
+        return "busy"
+    _audit(session, key, by, "skip", "skipped from the preview")
+    session.commit()
+    return "skipped"
+
+
+def _skipped_note(by: Actor) -> str:
+    return f"skipped by {by.shown}"
+
+
+def set_support_note(session: Session, delivery_id: int, text: str, *, by: Actor) -> bool:
+    """The area support team's note on a preview (empty text removes it); False when the preview is gone. Audited
+    with the text before and after. The caller commits."""
+    row = session.get(Delivery, delivery_id)
+    if row is None:
+        return False
+    before = row.support_note
+    row.support_note = text.strip()[:NOTE_LIMIT] or None
+    record_audit(
+        session,
+        actor=by.key,
+        channel=by.channel,
+        action="update",
+        entity=ENTITY,
+        entity_key=_entity_key(_key(row)),
+        after={"support_note": row.support_note, "was": before, "by": by.shown},
+        reason="note from the area support team",
+    )
+    return True
+
+
+def support_note(session: Session, committee_id: int, meeting_id: int) -> str | None:
+    """The note the area support team added to this meeting's preview, if any (the latest preview's)."""
+    return session.scalars(
+        select(Delivery.support_note)
+        .where(
+            Delivery.committee_id == committee_id,
+            Delivery.meeting_id == meeting_id,
+            Delivery.kind == "preview",
+            Delivery.support_note.is_not(None),
+        )
+        .order_by(Delivery.id.desc())
+    ).first()
+
+
+def _audit(session: Session, key: DeliveryKey, by: Actor, action: str, reason: str) -> None:
+    record_audit(
+        session,
+        actor=by.key,
+        channel=by.channel,
+        action=action,
+        entity=ENTITY,
+        entity_key=_entity_key(key),
+        after={"kind": key.kind, "destination": key.destination, "by": by.shown},
+        reason=reason,
+    )
+
+
+def _entity_key(key: DeliveryKey) -> str:
+    return f"{key.committee_id}:{key.meeting_id}:{key.kind}:{key.destination}"

@@ -1,0 +1,153 @@
+"""DfE's Local Authority Interactive Tool (LAIT) long table: one row per measure, place and year, described
+by its data dictionary. Measures the mapping names go to the store's own indicators; every other measure
+becomes an indicator `LAIT_<short name>` with the dictionary's unit, polarity and decimal places."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.figures.catalogue import REFERENCE_DIR, read_csv
+from data.figures.importers.errors import MappingError
+from data.figures.importers.mappings import Measure
+from data.figures.importers.reading import Cell, Reading, Row, record
+from data.figures.writes import add_indicator
+from data.models import UNITS, Indicator, IndicatorAlias
+from data.text import normalise
+
+DEFAULT_DICTIONARY = "lait_data_dictionary.csv"
+UNIT_FROM_AXIS = {"%": "percent", "rate per 10,000": "rate_per_10000", "number": "count"}
+POLARITY = {"low": "lower_is_better", "high": "higher_is_better"}
+THEMES = {
+    "child protection": "looked_after_children",
+    "looked after children": "looked_after_children",
+    "children in need": "looked_after_children",
+    "absence": "attendance",
+    "neet": "neet",
+}
+NO_FIGURE = {"", "-"}
+
+
+@dataclass(frozen=True)
+class LaitEntry:
+    short: str
+    measure: str
+    polarity: str
+    decimals: int | None
+    year_type: str
+    unit: str
+    theme: str
+    description: str
+    chart_title: str = ""
+
+
+def _entry(row: dict[str, str]) -> LaitEntry:
+    axis = row["y_axis_name"].lower()
+    return LaitEntry(
+        short=row["Measure_short"],
+        measure=row["Measure"],
+        polarity=POLARITY.get(row["Polarity"].lower(), "no_judgement"),
+        decimals=int(row["dps"]) if row["dps"].isdigit() else None,
+        year_type=row["Year_Type"],
+        unit=next((unit for key, unit in UNIT_FROM_AXIS.items() if key in axis), "count"),
+        theme=next((theme for key, theme in THEMES.items() if key in row["Topic"].lower()), "context"),
+        description=row["Description"],
+        chart_title=" ".join(row.get("Chart_title", "").split()),
+    )
+
+
+def lait_dictionary(path: Path) -> dict[str, LaitEntry]:
+    return {entry.short: entry for entry in map(_entry, read_csv(path))}
+
+
+def lait_code(short: str) -> str:
+    return "LAIT_" + normalise(short.replace(",", "")).upper().replace(" ", "_")
+
+
+def prepare_lait(session: Session, reading: Reading) -> None:
+    """A measure for every dictionary entry, creating the indicators the store lacks."""
+    known = set(session.scalars(select(Indicator.code)))
+    dictionary = lait_dictionary(REFERENCE_DIR / (reading.mapping.dictionary or DEFAULT_DICTIONARY))
+    measures = dict(reading.mapping.by_short_desc)
+    for short, entry in dictionary.items():
+        mapped = measures.get(short)
+        code = mapped.indicator if mapped else lait_code(short)
+        rule = mapped.period if mapped else reading.mapping.year_types.get(entry.year_type, "snapshot_31_march")
+        measures[short] = Measure(code, "Values", rule, decimals=entry.decimals)
+        reading.decimals[code] = entry.decimals
+        if code not in known:
+            _add_lait_indicator(session, code, entry, reading.mapping.families.get(short))
+            reading.report.created_indicators.append(code)
+            known.add(code)
+        if mapped is None:
+            everyday = [normalise(alias) for alias in reading.mapping.aliases.get(short, ())]
+            _add_aliases(session, code, list(dict.fromkeys([*lait_aliases(entry), *everyday])))
+    reading.lait_measures = measures
+
+
+# Dictionary wording that names the unit or the source rather than the measure.
+_NOISE = re.compile(
+    r"\((?:%|rate|num|from \d{4}|new definition)\)|- rate|\brates? per 10,000( children)?|\b(?:rate|number) of\b|%"
+)
+
+_AGES = re.compile(r"\b\d+ \d+ year olds\b")
+_CLAUSE = re.compile(r" (?:to|within) ")
+
+
+def lait_aliases(entry: LaitEntry) -> list[str]:
+    """Words a councillor might use for a LAIT measure: its dictionary name, chart title and short name."""
+    found = []
+    for text in (entry.measure, entry.chart_title, entry.short.replace("_", " ")):
+        words = _AGES.sub(" ", normalise(_NOISE.sub(" ", text.lower())))
+        bare = " ".join(words.split()).removeprefix("percentage of ").removeprefix("of ").removeprefix("total ")
+        # "re referrals to childrens social care within 12 months" is asked for as "re referrals".
+        for phrase in (" ".join(words.split()), bare, _CLAUSE.split(bare)[0]):
+            if len(phrase) > 3 and not phrase.isdigit():
+                found.append(phrase[:200])
+    return list(dict.fromkeys(found))
+
+
+def _add_aliases(session: Session, code: str, aliases: list[str]) -> None:
+    indicator = session.scalars(select(Indicator).where(Indicator.code == code)).one()
+    held = {alias.alias for alias in indicator.aliases}
+    indicator.aliases += [IndicatorAlias(alias=alias) for alias in aliases if alias not in held]
+
+
+def _add_lait_indicator(session: Session, code: str, entry: LaitEntry, family: str | None) -> None:
+    if entry.unit not in UNITS:
+        raise MappingError(f"LAIT measure {entry.short} has unit {entry.unit!r}")
+    add_indicator(
+        session,
+        code=code,
+        name=entry.measure,
+        unit=entry.unit,
+        decimals=entry.decimals if entry.decimals is not None else 1,
+        polarity=entry.polarity,
+        theme=entry.theme,
+        definition=entry.description or entry.measure,
+        source="DfE, Local Authority Interactive Tool",
+        actor="briefbot import",
+        channel="import",
+        reason=f"LAIT measure {entry.short}",
+        family=family,
+    )
+
+
+def read_lait_row(reading: Reading, line: int, row: Row) -> None:
+    short = row.get("Short Desc", "")
+    measure = reading.lait_measures.get(short)
+    if measure is None:
+        reading.report.skipped[f"rows of LAIT measure {short!r}, not in the data dictionary"] += 1
+        return
+    cell = row.get("Values", "")
+    if cell in NO_FIGURE:
+        reading.report.skipped["LAIT cells marked '-' (no figure)"] += 1
+        return
+    place = reading.place(line, (row.get("LA Number", ""),), row.get("LA and Regions", ""), "LAIT")
+    if place is None:
+        return
+    record(reading, Cell(line, short, cell), measure.indicator, place, (measure.period, row.get("Years", ""), ""))

@@ -1,0 +1,259 @@
+"""briefbot's own long CSV: one observation a row, with its provenance. Used for the seed, export and import.
+
+An import is validated whole before anything is written: one bad row rejects the file, naming the line
+and the reason, so a store is never half-updated.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.figures.importers.errors import ImportRejected, RowProblem
+from data.figures.importers.files import rows_of, text_encoding
+from data.figures.importers.reading import written_decimals
+from data.figures.periods import Period, PeriodError, PeriodKind
+from data.figures.validation import InvalidFigure, observation_problem, shown_text
+from data.figures.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, add_indicator, write_observations
+from data.models import POLARITIES, STATUSES, UNITS, Geography, Indicator, Observation
+
+# The long CSV: the key, then the payload in the order the store keeps it.
+COLUMNS = (
+    "indicator",
+    "geography",
+    "period_kind",
+    "period_start",
+    "period_end",
+    *(name for name in PAYLOAD_FIELDS if name not in {"period_kind", "decimals"}),
+    *(f"indicator_{name}" for name in ("name", "unit", "decimals", "polarity", "definition", "source")),
+    "decimals",  # last, so files written before it existed still line up
+)
+# The indicator_* columns make an export self-describing: importing it into a store that lacks an
+# indicator (one created by a LAIT or generic import, say) creates the indicator first.
+REQUIRED = (
+    "indicator",
+    "geography",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "source_document",
+    "source_locator",
+)
+# What tells a long CSV from a publication: the store's own key columns.
+SIGNATURE = {"indicator", "geography", "period_kind"}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a row may refer to: indicator codes with their units, and geography codes."""
+
+    units: dict[str, str]
+    geographies: frozenset[str]
+
+    @classmethod
+    def of(cls, session: Session) -> Vocabulary:
+        units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())
+        return cls(units, frozenset(session.scalars(select(Geography.code)).all()))
+
+
+def is_long_csv(header: list[str]) -> bool:
+    return set(header) >= SIGNATURE
+
+
+def parse_rows(handle: IO[str], vocabulary: Vocabulary) -> list[ObservationInput]:
+    reader = csv.DictReader(handle)
+    missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportRejected([RowProblem(1, f"the header lacks column(s) {', '.join(missing)}")])
+    inputs: list[ObservationInput] = []
+    problems: list[RowProblem] = []
+    first_seen: dict[tuple[str, str, date, date], int] = {}
+    for line, row in rows_of(reader):
+        try:
+            item = parse_row(row, vocabulary)
+        except ValueError as error:
+            problems.append(RowProblem(line, str(error)))
+            continue
+        key = (item.indicator, item.geography, item.period.start, item.period.end)
+        if key in first_seen:
+            problems.append(RowProblem(line, f"the same figure as line {first_seen[key]} ({item.label})"))
+            continue
+        first_seen[key] = line
+        inputs.append(item)
+    if problems:
+        raise ImportRejected(problems)
+    return inputs
+
+
+def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
+    indicator = row["indicator"]
+    if indicator not in vocabulary.units:
+        raise ValueError(f"unknown indicator {shown_text(indicator)}")
+    if row["geography"] not in vocabulary.geographies:
+        raise ValueError(f"unknown geography {shown_text(row['geography'])}")
+    value = _number(row.get("value", ""), "value")
+    status = row.get("status") or "final"
+    if status not in STATUSES:
+        raise ValueError(f"status {shown_text(status)} is not provisional or final")
+    for column in ("source_document", "source_locator"):
+        if not row.get(column):
+            raise ValueError(f"{column} is empty: every figure needs its source")
+    item = ObservationInput(
+        indicator=indicator,
+        geography=row["geography"],
+        period=_period(row),
+        value=value,
+        symbol=row.get("symbol") or None,
+        decimals=_decimals(row, value),
+        numerator=_number(row.get("numerator", ""), "numerator"),
+        denominator=_number(row.get("denominator", ""), "denominator"),
+        status=status,
+        source_document=row["source_document"],
+        source_locator=row["source_locator"],
+        source_quote=row.get("source_quote") or None,
+        note=row.get("note") or None,
+    )
+    # The rules every path shares (data.figures.validation): the value for its unit, the symbol, the ratio, the text.
+    problem = observation_problem(vocabulary.units[indicator], item.payload())
+    if problem:
+        raise ValueError(problem)
+    return item
+
+
+def _decimals(row: dict[str, str], value: float | None) -> int | None:
+    """The published precision: the export's own column, else as the value is written."""
+    given = row.get("decimals")
+    if given is not None:
+        # An export states the precision (blank: the indicator's default); only older files lack the column.
+        return int(given) if given.strip().isdigit() else None
+    return None if value is None else written_decimals(row.get("value", ""))
+
+
+def _period(row: dict[str, str]) -> Period:
+    try:
+        kind = PeriodKind(row["period_kind"])
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in PeriodKind)
+        raise ValueError(f"period_kind {shown_text(row['period_kind'])} is not one of {kinds}") from None
+    try:
+        start, end = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])
+    except ValueError:
+        raise ValueError("period dates must be written YYYY-MM-DD") from None
+    try:
+        return Period(end=end, start=start, kind=kind, label=row.get("period_label", ""))
+    except PeriodError as error:
+        raise ValueError(str(error)) from None
+
+
+def _number(text: str, column: str) -> float | None:
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        raise ValueError(f"{column} {shown_text(text)} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{column} {shown_text(text)} is not a finite number")
+    return number
+
+
+def import_csv(session: Session, path: Path, *, actor: str, channel: str) -> WriteSummary:
+    """Validate the whole file, then write it in the caller's transaction (new indicators included)."""
+    encoding = text_encoding(path)
+    with path.open(newline="", encoding=encoding) as handle:
+        _create_described_indicators(session, csv.DictReader(handle), actor=actor, channel=channel)
+    with path.open(newline="", encoding=encoding) as handle:
+        inputs = parse_rows(handle, Vocabulary.of(session))
+    return write_observations(session, inputs, actor=actor, channel=channel, reason=f"import of {path.name}")
+
+
+def _create_described_indicators(session: Session, reader: csv.DictReader[str], *, actor: str, channel: str) -> None:
+    known = set(session.scalars(select(Indicator.code)))
+    for line, row in rows_of(reader):
+        code, name, unit = row.get("indicator", ""), row.get("indicator_name", ""), row.get("indicator_unit", "")
+        if code in known or not (code and name and unit in UNITS):
+            continue
+        try:
+            _add_described(session, row, actor=actor, channel=channel)
+        except InvalidFigure as error:  # a name too long for the store, say: the file's fault, at its line
+            raise ImportRejected([RowProblem(line, str(error))]) from None
+        known.add(code)
+
+
+def _add_described(session: Session, row: dict[str, str], *, actor: str, channel: str) -> None:
+    decimals = row.get("indicator_decimals", "")
+    polarity = row.get("indicator_polarity", "")
+    add_indicator(
+        session,
+        code=row["indicator"],
+        name=row["indicator_name"],
+        unit=row["indicator_unit"],
+        decimals=int(decimals) if decimals.isdigit() else 1,
+        polarity=polarity if polarity in POLARITIES else "no_judgement",
+        theme="context",
+        definition=row.get("indicator_definition") or row["indicator_name"],
+        source=row.get("indicator_source") or "imported",
+        actor=actor,
+        channel=channel,
+        reason="described in an imported long CSV",
+    )
+
+
+def export_rows(session: Session) -> Iterator[dict[str, str]]:
+    statement = (
+        select(Indicator, Geography.code, Observation)
+        .join(Indicator, Observation.indicator_id == Indicator.id)
+        .join(Geography, Observation.geography_id == Geography.id)
+        .order_by(Indicator.code, Geography.code, Observation.period_end, Observation.period_start)
+    )
+    for indicator, geography, observation in session.execute(statement).tuples():
+        yield {
+            "indicator": indicator.code,
+            "geography": geography,
+            "period_kind": observation.period_kind,
+            "period_start": observation.period_start.isoformat(),
+            "period_end": observation.period_end.isoformat(),
+            "period_label": observation.period_label,
+            "value": _text(observation.value),
+            "decimals": "" if observation.decimals is None else str(observation.decimals),
+            "symbol": observation.symbol or "",
+            "numerator": _text(observation.numerator),
+            "denominator": _text(observation.denominator),
+            "status": observation.status,
+            "source_document": observation.source_document,
+            "source_locator": observation.source_locator,
+            "source_quote": observation.source_quote or "",
+            "note": observation.note or "",
+            "indicator_name": indicator.name,
+            "indicator_unit": indicator.unit,
+            "indicator_decimals": str(indicator.decimals),
+            "indicator_polarity": indicator.polarity,
+            "indicator_definition": indicator.definition,
+            "indicator_source": indicator.source,
+        }
+
+
+def write_csv(rows: Iterable[dict[str, str]], handle: IO[str]) -> int:
+    writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _text(number: float | None) -> str:
+    # repr keeps every digit, so an export reads back to the identical float.
+    if number is None:
+        return ""
+    return str(int(number)) if number.is_integer() else repr(number)

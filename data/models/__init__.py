@@ -1,0 +1,88 @@
+"""The store's typed SQLAlchemy 2.0 models, one module per part of the store.
+
+Queries elsewhere return frozen dataclasses; these classes never leave the data package.
+"""
+
+from data.models.base import (
+    CHANGE_SET_KINDS,
+    CHANGE_SET_STATES,
+    AuditLog,
+    Base,
+    ChangeSet,
+    Meta,
+)
+from data.models.chat import (
+    DELIVERY_STATES,
+    EVENT_STATES,
+    MEETING_STATUSES,
+    Committee,
+    ConversationReference,
+    Delivery,
+    Meeting,
+    ProcessedEvent,
+    UserPreference,
+    WardCouncillor,
+)
+from data.models.figures import (
+    GEOGRAPHY_TYPES,
+    MEMBERSHIP_RELATIONS,
+    POLARITIES,
+    STATUSES,
+    SUPPRESSION_SYMBOLS,
+    UNITS,
+    Document,
+    Geography,
+    GeographyAlias,
+    GeographyMembership,
+    Indicator,
+    IndicatorAlias,
+    Observation,
+    ObservationRevision,
+    Target,
+)
+from data.models.recommendations import (
+    DATE_PRECISIONS,
+    Recommendation,
+    RecommendationPlan,
+    RecommendationStatus,
+    RecommendationUpdate,
+)
+
+__all__ = [
+    "CHANGE_SET_KINDS",
+    "CHANGE_SET_STATES",
+    "DATE_PRECISIONS",
+    "DELIVERY_STATES",
+    "EVENT_STATES",
+    "GEOGRAPHY_TYPES",
+    "MEETING_STATUSES",
+    "MEMBERSHIP_RELATIONS",
+    "POLARITIES",
+    "STATUSES",
+    "SUPPRESSION_SYMBOLS",
+    "UNITS",
+    "AuditLog",
+    "Base",
+    "ChangeSet",
+    "Committee",
+    "ConversationReference",
+    "Delivery",
+    "Document",
+    "Geography",
+    "GeographyAlias",
+    "GeographyMembership",
+    "Indicator",
+    "IndicatorAlias",
+    "Meeting",
+    "Meta",
+    "Observation",
+    "ObservationRevision",
+    "ProcessedEvent",
+    "Recommendation",
+    "RecommendationPlan",
+    "RecommendationStatus",
+    "RecommendationUpdate",
+    "Target",
+    "UserPreference",
+    "WardCouncillor",
+]
