@@ -13,7 +13,7 @@ from wsgiref.types import WSGIApplication
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams
+from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams, teams_cloud
 from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination, note_card
 from bot.errors import StoreUnavailable
@@ -173,15 +173,31 @@ def first_sight(bot: Briefbot) -> Callable[[str], bool]:
 
 def connector_tokens(settings: TeamsSettings) -> Tokens:
     """By certificate when TEAMS_CERTIFICATE_PATH is set, otherwise by the app password."""
+    cloud = teams_cloud(settings)
     if settings.certificate_path:
         certificate = read_certificate(settings)
-        return CertificateCredentials(settings.app_id, certificate, settings.tenant_id, settings.token_url)
-    return ClientCredentials(settings.app_id, settings.app_password, settings.tenant_id, settings.token_url)
+        return CertificateCredentials(settings.app_id, certificate, settings.tenant_id, settings.token_url, cloud=cloud)
+    return ClientCredentials(settings.app_id, settings.app_password, settings.tenant_id, settings.token_url, cloud)
+
+
+def token_validator(settings: TeamsSettings, keys: KeySet | None = None) -> TokenValidator:
+    """Bot Framework tokens against the cloud's key set; for a single-tenant bot, Entra-issued tokens against
+    the tenant's Entra keys too. Both are fetched in the background from start-up."""
+    cloud = teams_cloud(settings)
+    keys = keys or KeySet(settings.jwks_url or cloud.keys_url)
+    keys.prefetch()
+    entra_keys = None
+    if settings.tenant_id:
+        url = settings.entra_jwks_url or cloud.entra_keys_url(settings.tenant_id)
+        entra_keys = KeySet(url, source=f"Entra (tenant {settings.tenant_id})")
+        entra_keys.prefetch()
+    return TokenValidator(settings.app_id, keys, cloud=cloud, tenant_id=settings.tenant_id, entra_keys=entra_keys)
 
 
 def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: KeySet | None = None) -> TeamsRoute:
-    """The route and messenger; the messenger joins the conversation layer. Unauthenticated mode (tests only)
-    neither checks inbound tokens nor sends one."""
+    """The route and messenger; the messenger joins the conversation layer. Unauthenticated mode (tests only,
+    on loopback) neither checks inbound tokens nor sends one, and answers only activities whose service URL is
+    on loopback."""
     require_teams(settings)
     bot = conversation.bot
     book = ReferenceBook(bot)
@@ -189,9 +205,7 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
     validator = None
     if not settings.allow_unauthenticated:
         tokens = connector_tokens(settings)
-        keys = keys or KeySet(settings.jwks_url)
-        keys.prefetch()
-        validator = TokenValidator(settings.app_id, keys)
+        validator = token_validator(settings, keys)
     else:
         log.warning("Teams: unauthenticated mode (TEAMS_ALLOW_UNAUTHENTICATED=1): for tests on loopback only")
     messenger = TeamsMessenger(Connector(tokens), resolve=book.resolve, retire=book.retire)
@@ -201,5 +215,7 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
         log.info("Teams: BRIEFBOT_TEAMS_OFFICERS is empty, so no one can change figures from Teams")
     roles = Roles(Access(officers=settings.officers, admins=settings.admins))
     officers = OfficerDesk(Updates(bot, roles), messenger, once=first_sight(bot), pace=conversation.pacer.wait)
-    application = teams_wsgi(conversation, validator=validator, remember=book.remember, officers=officers)
+    application = teams_wsgi(
+        conversation, validator=validator, tenant_id=settings.tenant_id, remember=book.remember, officers=officers
+    )
     return TeamsRoute(MESSAGES_PATH, application, messenger, officers)
