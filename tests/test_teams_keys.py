@@ -232,7 +232,7 @@ def test_entra_issued_tokens_reach_a_single_tenant_bot(engine: Engine) -> None: 
             chat = f"a:entra-v{version}"
             activity = {**ask(f"entra-{version}", chat), "serviceUrl": app.fake.service_url}
             raw = entra_token(ENTRA_KEY, "entra", APP_ID, TENANT, version=version)
-            assert app.post_once_keys_are_in(activity, raw) == 200
+            assert app.post(activity, raw) == 200  # start-up waited for both key sets: no 503 first
             assert app.answered(chat)
         elsewhere = {**ask("entra-3", "a:entra-x"), "serviceUrl": app.fake.service_url}
         assert app.post(elsewhere, entra_token(ENTRA_KEY, "entra", APP_ID, "tenant-elsewhere")) == 401
@@ -254,7 +254,8 @@ def test_head_probes_are_answered_quietly(engine: Engine, caplog: pytest.LogCapt
     with endpoint(engine, as_is) as app:
         caplog.clear()
         assert [send(app.url, b"", {}, method="HEAD") for _ in range(5)] == [200] * 5
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    ours = [r for r in caplog.records if r.name.startswith(("bot.", "handlers."))]  # not an earlier server's teardown
+    assert [r.getMessage() for r in ours if r.levelno >= logging.WARNING] == []
 
 
 def test_unauthenticated_mode_replies_only_to_loopback(engine: Engine) -> None:  # noqa: F811

@@ -23,7 +23,7 @@ from data import chat_state, digests, references
 from data.writes import record_audit
 from handlers.teams.activities import PLATFORM, ConversationReference, Installation
 from handlers.teams.app import MESSAGES_PATH, teams_wsgi
-from handlers.teams.auth import KeySet, TokenValidator
+from handlers.teams.auth import FETCH_TIMEOUT, KeySet, TokenValidator
 from handlers.teams.connector import Connector, Tokens
 from handlers.teams.credentials import CertificateCredentials, ClientCredentials
 from handlers.teams.messenger import TeamsMessenger
@@ -182,16 +182,22 @@ def connector_tokens(settings: TeamsSettings) -> Tokens:
 
 def token_validator(settings: TeamsSettings, keys: KeySet | None = None) -> TokenValidator:
     """Bot Framework tokens against the cloud's key set; for a single-tenant bot, Entra-issued tokens against
-    the tenant's Entra keys too. Both are fetched in the background from start-up."""
+    the tenant's Entra keys too. Start-up waits for the first fetches (up to their timeout), so the first
+    activities after a restart find keys; one that can't be fetched is fetched again in the background while
+    requests get 503."""
     cloud = teams_cloud(settings)
-    keys = keys or KeySet(settings.jwks_url or cloud.keys_url)
-    keys.prefetch()
-    entra_keys = None
+    key_sets = [keys or KeySet(settings.jwks_url or cloud.keys_url)]
     if settings.tenant_id:
         url = settings.entra_jwks_url or cloud.entra_keys_url(settings.tenant_id)
-        entra_keys = KeySet(url, source=f"Entra (tenant {settings.tenant_id})")
-        entra_keys.prefetch()
-    return TokenValidator(settings.app_id, keys, cloud=cloud, tenant_id=settings.tenant_id, entra_keys=entra_keys)
+        key_sets.append(KeySet(url, source=f"Entra (tenant {settings.tenant_id})"))
+    for key_set in key_sets:
+        key_set.prefetch()
+    for key_set in key_sets:
+        key_set.settle(FETCH_TIMEOUT + 1)
+    entra_keys = key_sets[1] if settings.tenant_id else None
+    return TokenValidator(
+        settings.app_id, key_sets[0], cloud=cloud, tenant_id=settings.tenant_id, entra_keys=entra_keys
+    )
 
 
 def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: KeySet | None = None) -> TeamsRoute:

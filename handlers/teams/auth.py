@@ -140,10 +140,15 @@ class KeySet:
         self._refreshing = False
         self._failing = False  # within an outage: it is logged once, when it starts
         self._lock = threading.Lock()
+        self._tried = threading.Event()  # set once the first fetch has succeeded or failed
 
     def prefetch(self) -> None:
         """Fetch in the background (at start-up), so the first request finds keys."""
         self._start_refresh()
+
+    def settle(self, timeout: float) -> bool:
+        """Wait (at start-up, never on a request) until the first fetch has succeeded or failed; True if it has."""
+        return self._tried.wait(timeout)
 
     def get(self, kid: str) -> SigningKey | None:
         """The key `kid` names, or None if it is not one of ours. Never waits for a fetch. Raises
@@ -189,6 +194,7 @@ class KeySet:
         finally:
             with self._lock:
                 self._refreshing = False
+            self._tried.set()
 
     def _fetch_failed(self, error: Exception) -> None:
         what = f"the {self.source} signing keys from {self.url} ({type(error).__name__}: {str(error)[:120]})"
