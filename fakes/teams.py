@@ -1,8 +1,9 @@
 """A loopback server that plays the Bot Framework for Teams: the Bot Connector REST API (the calls briefbot
-makes, recorded), a signing-key set and a token endpoint (which checks a certificate's client assertion when
-told which certificates it trusts); helpers that sign inbound tokens as the Bot Framework does, build
-activities and post them to the app. It can be told to answer a call with 429 (and Retry-After), 403, 413 or
-a 5xx. Nothing here reaches the internet."""
+makes, recorded), the Bot Framework's signing-key set and a tenant's Entra key set (either can be slowed, emptied
+or taken down), and a token endpoint (which checks a certificate's client assertion when told which certificates
+it trusts); helpers that sign inbound tokens as the Bot Framework (or Entra) does, build activities and post them
+to the app. It can be told to answer a call with 429 (and Retry-After), 403, 413 or a 5xx. Nothing here reaches
+the internet."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ from fakes.loopback import QuietHandler, start
 BOT_ID = "28:briefbot-app-id"
 BOT_NAME = "briefbot"
 TENANT = "tenant-leeds"
+# The issuer of the tokens the Bot Framework signs (Bot Connector authentication docs, "Connector to Bot", step 4).
 ISSUER = "https://api.botframework.com"
+# The app that requests Entra-issued inbound tokens (microsoft-teams-apps 2.1.1, token_validator.py).
+AGENT_365_PLATFORM_APP_ID = "5a807f24-c9de-44ee-a3a7-329e88a00ffc"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 COUNCILLOR = {"id": "29:councillor", "name": "Councillor", "aadObjectId": "aad-councillor"}
 OFFICER = {"id": "29:officer", "name": "Olu Officer", "aadObjectId": "aad-officer"}
@@ -50,8 +54,11 @@ class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
-    key_delay: float = 0.0
+    entra_jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
+    key_delay: float = 0.0  # a slow or hanging key endpoint
+    keys_down: bool = False  # the key endpoints answer 503
     key_fetches: int = 0
+    entra_key_fetches: int = 0
     # Token requests as sent (form fields), and the certificates (x5t -> public key) client assertions may use:
     # when any are given, a request without a valid assertion is refused as Entra refuses it.
     token_requests: list[dict[str, str]] = field(default_factory=list)
@@ -83,6 +90,10 @@ class FakeConnector:
         return self.service_url + "keys"
 
     @property
+    def entra_jwks_url(self) -> str:
+        return self.service_url + "entra-keys"
+
+    @property
     def token_url(self) -> str:
         return self.service_url + "token"
 
@@ -98,8 +109,8 @@ class FakeConnector:
             self.failures.append((method, status, headers or retry))
 
     def handle(self, method: str, path: str, raw: bytes, auth: str) -> tuple[int, Any, dict[str, str]]:
-        if path == "/keys":
-            return self._keys()
+        if path in {"/keys", "/entra-keys"}:
+            return self._keys(entra=path == "/entra-keys")
         if path == "/token":
             return self._token(raw)
         body = json.loads(raw) if raw.strip() else {}
@@ -117,11 +128,17 @@ class FakeConnector:
             number = next(self._ids)
         return self._reply(method, path, match, activity_id, number)
 
-    def _keys(self) -> tuple[int, Any, dict[str, str]]:
-        with self._lock:
-            self.key_fetches += 1
-        time.sleep(self.key_delay)  # plays a slow or hanging key endpoint
-        return 200, self.jwks, {}
+    def _keys(self, *, entra: bool) -> tuple[int, Any, dict[str, str]]:
+        with self._changed:
+            if entra:
+                self.entra_key_fetches += 1
+            else:
+                self.key_fetches += 1
+            self._changed.notify_all()
+        time.sleep(self.key_delay)
+        if self.keys_down:
+            return 503, {"error": "unavailable"}, {}
+        return 200, self.entra_jwks if entra else self.jwks, {}
 
     def _token(self, raw: bytes) -> tuple[int, Any, dict[str, str]]:
         form = dict(urllib.parse.parse_qsl(raw.decode()))
@@ -291,20 +308,48 @@ def installation_update(
 
 
 # -- inbound tokens, signed as the Bot Framework signs them ---------------------------------------------------
+# Shapes from the Bot Connector authentication docs (learn.microsoft.com/azure/bot-service/rest-api/
+# bot-framework-rest-connector-authentication): the key set is JWK with an "endorsements" list on each key (step 3);
+# a token's header names its key by kid and x5t, its payload carries aud, iss, nbf and exp ("Connector to Bot:
+# example JWT components"). The service URL claim is spelt "serviceurl" in real tokens, whatever the docs say:
+# Microsoft's SDKs read that spelling (Teams SDK token_validator.py and json_web_token.py, the Agents SDK's
+# AuthenticationConstants.SERVICE_URL_CLAIM, botbuilder's AuthenticationConstants.SERVICE_URL_CLAIM).
 def signing_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 def jwk(private: rsa.RSAPrivateKey, kid: str, channels: tuple[str, ...] = ("msteams",)) -> dict[str, Any]:
     """The public half as the Bot Framework's key set lists it, with the channels it endorses."""
+    return {**entra_jwk(private, kid), "endorsements": list(channels)}
+
+
+def entra_jwk(private: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
+    """The public half as Entra's key set ({login}/{tenant}/discovery/v2.0/keys) lists it: no endorsements."""
     data: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
-    return {**data, "kid": kid, "use": "sig", "endorsements": list(channels)}
+    return {**data, "kid": kid, "x5t": kid, "use": "sig"}
 
 
 def bot_framework_token(private: rsa.RSAPrivateKey, kid: str, app_id: str, service_url: str, **claims: Any) -> str:
+    """A token as the Bot Framework signs one for an activity it sends to `app_id` from `service_url`."""
     now = int(time.time())
-    body = {"iss": ISSUER, "aud": app_id, "exp": now + 600, "nbf": now - 10, "serviceUrl": service_url, **claims}
-    return jwt.encode(body, private, algorithm="RS256", headers={"kid": kid})
+    body = {"iss": ISSUER, "aud": app_id, "nbf": now - 10, "exp": now + 3900, "serviceurl": service_url, **claims}
+    return jwt.encode(body, private, algorithm="RS256", headers={"kid": kid, "x5t": kid, "typ": "JWT"})
+
+
+def entra_token(
+    private: rsa.RSAPrivateKey, kid: str, app_id: str, tenant: str, *, version: int = 2, **claims: Any
+) -> str:
+    """A token Entra issues for `app_id` to the Agent 365 platform, v1 or v2 shaped (Entra access token claims:
+    learn.microsoft.com/entra/identity-platform/access-token-claims-reference): v1 names the caller in appid,
+    v2 in azp; both carry tid and ver. No serviceurl: the Teams SDK notes these tokens carry none."""
+    now = int(time.time())
+    if version == 1:
+        issued = {"iss": f"https://sts.windows.net/{tenant}/", "appid": AGENT_365_PLATFORM_APP_ID, "ver": "1.0"}
+    else:
+        issuer = f"https://login.microsoftonline.com/{tenant}/v2.0"
+        issued = {"iss": issuer, "azp": AGENT_365_PLATFORM_APP_ID, "azpacr": "2", "ver": "2.0"}
+    body = {**issued, "aud": app_id, "tid": tenant, "iat": now, "nbf": now, "exp": now + 3600, **claims}
+    return jwt.encode(body, private, algorithm="RS256", headers={"kid": kid, "x5t": kid, "typ": "JWT"})
 
 
 def post_activity(url: str, activity: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:

@@ -8,9 +8,11 @@ import sys
 from wsgiref.types import WSGIApplication
 from zoneinfo import ZoneInfo
 
+from bot.app.errors import SettingError
 from bot.app.scheduler import DigestScheduler
 from bot.app.settings import Settings, require_platforms, slack_configured
 from bot.app.teams_app import build_teams
+from bot.app.teams_settings import require_loopback
 from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation, process_name
@@ -42,6 +44,11 @@ def readiness(bot: Briefbot) -> str | None:
 
 def serve(settings: Settings, bot: Briefbot) -> None:
     require_platforms(settings)
+    try:
+        require_loopback(settings.teams, settings.host)
+    except SettingError as error:
+        getattr(bot.charts.renderer, "shutdown", lambda: None)()
+        raise SystemExit(f"Error: {error}") from None  # one line on stderr, exit status 1
     # SIGTERM (systemd, Kubernetes) unwinds like Ctrl-C: the server stops taking requests, replies in flight
     # get the grace period to finish, and what is left is handed back to the store for the next process.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))

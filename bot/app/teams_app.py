@@ -12,7 +12,7 @@ from wsgiref.types import WSGIApplication
 
 from sqlalchemy.orm import Session
 
-from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams
+from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams, teams_cloud
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination, note_card
@@ -21,7 +21,7 @@ from data.chat import committees, conversations, ledger
 from data.figures.writes import record_audit
 from handlers.teams.activities import PLATFORM, ConversationReference, Installation
 from handlers.teams.app import MESSAGES_PATH, teams_wsgi
-from handlers.teams.auth import KeySet, TokenValidator
+from handlers.teams.auth import FETCH_TIMEOUT, KeySet, TokenValidator
 from handlers.teams.connector import Connector, Tokens
 from handlers.teams.credentials import CertificateCredentials, ClientCredentials
 from handlers.teams.messenger import TeamsMessenger
@@ -168,15 +168,37 @@ def first_sight(bot: Briefbot) -> Callable[[str], bool]:
 
 def connector_tokens(settings: TeamsSettings) -> Tokens:
     """By certificate when TEAMS_CERTIFICATE_PATH is set, otherwise by the app password."""
+    cloud = teams_cloud(settings)
     if settings.certificate_path:
         certificate = read_certificate(settings)
-        return CertificateCredentials(settings.app_id, certificate, settings.tenant_id, settings.token_url)
-    return ClientCredentials(settings.app_id, settings.app_password, settings.tenant_id, settings.token_url)
+        return CertificateCredentials(settings.app_id, certificate, settings.tenant_id, settings.token_url, cloud=cloud)
+    return ClientCredentials(settings.app_id, settings.app_password, settings.tenant_id, settings.token_url, cloud)
+
+
+def token_validator(settings: TeamsSettings, keys: KeySet | None = None) -> TokenValidator:
+    """Bot Framework tokens against the cloud's key set; for a single-tenant bot, Entra-issued tokens against
+    the tenant's Entra keys too. Start-up waits for the first fetches (up to their timeout), so the first
+    activities after a restart find keys; one that can't be fetched is fetched again in the background while
+    requests get 503."""
+    cloud = teams_cloud(settings)
+    key_sets = [keys or KeySet(settings.jwks_url or cloud.keys_url)]
+    if settings.tenant_id:
+        url = settings.entra_jwks_url or cloud.entra_keys_url(settings.tenant_id)
+        key_sets.append(KeySet(url, source=f"Entra (tenant {settings.tenant_id})"))
+    for key_set in key_sets:
+        key_set.prefetch()
+    for key_set in key_sets:
+        key_set.settle(FETCH_TIMEOUT + 1)
+    entra_keys = key_sets[1] if settings.tenant_id else None
+    return TokenValidator(
+        settings.app_id, key_sets[0], cloud=cloud, tenant_id=settings.tenant_id, entra_keys=entra_keys
+    )
 
 
 def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: KeySet | None = None) -> TeamsRoute:
-    """The route and messenger; the messenger joins the conversation layer. Unauthenticated mode (tests only)
-    neither checks inbound tokens nor sends one."""
+    """The route and messenger; the messenger joins the conversation layer. Unauthenticated mode (tests only,
+    on loopback) neither checks inbound tokens nor sends one, and answers only activities whose service URL is
+    on loopback."""
     require_teams(settings)
     bot = conversation.bot
     book = ReferenceBook(bot)
@@ -184,9 +206,7 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
     validator = None
     if not settings.allow_unauthenticated:
         tokens = connector_tokens(settings)
-        keys = keys or KeySet(settings.jwks_url)
-        keys.prefetch()
-        validator = TokenValidator(settings.app_id, keys)
+        validator = token_validator(settings, keys)
     else:
         log.warning("Teams: unauthenticated mode (TEAMS_ALLOW_UNAUTHENTICATED=1): for tests on loopback only")
     messenger = TeamsMessenger(Connector(tokens), resolve=book.resolve, retire=book.retire)
@@ -196,5 +216,7 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
         log.info("Teams: BRIEFBOT_TEAMS_OFFICERS is empty, so no one can change figures from Teams")
     roles = Roles(Access(officers=settings.officers, admins=settings.admins))
     officers = OfficerDesk(Updates(bot, roles), messenger, once=first_sight(bot), pace=conversation.pacer.wait)
-    application = teams_wsgi(conversation, validator=validator, remember=book.remember, officers=officers)
+    application = teams_wsgi(
+        conversation, validator=validator, tenant_id=settings.tenant_id, remember=book.remember, officers=officers
+    )
     return TeamsRoute(MESSAGES_PATH, application, messenger, officers)

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.app.errors import SettingError
+from handlers.teams.clouds import Cloud, cloud_named
+from handlers.teams.loopback import is_loopback
 
 if TYPE_CHECKING:  # the crypto libraries load only when Teams is served, not for every CLI command
     from handlers.teams.credentials import Certificate
 
-BOT_FRAMEWORK_KEYS = "https://login.botframework.com/v1/.well-known/keys"
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -26,8 +27,14 @@ class TeamsSettings:
     certificate_thumbprint: str = ""
     tenant_id: str = ""
     allow_unauthenticated: bool = False
-    # Overrides for sovereign clouds (GCC High, DoD) and tests: where signing keys and tokens come from.
-    jwks_url: str = BOT_FRAMEWORK_KEYS
+    # HOST, where the server listens: unauthenticated mode is refused anywhere but loopback.
+    host: str = "127.0.0.1"
+    # Which Microsoft cloud (handlers.teams.clouds): public (with GCC), usgov (GCC High), usgovdod (DoD), china.
+    cloud: str = "public"
+    # Overrides of the cloud's addresses, for tests: the Bot Framework's keys, the tenant's Entra keys, Entra's
+    # token endpoint. Empty: the cloud's own.
+    jwks_url: str = ""
+    entra_jwks_url: str = ""
     token_url: str = ""
     # Domains the app package lists as valid (the server's public host name).
     valid_domains: tuple[str, ...] = ()
@@ -50,7 +57,10 @@ class TeamsSettings:
             certificate_thumbprint=values.get("TEAMS_CERTIFICATE_THUMBPRINT", "").strip(),
             tenant_id=values.get("TEAMS_TENANT_ID", "").strip(),
             allow_unauthenticated=values.get("TEAMS_ALLOW_UNAUTHENTICATED", "").strip().lower() in TRUE,
-            jwks_url=values.get("TEAMS_JWKS_URL", "").strip() or BOT_FRAMEWORK_KEYS,
+            host=values.get("HOST", "").strip() or "127.0.0.1",
+            cloud=values.get("TEAMS_CLOUD", "").strip() or "public",
+            jwks_url=values.get("TEAMS_JWKS_URL", "").strip(),
+            entra_jwks_url=values.get("TEAMS_ENTRA_JWKS_URL", "").strip(),
             token_url=values.get("TEAMS_TOKEN_URL", "").strip(),
             valid_domains=tuple(d.strip() for d in domains.split(",") if d.strip()),
             officers=entra_ids(values.get("BRIEFBOT_TEAMS_OFFICERS", "")),
@@ -71,8 +81,10 @@ def require_teams(settings: TeamsSettings) -> None:
             f"TEAMS_ALLOW_UNAUTHENTICATED=1 is refused while {secret} is set: unauthenticated mode is "
             "for tests on loopback only. Unset one of them."
         )
+    require_loopback(settings, settings.host)
     if settings.app_password and settings.certificate_path:
         raise SettingError("TEAMS_APP_PASSWORD and TEAMS_CERTIFICATE_PATH are both set: use one of them.")
+    teams_cloud(settings)
     if settings.certificate_thumbprint and not settings.certificate_path:
         raise SettingError("TEAMS_CERTIFICATE_THUMBPRINT is set without TEAMS_CERTIFICATE_PATH: set the path too.")
     missing = [name for name, value in (("TEAMS_APP_ID", settings.app_id),) if not value]
@@ -85,6 +97,24 @@ def require_teams(settings: TeamsSettings) -> None:
         )
     if settings.certificate_path:
         read_certificate(settings)  # a file that can't be used stops start-up here, in one line
+
+
+def teams_cloud(settings: TeamsSettings) -> Cloud:
+    """The cloud TEAMS_CLOUD names, or a SettingError listing the ones briefbot knows."""
+    try:
+        return cloud_named(settings.cloud)
+    except ValueError as error:
+        raise SettingError(f"TEAMS_CLOUD {error}.") from None
+
+
+def require_loopback(settings: TeamsSettings, host: str) -> None:
+    """Unauthenticated mode answers anyone who can reach the port, so it is served on loopback only. Checked
+    with the other settings (before the store is opened) and again by serve, with the address it binds."""
+    if settings.allow_unauthenticated and not is_loopback(host):
+        raise SettingError(
+            f"TEAMS_ALLOW_UNAUTHENTICATED=1 is refused with HOST={host}: unauthenticated mode is for tests on "
+            "loopback only (HOST=127.0.0.1, ::1 or localhost)."
+        )
 
 
 def read_certificate(settings: TeamsSettings) -> Certificate:

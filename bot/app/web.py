@@ -13,10 +13,14 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 import waitress
 
 from bot.conversation.arrivals import Arrivals
+from handlers.teams.app import MESSAGES_PATH
 
 log = logging.getLogger(__name__)
 # Slack's and Teams' payloads are a few kilobytes; nothing legitimate comes near this.
 MAX_BODY = 1_000_000
+# Paths a client checks with HEAD before it posts: the Microsoft 365 Agents Playground sends HEAD /api/messages
+# every 250 ms while it connects. Answered 200, empty, and not logged (a probe is not a refusal).
+PROBED = frozenset({MESSAGES_PATH})
 Readiness = Callable[[], str | None]  # None when ready, else the reason it is not
 
 
@@ -49,6 +53,8 @@ def router(
         route = routes.get(path)
         if route is None:
             return _plain(start_response, "404 Not Found", "not found")
+        if path in PROBED and environ.get("REQUEST_METHOD") == "HEAD":
+            return _plain(start_response, "200 OK", "")
         refusal = _refusal(environ, max_body)
         if refusal is not None:
             status, reason = refusal

@@ -1,8 +1,10 @@
 """The Teams endpoint (/api/messages) as a WSGI application, for the same router and server as Slack.
 
-It authenticates, parses, records and hands on; it never answers in the request. A question is claimed in the
-store (the conversation layer) and Teams gets its 200 at once; the answer follows through the messenger. A
-store that can't record the claim gets Teams a 503, so it delivers the activity again."""
+It authenticates, parses, records and hands on; it never answers in the request. The token is verified before
+the body is parsed (an unauthenticated caller costs no JSON parsing); then the activity is admitted: its channel
+and service URL against the token, its tenant against TEAMS_TENANT_ID. A question is claimed in the store (the
+conversation layer) and Teams gets its 200 at once; the answer follows through the messenger. A store that can't
+record the claim, or signing keys not yet to hand, get Teams a 503, so it delivers the activity again."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from bot.conversation.flow import Conversation
 from bot.store import StoreUnavailable
 from handlers.teams.activities import Activity, Installation
-from handlers.teams.auth import TokenValidator, Unauthorized
+from handlers.teams.auth import Forbidden, KeysUnavailable, TokenValidator, Unauthorized, Verified
+from handlers.teams.loopback import is_loopback_url
 from handlers.teams.officers import OfficerDesk
 
 log = logging.getLogger(__name__)
@@ -30,23 +33,27 @@ def teams_wsgi(
     conversation: Conversation,
     *,
     validator: TokenValidator | None,
+    tenant_id: str = "",
     remember: Remember = lambda _installation: None,
     officers: OfficerDesk | None = None,
 ) -> WSGIApplication:
-    """`validator` None is unauthenticated mode (tests only; the composition root decides when it is allowed).
-    `officers` takes officers' update commands and buttons before anything is read as a question."""
+    """`validator` None is unauthenticated mode (tests on loopback only: the composition root decides when it is
+    allowed), in which only activities whose service URL is on loopback are answered. With `tenant_id`, activities
+    from any other tenant are refused. `officers` takes officers' update commands and buttons before anything is
+    read as a question."""
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        authorization = str(environ.get("HTTP_AUTHORIZATION") or "")
-        if validator is not None and not authorization:
-            # Refused before the body is read or any key is looked at: nothing unsigned costs us anything.
-            return _refuse(environ, start_response, "no bearer token")
-        activity = Activity.parse(_body(environ))
+        verified = None
         if validator is not None:
             try:
-                validator.validate(authorization, activity.service_url, activity.channel_id)
-            except Unauthorized as reason:
-                return _refuse(environ, start_response, str(reason))
+                verified = validator.verify(str(environ.get("HTTP_AUTHORIZATION") or ""))
+            except (Unauthorized, Forbidden, KeysUnavailable) as refusal:
+                return _refuse(environ, start_response, refusal)
+        activity = Activity.parse(_body(environ))
+        try:
+            _admit(validator, verified, tenant_id, activity)
+        except (Unauthorized, Forbidden) as refusal:
+            return _refuse(environ, start_response, refusal)
         try:
             handled = _handle(conversation, remember, officers, activity)
         except StoreUnavailable as error:
@@ -55,6 +62,16 @@ def teams_wsgi(
         return _respond(start_response, "200 OK", handled)
 
     return application
+
+
+def _admit(validator: TokenValidator | None, verified: Verified | None, tenant_id: str, activity: Activity) -> None:
+    """What the activity says against what the token says, and against whom briefbot serves."""
+    if validator is not None and verified is not None:
+        validator.admit(verified, activity.service_url, activity.channel_id)
+    elif not is_loopback_url(activity.service_url):
+        raise Forbidden("unauthenticated mode replies to loopback service URLs only")
+    if tenant_id and activity.tenant_id.lower() != tenant_id.lower():
+        raise Forbidden(f"an activity from tenant {activity.tenant_id[:64]!r}, not TEAMS_TENANT_ID")
 
 
 def _handle(
@@ -93,8 +110,21 @@ def _respond(start_response: StartResponse, status: str, body: dict[str, Any] | 
     return [payload]
 
 
-def _refuse(environ: WSGIEnvironment, start_response: StartResponse, reason: str) -> list[bytes]:
-    log.warning("unauthenticated Teams request refused (%s bytes): %s", environ.get("CONTENT_LENGTH"), reason)
-    payload = b"unauthorized"
-    start_response("401 Unauthorized", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))])
-    return [payload]
+def _refuse(environ: WSGIEnvironment, start_response: StartResponse, refusal: Exception) -> list[bytes]:
+    """401 for a token that proves nothing, 403 for one that proves the wrong thing, 503 for keys not yet to hand
+    (its cause was logged once by the key set, so each request is not)."""
+    size = environ.get("CONTENT_LENGTH")
+    if isinstance(refusal, KeysUnavailable):
+        log.debug("Teams request answered 503 (%s bytes): %s", size, refusal)
+        status, text = "503 Service Unavailable", b"signing keys unavailable; send again"
+    elif isinstance(refusal, Forbidden):
+        log.warning("Teams request refused (%s bytes): %s", size, refusal)
+        status, text = "403 Forbidden", b"forbidden"
+    else:
+        log.warning("unauthenticated Teams request refused (%s bytes): %s", size, refusal)
+        status, text = "401 Unauthorized", b"unauthorized"
+    headers = [("Content-Type", "text/plain"), ("Content-Length", str(len(text)))]
+    if status.startswith("503"):
+        headers.append(("Retry-After", "5"))
+    start_response(status, headers)
+    return [text]

@@ -1,6 +1,7 @@
 """App-only tokens for the Bot Connector, from Entra's token endpoint: by client secret, or by a certificate
 (a client assertion: a short JWT signed RS256 with the certificate's private key, naming the certificate by
-its thumbprint). Tokens are cached until five minutes before they expire.
+its thumbprint). Tokens are cached until five minutes before they expire. Where Entra is and what scope is asked
+for depend on the cloud (handlers.teams.clouds).
 
 Every option is explicit: no environment fallbacks and no managed identity."""
 
@@ -21,16 +22,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
-BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
-TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+from handlers.teams.clouds import PUBLIC, Cloud
+
 TOKEN_MARGIN = 300.0  # renew a token five minutes before it expires
 TIMEOUT = 10.0
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 600  # seconds; Entra accepts up to ten minutes
 
 
-def token_url(tenant_id: str, override: str = "") -> str:
-    return override or TOKEN_URL.format(tenant=urllib.parse.quote(tenant_id or "botframework.com"))
+def token_url(tenant_id: str, override: str = "", cloud: Cloud = PUBLIC) -> str:
+    return override or cloud.token_url(tenant_id)
 
 
 class _CachedToken:
@@ -61,17 +62,18 @@ class _CachedToken:
 class ClientCredentials(_CachedToken):
     """By client secret (TEAMS_APP_PASSWORD)."""
 
-    def __init__(self, app_id: str, password: str, tenant_id: str, url: str = "") -> None:
-        super().__init__(token_url(tenant_id, url))
+    def __init__(self, app_id: str, password: str, tenant_id: str, url: str = "", cloud: Cloud = PUBLIC) -> None:
+        super().__init__(token_url(tenant_id, url, cloud))
         self.app_id = app_id
         self.password = password
+        self.scope = cloud.scope
 
     def form(self) -> dict[str, str]:
         return {
             "grant_type": "client_credentials",
             "client_id": self.app_id,
             "client_secret": self.password,
-            "scope": BOT_FRAMEWORK_SCOPE,
+            "scope": self.scope,
         }
 
 
@@ -134,10 +136,12 @@ class CertificateCredentials(_CachedToken):
         tenant_id: str,
         url: str = "",
         clock: Callable[[], float] = time.time,
+        cloud: Cloud = PUBLIC,
     ) -> None:
-        super().__init__(token_url(tenant_id, url), clock)
+        super().__init__(token_url(tenant_id, url, cloud), clock)
         self.app_id = app_id
         self.certificate = certificate
+        self.scope = cloud.scope
 
     def form(self) -> dict[str, str]:
         return {
@@ -145,7 +149,7 @@ class CertificateCredentials(_CachedToken):
             "client_id": self.app_id,
             "client_assertion_type": ASSERTION_TYPE,
             "client_assertion": self.assertion(),
-            "scope": BOT_FRAMEWORK_SCOPE,
+            "scope": self.scope,
         }
 
     def assertion(self) -> str:

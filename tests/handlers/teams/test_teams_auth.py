@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -26,10 +30,11 @@ from sqlalchemy import Engine
 
 from bot.app.commands.teams_package import command as teams_package
 from bot.app.settings import SettingError
-from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams
+from bot.app.teams_app import connector_tokens
+from bot.app.teams_settings import TeamsSettings, read_certificate, require_loopback, require_teams, teams_cloud
 from fakes.teams import FakeConnector, bot_framework_token, jwk, personal_message, post_activity, signing_key
-from handlers.teams.auth import KeySet, TokenValidator, Unauthorized
-from handlers.teams.credentials import ASSERTION_TYPE, CertificateCredentials
+from handlers.teams.auth import KeySet, KeysUnavailable, TokenValidator, Unauthorized
+from handlers.teams.credentials import ASSERTION_TYPE, CertificateCredentials, ClientCredentials
 from tests.handlers.teams.test_teams import engine, serve  # noqa: F401 (the module's store fixture)
 
 APP_ID = "app-id-0000"
@@ -98,21 +103,57 @@ def test_a_slow_key_fetch_stalls_no_one() -> None:
         release.wait(5)
         return {"keys": [jwk(SIGNING, "k1")]}
 
-    keys = KeySet("http://127.0.0.1:9/keys", wait=0.2, fetch=slow_fetch)
+    keys = KeySet("http://127.0.0.1:9/keys", fetch=slow_fetch)
     validator = TokenValidator(APP_ID, keys)
     started = time.monotonic()
-    with pytest.raises(Unauthorized):
-        validator.validate("Bearer " + token("http://sv/"), "http://sv/", "msteams")  # waits at most 0.2 s
-    with pytest.raises(Unauthorized):
-        validator.validate("Bearer " + token("http://sv/", kid="other"), "http://sv/", "msteams")  # no new fetch
+    with pytest.raises(KeysUnavailable):  # no keys yet: 503, and the Bot Framework sends it again
+        validator.validate("Bearer " + token("http://sv/"), "http://sv/", "msteams")
+    with pytest.raises(KeysUnavailable):
+        validator.validate("Bearer " + token("http://sv/", kid="other"), "http://sv/", "msteams")
     with pytest.raises(Unauthorized):
         validator.validate("", "http://sv/", "msteams")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 1.0  # nothing waited for the fetch (it is held for 5 s)
     release.set()
     deadline = time.monotonic() + 5
-    while keys.get("k1") is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert validator.validate("Bearer " + token("http://sv/"), "http://sv/", "msteams")["aud"] == APP_ID
+    while time.monotonic() < deadline:
+        try:
+            assert validator.validate("Bearer " + token("http://sv/"), "http://sv/", "msteams")["aud"] == APP_ID
+            break
+        except KeysUnavailable:
+            time.sleep(0.05)
+    else:
+        pytest.fail("the keys never arrived")
+    with pytest.raises(Unauthorized, match="unknown signing key"):  # fetched within the minute: 401 now
+        validator.validate("Bearer " + token("http://sv/", kid="other"), "http://sv/", "msteams")
+
+
+def test_garbage_from_the_key_server_keeps_the_keys_held() -> None:
+    answers: list[Any] = [
+        {"keys": [jwk(SIGNING, "k1")]},
+        {},
+        {"keys": []},
+        {"keys": [{"kid": "k9"}, {"kid": "k8", "kty": "RSA", "n": "!", "e": "AQAB"}, "k7"]},
+        ["not", "a", "key", "set"],
+    ]
+    fetched = threading.Semaphore(0)
+
+    def fetch(_url: str, _timeout: float) -> Any:
+        answer = answers.pop(0) if answers else {"keys": []}
+        fetched.release()
+        return answer
+
+    keys = KeySet("memory", fetch=fetch, min_refresh=0.0)
+    keys.prefetch()
+    assert fetched.acquire(timeout=5)
+    for _garbage in range(4):
+        deadline = time.monotonic() + 5
+        while not fetched.acquire(timeout=0.02):  # an unknown kid asks again, once the last fetch is done
+            assert time.monotonic() < deadline
+            with pytest.raises((KeysUnavailable, Unauthorized)):
+                if keys.get("k-unknown") is None:
+                    raise Unauthorized("unknown")
+    time.sleep(0.1)
+    assert keys.get("k1") is not None and answers == []
 
 
 def test_a_certificate_signs_the_token_request(engine: Engine, tmp_path: Path) -> None:  # noqa: F811
@@ -231,6 +272,54 @@ def test_settings_name_what_is_missing_and_refuse_unsafe_mixes(tmp_path: Path) -
     assert TeamsSettings.from_env({"TEAMS_CERTIFICATE_PATH": "bot.pem"}).configured
     people = TeamsSettings.from_env({"BRIEFBOT_TEAMS_OFFICERS": " AAD-1, aad-2 ,,", "BRIEFBOT_TEAMS_ADMINS": "aad-9"})
     assert people.officers == frozenset({"aad-1", "aad-2"}) and people.admins == frozenset({"aad-9"})
+
+
+def test_the_cloud_is_chosen_by_name_and_an_unknown_one_stops_start_up() -> None:
+    base = {"TEAMS_APP_ID": "a", "TEAMS_APP_PASSWORD": "p"}
+    assert teams_cloud(TeamsSettings.from_env(base)).issuer == "https://api.botframework.com"
+    high = TeamsSettings.from_env({**base, "TEAMS_CLOUD": "GCCH", "TEAMS_TENANT_ID": "t1"})
+    require_teams(high)
+    tokens = connector_tokens(high)
+    assert isinstance(tokens, ClientCredentials)
+    assert tokens.url == "https://login.microsoftonline.us/t1/oauth2/v2.0/token"
+    assert tokens.form()["scope"] == "https://api.botframework.us/.default"
+    with pytest.raises(SettingError, match=r"TEAMS_CLOUD 'azure-moon' is not a cloud briefbot knows \(one of public"):
+        require_teams(TeamsSettings.from_env({**base, "TEAMS_CLOUD": "azure-moon"}))
+
+
+def test_unauthenticated_mode_is_for_loopback_only() -> None:
+    unauthenticated = TeamsSettings.from_env({"TEAMS_APP_ID": "a", "TEAMS_ALLOW_UNAUTHENTICATED": "1"})
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"):
+        require_loopback(unauthenticated, host)
+    for host in ("0.0.0.0", "::", "10.0.0.5", "briefbot.example.org", "localhost.example.org", ""):
+        with pytest.raises(SettingError, match=f"TEAMS_ALLOW_UNAUTHENTICATED=1 is refused with HOST={host}:"):
+            require_loopback(unauthenticated, host)
+    require_loopback(TeamsSettings.from_env({"TEAMS_APP_ID": "a", "TEAMS_APP_PASSWORD": "p"}), "0.0.0.0")
+
+
+def test_briefbot_serve_refuses_unauthenticated_mode_off_loopback(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a free port, in case a server were (wrongly) started
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {name: value for name, value in os.environ.items() if not name.startswith(("SLACK_", "TEAMS_"))}
+    environ |= {
+        "HOST": "0.0.0.0",
+        "PORT": str(port),
+        "TEAMS_APP_ID": APP_ID,
+        "TEAMS_ALLOW_UNAUTHENTICATED": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite3'}",
+        "BRIEFBOT_SEED": "0",
+    }
+    briefbot = Path(sys.executable).with_name("briefbot")
+    done = subprocess.run(
+        [str(briefbot), "serve"], check=False, cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert lines == [
+        "Error: TEAMS_ALLOW_UNAUTHENTICATED=1 is refused with HOST=0.0.0.0: unauthenticated mode is for tests on "
+        "loopback only (HOST=127.0.0.1, ::1 or localhost)."
+    ], done.stderr
 
 
 def test_the_app_package_has_a_manifest_and_two_icons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
