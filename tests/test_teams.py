@@ -1,6 +1,8 @@
 """The real Teams endpoint, driven over HTTP (our router and waitress), against a loopback Bot Connector.
 
-Every card the bot sends is checked against the vendored Adaptive Card 1.5 schema and Teams' size limit."""
+Every activity posted, every request the bot sends the connector and every invoke answer is refereed by Microsoft's
+Teams SDK models (tests/teams_oracle.py, for every test); every card is also checked here against Microsoft's
+Adaptive Card 1.5 schema, the SDK's card models and Teams' size limit."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -46,9 +47,9 @@ from fakes.teams import (
 from handlers.teams.cards import CARD_TYPE, MAX_IMAGE_BYTES, MESSAGE_LIMIT, adaptive_card, counted_size, message
 from handlers.teams.connector import ConversationGone
 from handlers.teams.messenger import UnknownConversation
+from tests.teams_oracle import card_schema, check_card
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "adaptive-card-1.5.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
+VALIDATOR = jsonschema.Draft6Validator(card_schema())  # Microsoft's Adaptive Card 1.5 schema
 ADMIN = "aad-admin-0001"
 
 
@@ -71,9 +72,7 @@ def card_of(call: Call) -> dict[str, Any]:
     attachment = call.body["attachments"][0]
     assert attachment["contentType"] == CARD_TYPE
     card: dict[str, Any] = attachment["content"]
-    errors = [error.message for error in VALIDATOR.iter_errors(card)]
-    assert errors == [], errors
-    assert card["version"] == "1.5"
+    check_card(card)  # the 1.5 schema and the Teams SDK's card models
     return card
 
 
@@ -307,5 +306,5 @@ def test_every_card_validates_and_fits(teams: Harness, question: str) -> None:
     chart = bot.chart(answer)
     card = card_for(answer)
     for content in (adaptive_card(card), adaptive_card(card, chart)):
-        assert [error.message for error in VALIDATOR.iter_errors(content)] == []
+        check_card(content)
         assert counted_size(message(content, card.text)) <= MESSAGE_LIMIT
