@@ -109,7 +109,7 @@ def check_card(card: Any, where: str = "card") -> None:
         raise Refused(f"{where}: an Adaptive Card is a JSON object, not {type(card).__name__}")
     if card.get("version") != CARD_VERSION:
         raise Refused(f"{where}: version {card.get('version')!r}, not {CARD_VERSION!r}")
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _card_validator().iter_errors(card)]
+    errors = [_schema_reason(error) for error in _card_validator().iter_errors(card)]
     if errors:
         raise Refused(f"{where}: the Adaptive Card 1.5 schema refuses it: {'; '.join(errors[:5])}")
     for path, element in _typed_elements(card, where):
@@ -175,6 +175,17 @@ def _validate(model: type[BaseModel], body: Any, where: str) -> None:
     unknown = [name for name in _unknown_fields(parsed, where) if name not in allowed]
     if unknown:
         raise Refused(f"{where}: fields {model.__name__} does not know: {', '.join(unknown)}")
+
+
+def _schema_reason(error: jsonschema.ValidationError) -> str:
+    """Where and why: of the alternatives an anyOf tried, the failure deepest in the card within an alternative
+    for the element's own type (the others fail on `type`)."""
+    chosen = max(_leaves(error), key=lambda leaf: (list(leaf.absolute_path)[-1:] != ["type"], len(leaf.absolute_path)))
+    return f"{'/'.join(map(str, chosen.absolute_path)) or '(card)'}: {chosen.message[:300]}"
+
+
+def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    return [leaf for child in error.context for leaf in _leaves(child)] if error.context else [error]
 
 
 def _reasons(error: ValidationError) -> str:

@@ -38,6 +38,7 @@ from fakes.teams import (
     bot_removed,
     channel_mention,
     channel_message,
+    execute,
     execute_action,
     installation_update,
     personal_message,
@@ -47,6 +48,7 @@ from fakes.teams import (
 from handlers.teams.cards import CARD_TYPE, MAX_IMAGE_BYTES, MESSAGE_LIMIT, adaptive_card, counted_size, message
 from handlers.teams.connector import ConversationGone
 from handlers.teams.messenger import UnknownConversation
+from handlers.teams.officers import MESSAGE_TYPE
 from tests.teams_oracle import card_schema, check_card
 
 VALIDATOR = jsonschema.Draft6Validator(card_schema())  # Microsoft's Adaptive Card 1.5 schema
@@ -187,6 +189,17 @@ def test_an_execute_button_gets_an_invoke_response_and_an_answer(teams: Harness)
     assert status == 200 and json.loads(body)["statusCode"] == 200
     assert teams.fake.wait_for(lambda: len(teams.fake.sent(chat)) >= 1)
     assert texts(card_of(teams.fake.sent(chat)[0]))[0].startswith("NEET 16-18 (%), JESS cluster")
+
+
+def test_a_button_briefbot_no_longer_knows_is_answered_as_teams_expects(teams: Harness) -> None:
+    """An Action.Execute press on an old card (a verb since retired, or an ask with no question) still gets an
+    adaptiveCard/action answer Teams can show: the referee reads it as AdaptiveCardActionResponse."""
+    conversation = {"id": "a:personal-old-card", "conversationType": "personal"}
+    for number, (verb, data) in enumerate([("retired.verb", {}), ("ask", {"question": ""})]):
+        status, body = teams.post(execute(f"old-{number}", verb, data, teams.fake.service_url, conversation))
+        answer = json.loads(body)
+        assert status == 200 and answer["statusCode"] == 200 and answer["type"] == MESSAGE_TYPE, answer
+    assert teams.fake.sent("a:personal-old-card") == []
 
 
 def test_rate_limits_and_gateway_errors_are_retried(teams: Harness) -> None:
