@@ -36,6 +36,7 @@ from typing import Any
 import jsonschema
 import pytest
 from microsoft_teams.api import ActivityTypeAdapter, CreateConversationParams, MessageActivityInput
+from microsoft_teams.api.models import ChannelData
 from microsoft_teams.api.models.adaptive_card import AdaptiveCardActionResponse
 from microsoft_teams.cards import core as card_models
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -66,6 +67,8 @@ NOT_MODELLED: dict[str, frozenset[str]] = {
     "MessageActivityInput": frozenset({"summary"}),
     # Bot Framework REST API reference, "ConversationParameters object": bot and isGroup.
     "CreateConversationParams": frozenset({"bot", "isGroup"}),
+    # Bot Framework Activity schema: localTimezone (the sender's IANA zone); the Agents Playground sends it.
+    "activity": frozenset({"localTimezone"}),
 }
 _INVOKE_RESPONSE: TypeAdapter[Any] = TypeAdapter(AdaptiveCardActionResponse)
 
@@ -137,7 +140,7 @@ def check_activity(activity: Any) -> None:
         parsed = ActivityTypeAdapter.validate_python(activity)
     except ValidationError as error:
         raise Refused(f"activity: the Teams SDK's activity models refuse it: {_reasons(error)}") from None
-    unknown = _unknown_fields(parsed, "activity")
+    unknown = [name for name in _unknown_fields(parsed, "activity") if name not in NOT_MODELLED["activity"]]
     if unknown:
         raise Refused(f"activity: fields the Teams SDK does not know: {', '.join(unknown)}")
 
@@ -193,9 +196,15 @@ def _reasons(error: ValidationError) -> str:
 
 
 # Models whose extra fields are not mistakes: the base classes the SDK types a field by where any element may stand
-# (a card's body is a list of CardElement; those are read element by element instead), and an action's data, which
-# is the bot's own payload.
-_OPEN = (card_models.CardElement, card_models.Action, card_models.ContainerLayout, card_models.SubmitActionData)
+# (a card's body is a list of CardElement; those are read element by element instead), an action's data (the bot's
+# own payload), and channelData, where Teams adds more than the SDK models (`source` on a button's message).
+_OPEN = (
+    card_models.CardElement,
+    card_models.Action,
+    card_models.ContainerLayout,
+    card_models.SubmitActionData,
+    ChannelData,
+)
 
 
 def _unknown_fields(model: BaseModel, where: str, prefix: str = "") -> list[str]:
