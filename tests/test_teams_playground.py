@@ -344,6 +344,14 @@ def test_an_officer_confirms_a_change_with_an_execute_button(playground: Playgro
     # Undone again, so the figures stay as seeded for the other tests.
     playground.say(chat, "undo")
     playground.wait_for(lambda e: any(texts(card_of(c))[0].startswith("Undone") for c in from_bot(e, chat)[before:]))
+    # The form, with its type-to-search lists, is taken by the playground's connector too.
+    playground.say(chat, "update")
+    events = playground.wait_for(lambda e: any(texts(card_of(c))[0] == "Update a figure" for c in from_bot(e, chat)))
+    form = next(card_of(c) for c in from_bot(events, chat) if texts(card_of(c))[0] == "Update a figure")
+    assert [element["style"] for element in form["body"] if element.get("id") in {"indicator", "area"}] == [
+        "filtered",
+        "filtered",
+    ]
 
 
 def _is_invoke(event: dict[str, Any]) -> bool:
