@@ -64,6 +64,7 @@ class Playground:
     recording: Path
     refused_log: Path
     bot_log: Path
+    bot_port: int
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
@@ -90,7 +91,9 @@ class Playground:
         return dict(answer)
 
     def config(self) -> dict[str, Any]:
-        return dict(self.call("GET", "/_internal/v1/config")[1]["config"])
+        """The mock tenant. (Not /_internal/v1/config, the web page's: that first waits up to 15 s for the bot's
+        endpoint to answer a HEAD, which briefbot's answer, sent with content, can fail: see the xfail below.)"""
+        return dict(self.call("GET", "/_internal/v1/testConfig")[1]["config"])
 
     def events(self) -> list[dict[str, Any]]:
         """The playground's events recording: every activity it sent briefbot and every call briefbot made."""
@@ -231,7 +234,7 @@ def playground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Playground]
     with bot_log.open("wb") as out:
         bot = subprocess.Popen([str(briefbot), "serve"], cwd=work, env=bot_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{playground_port}"
-    played = Playground(url, work / "recording.log", work / "refused.log", bot_log)
+    played = Playground(url, work / "recording.log", work / "refused.log", bot_log, bot_port)
     playground_log = work / "playground.log"
     playground_env = base | {
         "TEAMSAPPTESTER_BROWSER": "none",  # no browser opened
@@ -363,3 +366,18 @@ def test_every_reply_was_taken_by_the_playground_and_nothing_left_loopback(playg
     assert calls and all(event["response"]["statusCode"] in {200, 201} for event in calls)
     assert not playground.refused_log.exists(), playground.refused_log.read_text()
     assert "Traceback" not in playground.bot_log.read_text(errors="replace")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/app/web.py answers HEAD with content ('POST only'): Node's HTTP parser, the playground's, then fails "
+    "on the connection (HPE_INVALID_CONSTANT) and its readiness wait times out; not this branch's file to fix",
+)
+def test_briefbot_answers_head_without_content(playground: Playground) -> None:
+    with socket.create_connection(("127.0.0.1", playground.bot_port), timeout=5) as connection:
+        connection.sendall(b"HEAD /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(4096):
+            answer += chunk
+    head, _, content = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 405") and content == b""
