@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -36,6 +36,21 @@ COUNCILLOR = {"id": "29:councillor", "name": "Councillor", "aadObjectId": "aad-c
 OFFICER = {"id": "29:officer", "name": "Olu Officer", "aadObjectId": "aad-officer"}
 _ACTIVITIES = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/activities(?:/(?P<activity>[^/]+))?$")
 _MEMBERS = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/members$")
+
+
+class Referee(Protocol):
+    """Reads Teams traffic and raises ValueError where Microsoft's software would refuse it. The test session
+    registers one in REFEREES (tests/support/teams_oracle.py: the Teams SDK's models and the Adaptive Card schema, which
+    fakes/ does not import: they are dev dependencies)."""
+
+    def inbound(self, activity: dict[str, Any]) -> None: ...
+
+    def invoke_response(self, invoke: dict[str, Any], status: int, body: Any) -> None: ...
+
+    def outbound(self, method: str, path: str, body: Any) -> None: ...
+
+
+REFEREES: list[Referee] = []
 
 
 @dataclass
@@ -121,6 +136,10 @@ class FakeConnector:
         with self._changed:
             self.calls.append(Call(method, path, conversation, activity_id, body, auth, time.monotonic()))
             self._changed.notify_all()
+            refused = _refused(method, path, body)
+            if refused is not None:
+                # As the Bot Connector answers a body it can't read.
+                return 400, {"error": {"code": "BadArgument", "message": refused}}, {}
             failure = next((f for f in self.failures if f[0] == method), None)
             if failure is not None and match is not None:
                 self.failures.remove(failure)
@@ -353,13 +372,37 @@ def entra_token(
 
 
 def post_activity(url: str, activity: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:
-    """POST an activity to the app as the Bot Framework would; (status, body)."""
+    """POST an activity to the app as the Bot Framework would; (status, body). The referees read the activity
+    first and an invoke's answer after."""
+    for referee in REFEREES:
+        referee.inbound(activity)
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=json.dumps(activity).encode(), headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return int(response.status), response.read()
+            status, body = int(response.status), response.read()
     except urllib.error.HTTPError as error:
         return int(error.code), error.read()
+    if activity.get("type") == "invoke":
+        _referee_invoke_response(activity, status, body)
+    return status, body
+
+
+def _referee_invoke_response(invoke: dict[str, Any], status: int, body: bytes) -> None:
+    answer = json.loads(body) if body.strip() else None
+    for referee in REFEREES:
+        referee.invoke_response(invoke, status, answer)
+
+
+def _refused(method: str, path: str, body: Any) -> str | None:
+    """What a referee refuses in a request the app sent the connector, or None."""
+    if method not in {"POST", "PUT"}:
+        return None
+    try:
+        for referee in REFEREES:
+            referee.outbound(method, path, body)
+    except ValueError as refusal:
+        return str(refusal)
+    return None

@@ -21,6 +21,8 @@ from data.store import prepare
 POSTGRES_URL = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+# Microsoft's Teams SDK referees every Teams activity, card and connector request the tests see.
+pytest_plugins = ["tests.support.teams_oracle"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 MESSAGES_PATH = "/api/messages"
 # What an Action.Execute invoke gets back: the card stays as it is; the answer follows as a message.
 INVOKE_ACCEPTED = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Asking…"}
+# An Action.Execute press with nothing to do (a button from an old card): an adaptiveCard/action answer needs a type
+# and a value (the Teams SDK's AdaptiveCardActionResponse), so it gets a line under the card, not a bare 200.
+OLD_BUTTON = {
+    "statusCode": 200,
+    "type": "application/vnd.microsoft.activity.message",
+    "value": "That button no longer works: ask again.",
+}
 
 Remember = Callable[[Installation], None]
 
@@ -88,7 +95,9 @@ def _handle(
         conversation.submit(inbound)
     if activity.type == "invoke":
         # Every invoke wants a body; one we don't know is still acknowledged, so Teams shows no error.
-        return INVOKE_ACCEPTED if inbound is not None else {"statusCode": 200}
+        if inbound is not None:
+            return INVOKE_ACCEPTED
+        return OLD_BUTTON if activity.execute() is not None else {"statusCode": 200}
     return None
 
 

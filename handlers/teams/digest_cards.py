@@ -130,7 +130,7 @@ def note_form(preview: Card, delivery: int, note: str, *, error: str = "") -> Js
         "title": "Cancel",
         "verb": NOTE_CANCEL,
         "data": data,
-        "associatedInputs": "None",
+        "associatedInputs": "none",
     }
     body.append({"type": "ActionSet", "actions": [save, cancel]})
     return {**content, "body": body}

@@ -76,8 +76,9 @@ def form_content(
     typed = dict(values or {})
     wrong = dict(errors or {})
     body: list[Json] = [text_block(FORM_TITLE, weight="Bolder", size="Medium")]
-    body += _field(_choices("indicator", "Indicator", indicators, typed), wrong)
-    body += _field(_choices("area", "Area", areas, typed), wrong)
+    # Indicators and places are long lists: `filtered` lets the officer type to narrow them (Adaptive Card 1.5).
+    body += _field(_choices("indicator", "Indicator", indicators, typed, style="filtered"), wrong)
+    body += _field(_choices("area", "Area", areas, typed, style="filtered"), wrong)
     body.append(_input("Input.Date", "date", "Date (a figure at a date)", typed))
     body += _field(
         _input("Input.Text", "period", "Or a period", typed, placeholder="2012/13, Mar 2013 or 2013"),
@@ -92,8 +93,9 @@ def form_content(
     body += _field(status, wrong)
     note = _input("Input.Text", "note", "Note", typed, placeholder="Where the figure comes from, or why it changed")
     body.append({**note, "isMultiline": True})
-    # Cancel neither gathers nor checks the inputs: closing a half-filled form must not ask for the rest.
-    buttons = [_execute("Preview", FORM, {}, style="positive"), _execute("Cancel", CANCEL, {}, associatedInputs="None")]
+    # Cancel neither gathers nor checks the inputs: closing a half-filled form must not ask for the rest. "none" in
+    # lower case: the renderers read either case, and the Teams SDK's card model accepts only "auto" and "none".
+    buttons = [_execute("Preview", FORM, {}, style="positive"), _execute("Cancel", CANCEL, {}, associatedInputs="none")]
     body.append({"type": "ActionSet", "actions": buttons})
     return card_content(body, f"{FORM_TITLE}: choose the indicator and area, then the period and value.")
 
@@ -104,7 +106,7 @@ def _field(element: Json, errors: Mapping[str, str]) -> list[Json]:
 
 
 def _choices(
-    field: str, label: str, options: Sequence[tuple[str, str]], typed: Mapping[str, str], *, style: str = "compact"
+    field: str, label: str, options: Sequence[tuple[str, str]], typed: Mapping[str, str], *, style: str
 ) -> Json:
     element: Json = {
         "type": "Input.ChoiceSet",

@@ -1,6 +1,8 @@
 """The real Teams endpoint, driven over HTTP (our router and waitress), against a loopback Bot Connector.
 
-Every card the bot sends is checked against the vendored Adaptive Card 1.5 schema and Teams' size limit."""
+Every activity posted, every request the bot sends the connector and every invoke answer is refereed by Microsoft's
+Teams SDK models (tests/support/teams_oracle.py, for every test); every card is also checked here against Microsoft's
+Adaptive Card 1.5 schema, the SDK's card models and Teams' size limit."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from fakes.teams import (
     bot_removed,
     channel_mention,
     channel_message,
+    execute,
     execute_action,
     installation_update,
     personal_message,
@@ -46,10 +49,10 @@ from fakes.teams import (
 from handlers.teams.cards import CARD_TYPE, MAX_IMAGE_BYTES, MESSAGE_LIMIT, adaptive_card, counted_size, message
 from handlers.teams.connector import ConversationGone
 from handlers.teams.messenger import UnknownConversation
-from tests.support.paths import SCHEMAS
+from handlers.teams.officers import MESSAGE_TYPE
+from tests.support.teams_oracle import card_schema, check_card
 
-SCHEMA = json.loads((SCHEMAS / "adaptive-card-1.5.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
+VALIDATOR = jsonschema.Draft6Validator(card_schema())  # Microsoft's Adaptive Card 1.5 schema
 ADMIN = "aad-admin-0001"
 
 
@@ -72,9 +75,7 @@ def card_of(call: Call) -> dict[str, Any]:
     attachment = call.body["attachments"][0]
     assert attachment["contentType"] == CARD_TYPE
     card: dict[str, Any] = attachment["content"]
-    errors = [error.message for error in VALIDATOR.iter_errors(card)]
-    assert errors == [], errors
-    assert card["version"] == "1.5"
+    check_card(card)  # the 1.5 schema and the Teams SDK's card models
     return card
 
 
@@ -189,6 +190,17 @@ def test_an_execute_button_gets_an_invoke_response_and_an_answer(teams: Harness)
     assert status == 200 and json.loads(body)["statusCode"] == 200
     assert teams.fake.wait_for(lambda: len(teams.fake.sent(chat)) >= 1)
     assert texts(card_of(teams.fake.sent(chat)[0]))[0].startswith("NEET 16-18 (%), JESS cluster")
+
+
+def test_a_button_briefbot_no_longer_knows_is_answered_as_teams_expects(teams: Harness) -> None:
+    """An Action.Execute press on an old card (a verb since retired, or an ask with no question) still gets an
+    adaptiveCard/action answer Teams can show: the referee reads it as AdaptiveCardActionResponse."""
+    conversation = {"id": "a:personal-old-card", "conversationType": "personal"}
+    for number, (verb, data) in enumerate([("retired.verb", {}), ("ask", {"question": ""})]):
+        status, body = teams.post(execute(f"old-{number}", verb, data, teams.fake.service_url, conversation))
+        answer = json.loads(body)
+        assert status == 200 and answer["statusCode"] == 200 and answer["type"] == MESSAGE_TYPE, answer
+    assert teams.fake.sent("a:personal-old-card") == []
 
 
 def test_rate_limits_and_gateway_errors_are_retried(teams: Harness) -> None:
@@ -308,5 +320,5 @@ def test_every_card_validates_and_fits(teams: Harness, question: str) -> None:
     chart = bot.chart(answer)
     card = card_for(answer)
     for content in (adaptive_card(card), adaptive_card(card, chart)):
-        assert [error.message for error in VALIDATOR.iter_errors(content)] == []
+        check_card(content)
         assert counted_size(message(content, card.text)) <= MESSAGE_LIMIT
