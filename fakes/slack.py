@@ -314,17 +314,23 @@ def button_click(
     message_ts: str = "1700000000.000200",
     thread_ts: str = "1700000000.000100",
     user: str = "U1",
+    ephemeral: bool = False,
+    response_url: str = "http://127.0.0.1:1/unused",
 ) -> str:
-    payload = {
+    """A press of an answer's button. Shaped after Slack's block_actions payload reference
+    (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload): a button on a message Slack
+    keeps comes with that `message`; one on an ephemeral message (a /brief answer) comes without it, its
+    `container` saying `"is_ephemeral": true`, and only the `response_url` leads back to the person."""
+    container: dict[str, Any] = {"type": "message", "message_ts": message_ts, "channel_id": channel}
+    payload: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user},
         "team": {"id": "T1"},
         "api_app_id": "A1",
         "trigger_id": f"trigger-{time.time_ns()}",
-        "response_url": "http://127.0.0.1:1/unused",
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "response_url": response_url,
+        "container": container,
         "channel": {"id": channel},
-        "message": {"ts": message_ts, "thread_ts": thread_ts, "text": "answer"},
         "actions": [
             {
                 "type": "button",
@@ -335,6 +341,10 @@ def button_click(
             }
         ],
     }
+    if ephemeral:
+        container["is_ephemeral"] = True
+    else:
+        payload["message"] = {"ts": message_ts, "thread_ts": thread_ts, "text": "answer"}
     return form({"payload": json.dumps(payload)})
 
 

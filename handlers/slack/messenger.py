@@ -40,9 +40,12 @@ class SlackMessenger:
         return f"{response.get('channel') or to.address}:{response.get('ts') or ''}"
 
     def _respond(self, url: str, card: Card) -> str:
-        """Only the person who asked sees it: Slack's response_url, valid for 30 minutes and five replies."""
+        """Only the person who asked sees it: Slack's response_url, valid for 30 minutes and five replies. A new
+        message (replace_original false): a follow-up's answer goes under the answer whose button was pressed."""
         webhook = WebhookClient(url, timeout=self.client.timeout, retry_handlers=self.client.retry_handlers)
-        response = webhook.send(text=fallback_text(card), blocks=card_blocks(card), response_type="ephemeral")
+        response = webhook.send(
+            text=fallback_text(card), blocks=card_blocks(card), response_type="ephemeral", replace_original=False
+        )
         if response.status_code != 200:
             raise RuntimeError(f"response_url answered {response.status_code}")
         return "ephemeral"
