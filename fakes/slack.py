@@ -93,13 +93,10 @@ class FakeSlack:
             return 200, {"ok": True}, {}
         params = _params(content_type, raw)
         if path.startswith("/response/"):
-            # A slash command's response_url: Slack answers a plain "ok".
-            with self._lock:
-                self.calls.append(
-                    Call("response_url", {**params, "response_id": path.rsplit("/", 1)[-1]}, time.monotonic())
-                )
-            return 200, {"ok": True}, {}
-        method = path.removeprefix("/api/")
+            # A response_url (a slash command's or a click's); fail_once and delay_once name it "response_url".
+            method, params = "response_url", {**params, "response_id": path.rsplit("/", 1)[-1]}
+        else:
+            method = path.removeprefix("/api/")
         with self._lock:
             self.calls.append(Call(method, params, time.monotonic()))
             pending = self.failures.get(method)

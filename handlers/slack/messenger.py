@@ -12,7 +12,7 @@ from bot.conversation.messenger import OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.payloads import PLATFORM, RESPONSE_URL
-from handlers.slack.retries import cause
+from handlers.slack.retries import cause, response_url_retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,15 @@ class SlackMessenger:
     def _respond(self, url: str, card: Card) -> str:
         """Only the person who asked sees it: Slack's response_url, valid for 30 minutes and five replies. A new
         message (replace_original false): a follow-up's answer goes under the answer whose button was pressed."""
-        webhook = WebhookClient(url, timeout=self.client.timeout, retry_handlers=self.client.retry_handlers)
-        response = webhook.send(
-            text=fallback_text(card), blocks=card_blocks(card), response_type="ephemeral", replace_original=False
-        )
+        webhook = WebhookClient(url, timeout=self.client.timeout, retry_handlers=response_url_retry_handlers())
+        try:
+            response = webhook.send(
+                text=fallback_text(card), blocks=card_blocks(card), response_type="ephemeral", replace_original=False
+            )
+        except (TimeoutError, URLError) as error:
+            if isinstance(cause(error), TimeoutError):
+                raise OutcomeUnknown("response_url post timed out") from error
+            raise
         if response.status_code != 200:
             raise RuntimeError(f"response_url answered {response.status_code}")
         return "ephemeral"
