@@ -40,6 +40,8 @@ class FakeSlack:
     # Files users have shared (id -> name and content, served at url_private_download) and user groups.
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    # Socket Mode: hands out a fresh WebSocket URL for apps.connections.open (fakes/slack_socket.py).
+    socket_mode_url: Callable[[], str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -52,7 +54,12 @@ class FakeSlack:
                     status, payload = fake.download(self.path, self.headers.get("Authorization", ""))
                     self.answer(status, payload, "text/csv")
                     return
-                status, body, headers = fake.handle(self.path, self.headers.get("Content-Type", ""), self.body())
+                status, body, headers = fake.handle(
+                    self.path,
+                    self.headers.get("Content-Type", ""),
+                    self.body(),
+                    authorization=self.headers.get("Authorization", ""),
+                )
                 self.answer_json(status, body, headers)
 
         self.server = start(Handler)
@@ -83,7 +90,9 @@ class FakeSlack:
         """The next call to `method` succeeds, but its answer comes `seconds` late."""
         self.delays[method] = seconds
 
-    def handle(self, path: str, content_type: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def handle(
+        self, path: str, content_type: str, raw: bytes, *, authorization: str = ""
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         if path.startswith("/upload/"):
             with self._lock:
                 self.uploads[path.rsplit("/", 1)[-1]] = raw
@@ -105,7 +114,18 @@ class FakeSlack:
             number = next(self._ids)
             slow = self.delays.pop(method, 0.0)
         time.sleep(slow)  # processed, then answered late: the caller may have given up waiting
+        if method == "apps.connections.open":
+            return 200, self.open_connection(authorization), {}
         return 200, self.reply(method, params, number), {}
+
+    def open_connection(self, authorization: str) -> dict[str, Any]:
+        """apps.connections.open (https://docs.slack.dev/reference/methods/apps.connections.open/): an app-level
+        token, in the Authorization header, gets a WebSocket URL for Socket Mode."""
+        if not authorization.startswith("Bearer xapp-"):
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if self.socket_mode_url is None:
+            return {"ok": False, "error": "internal_error"}
+        return {"ok": True, "url": self.socket_mode_url()}
 
     def reply(self, method: str, params: dict[str, Any], number: int) -> dict[str, Any]:
         if method == "auth.test":
