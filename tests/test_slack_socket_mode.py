@@ -96,6 +96,27 @@ def test_an_event_the_store_cannot_record_is_not_acknowledged_and_its_redelivery
     assert len(socket_mode.thread_replies("C-socket-down")) == 1
 
 
+def test_brief_over_socket_mode_is_acknowledged_then_answered_through_its_response_url(socket_mode: Harness) -> None:
+    command = {  # a slash command's payload is the form HTTP would post, as an object
+        "command": "/brief",
+        "text": "JESS",
+        "user_id": "U1",
+        "user_name": "u1",
+        "channel_id": "C-socket-brief",
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "trigger_id": f"trigger-{time.time_ns()}",
+        "response_url": socket_mode.fake.response_url("socket-brief"),
+    }
+    envelope = socket_mode.sockets.deliver(command, kind="slash_commands")
+    assert socket_mode.sockets.ack_for(envelope) == {"envelope_id": envelope}
+    assert socket_mode.fake.wait_for(
+        lambda: any(call["response_id"] == "socket-brief" for call in socket_mode.fake.to("response_url"))
+    )
+    answer = next(call for call in socket_mode.fake.to("response_url") if call["response_id"] == "socket-brief")
+    assert answer["response_type"] == "ephemeral" and answer["text"].startswith("What we hold for JESS cluster:")
+
+
 def test_a_bot_token_in_place_of_the_app_token_stops_start_up_with_one_line(socket_mode: Harness) -> None:
     app = App(client=web_client("xoxb-test", socket_mode.fake.base_url), signing_secret="unused")
     handler = SocketMode(app, "xoxb-not-an-app-token")
@@ -156,3 +177,27 @@ def test_serve_in_socket_mode_answers_over_the_socket_and_serves_health(tmp_path
         fake.stop()
     assert process.returncode == 0, output[-2000:]
     assert "Slack over Socket Mode" in output
+
+
+def test_serve_with_a_token_slack_refuses_stops_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    fake = FakeSlack()  # apps.connections.open refuses anything but an app-level (xapp-) token
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "BRIEFBOT_", "TEAMS_"))},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite3'}",
+        "SLACK_BOT_TOKEN": "xoxb-socket",
+        "SLACK_SIGNING_SECRET": "unused-in-socket-mode",
+        "SLACK_APP_TOKEN": "xoxb-pasted-in-the-wrong-place",
+        "SLACK_API_BASE_URL": fake.base_url,
+        "PORT": str(_free_port()),
+        "BRIEFBOT_CHART_WORKERS": "1",
+    }
+    try:
+        finished = subprocess.run(
+            [BRIEFBOT, "serve"], cwd=tmp_path, env=environment, capture_output=True, timeout=120, check=False
+        )
+    finally:
+        fake.stop()
+    errors = finished.stderr.decode(errors="replace")
+    assert finished.returncode == 1
+    assert "briefbot: Slack refused Socket Mode for SLACK_APP_TOKEN: not_allowed_token_type" in errors
+    assert "Traceback" not in errors + finished.stdout.decode(errors="replace")
