@@ -22,6 +22,7 @@ from typing import Any
 from fakes.loopback import QuietHandler, start
 
 BOT_USER = "UBOT"
+DROPPED = 0  # handle()'s status for a request whose connection is closed unanswered
 
 
 @dataclass
@@ -37,6 +38,7 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
+    drops: set[str] = field(default_factory=set)
     # Files users have shared (id -> name and content, served at url_private_download) and user groups.
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
@@ -60,6 +62,9 @@ class FakeSlack:
                     self.body(),
                     authorization=self.headers.get("Authorization", ""),
                 )
+                if status == DROPPED:
+                    self.close_connection = True  # read and recorded, but never answered
+                    return
                 self.answer_json(status, body, headers)
 
         self.server = start(Handler)
@@ -86,6 +91,10 @@ class FakeSlack:
         retry = {"Retry-After": "0"} if status == 429 else {}
         self.failures.setdefault(method, []).append((status, body or default, headers or retry))
 
+    def drop_once(self, method: str) -> None:
+        """The next call to `method` is received and recorded, then the connection closes with no answer."""
+        self.drops.add(method)
+
     def delay_once(self, method: str, seconds: float) -> None:
         """The next call to `method` succeeds, but its answer comes `seconds` late."""
         self.delays[method] = seconds
@@ -111,6 +120,9 @@ class FakeSlack:
             pending = self.failures.get(method)
             if pending:
                 return pending.pop(0)
+            if method in self.drops:
+                self.drops.discard(method)
+                return DROPPED, {}, {}
             number = next(self._ids)
             slow = self.delays.pop(method, 0.0)
         time.sleep(slow)  # processed, then answered late: the caller may have given up waiting

@@ -142,6 +142,18 @@ def test_a_response_url_post_that_meets_a_500_is_reported_not_repeated() -> None
         fake.stop()
 
 
+def test_a_response_url_post_whose_connection_drops_unanswered_is_not_repeated() -> None:
+    fake = FakeSlack()
+    try:
+        fake.drop_once("response_url")  # read and recorded by Slack, then no answer: it may be showing
+        with pytest.raises(OSError):
+            _messenger(fake).post(_ephemeral_to(fake.response_url("dropped")), note_card("maybe shown"))
+        time.sleep(1.0)
+        assert len(fake.to("response_url")) == 1
+    finally:
+        fake.stop()
+
+
 def test_a_response_url_post_that_times_out_is_not_repeated_and_says_the_outcome_is_unknown() -> None:
     fake = FakeSlack()
     try:

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
@@ -20,7 +20,7 @@ from bot.conversation.flow import Conversation
 from bot.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
 from handlers.slack.listeners import ALL
-from handlers.slack.messenger import SlackMessenger
+from handlers.slack.messenger import RespondOnce, SlackMessenger
 from handlers.slack.retries import retry_handlers
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,18 @@ def build_app(
     roles = Roles(access or Access(), group_members=lambda group: officer_group_members(client, group))
     updates = Updates(conversation.bot, roles)
     deps = SlackDeps(bot=conversation.bot, conversation=conversation, messenger=messenger, updates=updates)
+    app.middleware(_respond_once)
     for listeners in ALL:
         listeners.register(app, deps)
     app.error(_log_error)
     return app, deps
+
+
+def _respond_once(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Every listener's `respond` posts to the response_url without repeating what may have arrived."""
+    if context.response_url:
+        context["respond"] = RespondOnce(response_url=context.response_url)
+    return next()
 
 
 def officer_group_members(client: WebClient, group: str) -> frozenset[str]:
