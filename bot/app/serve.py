@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from functools import partial
 from wsgiref.types import WSGIApplication
 from zoneinfo import ZoneInfo
+
+from slack_bolt import App
 
 from bot.app.errors import SettingError
 from bot.app.scheduler import DigestScheduler
@@ -19,7 +22,7 @@ from bot.conversation.flow import Conversation, process_name
 from bot.digest.delivery import DigestDesk
 from bot.figures.updates import Access
 from charts.cache import ChartCache, ProcessRenderer
-from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, SocketMode, SocketModeRefused, build_app, slack_wsgi
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +36,28 @@ def chart_cache(settings: Settings) -> ChartCache:
     return ChartCache(directory=settings.chart_cache_dir, renderer=renderer)
 
 
-def readiness(bot: Briefbot) -> str | None:
-    """/readyz: the store answers and the chart workers draw."""
+def readiness(bot: Briefbot, socket_mode: SocketMode | None = None) -> str | None:
+    """/readyz: the store answers, the chart workers draw and, in Socket Mode, Slack's connection is open."""
     reason = bot.unready_reason()
     alive = getattr(bot.charts.renderer, "alive", None)
     if reason is None and alive is not None and not alive():
         reason = "chart workers not answering"
+    if reason is None and socket_mode is not None and not socket_mode.connected:
+        reason = "Slack Socket Mode not connected"
     return reason
+
+
+def open_socket_mode(slack_app: App, app_token: str, conversation: Conversation) -> SocketMode:
+    """Slack over Socket Mode, alongside the HTTP server (health, readiness, and Teams when it is configured
+    too). A token Slack refuses stops start-up with one line saying so."""
+    socket_mode = SocketMode(slack_app, app_token, arriving=conversation.arrivals.arriving)
+    try:
+        socket_mode.open()
+    except SocketModeRefused as error:
+        socket_mode.close()
+        sys.exit(f"briefbot: {error}")
+    log.info("briefbot: Slack over Socket Mode")
+    return socket_mode
 
 
 def serve(settings: Settings, bot: Briefbot) -> None:
@@ -63,7 +81,8 @@ def serve(settings: Settings, bot: Briefbot) -> None:
             base_url=settings.slack_api_base_url or None,
             access=Access(officers=settings.officers, admins=settings.admins, officer_group=settings.officer_group),
         )
-        routes[EVENTS_PATH] = slack_wsgi(slack_app)
+        if not settings.slack_app_token:  # in Socket Mode, Slack sends nothing over HTTP
+            routes[EVENTS_PATH] = slack_wsgi(slack_app)
     if settings.teams.configured:
         teams = build_teams(conversation, settings.teams)
         routes[teams.path] = teams.application
@@ -78,17 +97,17 @@ def serve(settings: Settings, bot: Briefbot) -> None:
     )
     digests = DigestScheduler(desk, timezone=settings.timezone)
     digests.start()
+    socket_mode = None
     try:
-        if slack_app is not None and settings.slack_app_token and not settings.teams.configured:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("briefbot: Slack Socket Mode")
-            SocketModeHandler(slack_app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
-        else:
-            log.info("briefbot: serving %s on %s:%s", ", ".join(sorted(routes)), settings.host, settings.port)
-            application = router(routes, ready=lambda: readiness(bot), arrivals=conversation.arrivals)
-            make_server(application, host=settings.host, port=settings.port).run()
+        if slack_app is not None and settings.slack_app_token:
+            socket_mode = open_socket_mode(slack_app, settings.slack_app_token, conversation)
+        log.info("briefbot: serving %s on %s:%s", ", ".join(sorted(routes)) or "health", settings.host, settings.port)
+        ready = partial(readiness, bot, socket_mode)
+        application = router(routes, ready=ready, arrivals=conversation.arrivals)
+        make_server(application, host=settings.host, port=settings.port).run()
     finally:
+        if socket_mode is not None:
+            socket_mode.close()
         digests.shutdown()
         conversation.shutdown(grace=settings.shutdown_grace)
         stop_renderer = getattr(bot.charts.renderer, "shutdown", None)

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.conversation.flow import Conversation
 from bot.figures.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
 from handlers.slack.listeners import ALL
-from handlers.slack.messenger import SlackMessenger
+from handlers.slack.messenger import RespondOnce, SlackMessenger
 from handlers.slack.retries import retry_handlers
 
 log = logging.getLogger(__name__)
@@ -54,10 +59,18 @@ def build_app(
     roles = Roles(access or Access(), group_members=lambda group: officer_group_members(client, group))
     updates = Updates(conversation.bot, roles)
     deps = SlackDeps(bot=conversation.bot, conversation=conversation, messenger=messenger, updates=updates)
+    app.middleware(_respond_once)
     for listeners in ALL:
         listeners.register(app, deps)
     app.error(_log_error)
     return app, deps
+
+
+def _respond_once(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Every listener's `respond` posts to the response_url without repeating what may have arrived."""
+    if context.response_url:
+        context["respond"] = RespondOnce(response_url=context.response_url)
+    return next()
 
 
 def officer_group_members(client: WebClient, group: str) -> frozenset[str]:
@@ -92,3 +105,45 @@ def slack_wsgi(app: App) -> WSGIApplication:
         return result
 
     return application
+
+
+class SocketModeRefused(RuntimeError):
+    """Slack would not open a Socket Mode connection for the app-level token (apps.connections.open)."""
+
+
+class SocketMode(SocketModeHandler):
+    """Bolt's Socket Mode handler on slack_sdk's built-in client, each envelope handled inside `arriving` (so
+    replies being composed let its acknowledgement go first, as for an HTTP request). An envelope is acknowledged
+    when its listener returns, after the event is recorded, as over HTTP; one the store could not record is left
+    unacknowledged and Slack sends it again."""
+
+    def __init__(
+        self, app: App, app_token: str, *, arriving: Callable[[], AbstractContextManager[None]] | None = None
+    ) -> None:
+        super().__init__(app, app_token)
+        self.arriving = arriving
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        if self.arriving is None:
+            super().handle(client, req)
+            return
+        with self.arriving():
+            super().handle(client, req)
+
+    def open(self) -> None:
+        """Connect, or say plainly why Slack refused (the reconnections after that are slack_sdk's)."""
+        try:
+            self.connect()  # type: ignore[no-untyped-call]
+        except SlackApiError as error:
+            reason = error.response.get("error") if error.response is not None else error
+            raise SocketModeRefused(f"Slack refused Socket Mode for SLACK_APP_TOKEN: {reason}") from None
+        except OSError as error:  # Slack unreachable, after the Web API client's retries
+            raise SocketModeRefused(f"could not reach Slack to open Socket Mode: {error}") from None
+
+    def close(self) -> None:
+        """No more envelopes: whatever is left unacknowledged, Slack sends again."""
+        super().close()  # type: ignore[no-untyped-call]
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.client.is_connected())

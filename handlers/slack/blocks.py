@@ -4,6 +4,7 @@ Cards are plain text; this is the one place Slack's mrkdwn is written, so stored
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.conversation.model import Card, CardSection, Choice
@@ -23,8 +24,22 @@ MAX_HOME_OPTIONS = 100
 Block = dict[str, Any]
 
 
+# What escape() writes: a cut may fall before or after one of these, never inside.
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_LONGEST_ENTITY = len("&amp;")
+
+
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most `limit` characters, ending "…" when cut. Escaped text is cut at an entity's edge, never inside
+    one: half an "&amp;" would show the reader a stray "&am"."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    start = text.rfind("&", max(0, cut - _LONGEST_ENTITY + 1), cut)
+    entity = _ENTITY.match(text, start) if start != -1 else None
+    if entity is not None and entity.end() > cut:
+        cut = start
+    return text[:cut] + "…"
 
 
 def escape(text: str) -> str:

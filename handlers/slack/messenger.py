@@ -3,21 +3,44 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.error import URLError
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.conversation.messenger import OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.payloads import PLATFORM, RESPONSE_URL
-from handlers.slack.retries import cause
+from handlers.slack.retries import cause, response_url_retry_handlers
 
 log = logging.getLogger(__name__)
 
 TITLE_LIMIT = 250
 ALT_TEXT_LIMIT = 1000
+RESPONSE_TIMEOUT = 30
+
+
+def respond_once(url: str, message: dict[str, Any], *, timeout: int = RESPONSE_TIMEOUT) -> WebhookResponse:
+    """Post to a response_url, sent again only when Slack cannot have seen it (retries.py): each post shows the
+    person a message, and a URL takes five within 30 minutes
+    (https://docs.slack.dev/interactivity/handling-user-interaction)."""
+    webhook = WebhookClient(url, timeout=timeout, retry_handlers=response_url_retry_handlers())
+    return webhook.send_dict(message)
+
+
+class RespondOnce(Respond):
+    """Bolt's `respond` for the listeners, posting through respond_once: Bolt's own sends a message again after a
+    dropped connection, when the first may already be showing."""
+
+    def __call__(self, text: str | dict[str, Any] = "", **fields: Any) -> WebhookResponse:  # type: ignore[override]
+        if not self.response_url:
+            raise ValueError("respond is unsupported here as there is no response_url")
+        message = dict(text) if isinstance(text, dict) else {"text": text}
+        message |= {name: value for name, value in fields.items() if value is not None}
+        return respond_once(self.response_url, message)
 
 
 class SlackMessenger:
@@ -40,9 +63,20 @@ class SlackMessenger:
         return f"{response.get('channel') or to.address}:{response.get('ts') or ''}"
 
     def _respond(self, url: str, card: Card) -> str:
-        """Only the person who asked sees it: Slack's response_url, valid for 30 minutes and five replies."""
-        webhook = WebhookClient(url, timeout=self.client.timeout, retry_handlers=self.client.retry_handlers)
-        response = webhook.send(text=fallback_text(card), blocks=card_blocks(card), response_type="ephemeral")
+        """Only the person who asked sees it: Slack's response_url, valid for 30 minutes and five replies. A new
+        message (replace_original false): a follow-up's answer goes under the answer whose button was pressed."""
+        message = {
+            "text": fallback_text(card),
+            "blocks": card_blocks(card),
+            "response_type": "ephemeral",
+            "replace_original": False,
+        }
+        try:
+            response = respond_once(url, message, timeout=self.client.timeout)
+        except (TimeoutError, URLError) as error:
+            if isinstance(cause(error), TimeoutError):
+                raise OutcomeUnknown("response_url post timed out") from error
+            raise
         if response.status_code != 200:
             raise RuntimeError(f"response_url answered {response.status_code}")
         return "ephemeral"

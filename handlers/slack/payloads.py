@@ -8,7 +8,8 @@ from typing import Any
 from bot.conversation.model import Destination, Inbound
 
 PLATFORM = "slack"
-# A slash command's answer goes back through its response_url (shown only to the person who asked).
+# A slash command's answer, and a button's on an ephemeral message, go back through the payload's response_url
+# (shown only to the person who asked).
 RESPONSE_URL = "response_url:"
 
 
@@ -65,13 +66,21 @@ class MessageEvent:
 
 @dataclass(frozen=True)
 class ButtonClick:
-    """A press of one of our buttons: the question it carries, answered in the thread it sits in."""
+    """A press of one of our buttons: the question it carries, answered where the button was seen.
+
+    A button on an ephemeral message (a /brief or /rec answer, seen only by the person who asked) comes with no
+    `message` object and `container.is_ephemeral` true (Slack's block_actions payload reference,
+    https://docs.slack.dev/reference/interaction-payloads/block_actions-payload): there is no thread to answer
+    in, and a post to the channel would show everyone what only the asker saw (or fail, not_in_channel). Its
+    answer goes back through the payload's response_url, to the asker alone."""
 
     user: str
     channel: str
     thread: str | None
     question: str
     click_id: str
+    response_url: str = ""
+    ephemeral: bool = False
 
     @classmethod
     def parse(cls, body: dict[str, Any], action: dict[str, Any]) -> ButtonClick:
@@ -85,14 +94,22 @@ class ButtonClick:
             thread=thread,
             question=str(action.get("value") or ""),
             click_id=str(body.get("trigger_id") or action.get("action_ts") or ""),
+            response_url=str(body.get("response_url") or ""),
+            ephemeral=bool(container.get("is_ephemeral")) or (container.get("type") == "message" and not message),
         )
+
+    @property
+    def reply_to(self) -> Destination:
+        if self.ephemeral and self.response_url:
+            return Destination(PLATFORM, RESPONSE_URL + self.response_url)
+        return Destination(PLATFORM, self.channel, self.thread)
 
     def inbound(self) -> Inbound:
         return Inbound(
             platform=PLATFORM,
             user=self.user,
             text=self.question,
-            reply_to=Destination(PLATFORM, self.channel, self.thread),
+            reply_to=self.reply_to,
             keys=(f"slack:action:{self.click_id}",) if self.click_id else (),
             kind="action",
         )

@@ -83,11 +83,12 @@ def _refused(error: Exception | None) -> bool:
 class Unavailable(RetryHandler):
     """Slack down or failing: retried with backoff and jitter (about 15 s in all). A posting method is sent
     again only when the connection was refused; after a 5xx or a timeout it may have been posted, so the
-    failure is reported, not repeated."""
+    failure is reported, not repeated. `always_posts` is for a client whose every request posts a message."""
 
-    def __init__(self, max_retry_count: int = 5, base_delay: float = 0.5) -> None:
+    def __init__(self, max_retry_count: int = 5, base_delay: float = 0.5, *, always_posts: bool = False) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.base_delay = base_delay
+        self.always_posts = always_posts
 
     def _can_retry(
         self,
@@ -99,7 +100,7 @@ class Unavailable(RetryHandler):
     ) -> bool:
         if _refused(error):
             return True
-        if _method(request) in POSTING_METHODS:
+        if self.always_posts or _method(request) in POSTING_METHODS:
             return False
         if response is not None:
             return response.status_code in SERVER_ERRORS
@@ -121,3 +122,9 @@ class Unavailable(RetryHandler):
 
 def retry_handlers() -> list[RetryHandler]:
     return [RateLimited(), Unavailable()]
+
+
+def response_url_retry_handlers() -> list[RetryHandler]:
+    """A response_url post shows the person a message, and each URL takes only five (for 30 minutes): like
+    chat.postMessage, it is sent again only when Slack cannot have seen it (a 429, a refused connection)."""
+    return [RateLimited(), Unavailable(always_posts=True)]

@@ -156,12 +156,28 @@ def test_button_answers_in_the_thread(slack: Harness) -> None:
     assert message["text"].startswith("Child protection plan rate, Leeds:")
 
 
+def test_a_button_on_an_ephemeral_answer_is_answered_only_to_the_asker(slack: Harness) -> None:
+    """A /brief answer's follow-up: Slack sends no message to thread on, only the response_url."""
+    click = button_click(
+        "trend cp rate leeds", channel="C-ephemeral", ephemeral=True, response_url=slack.fake.response_url("follow")
+    )
+    response = slack.post(click, content_type="application/x-www-form-urlencoded")
+    assert response.status == 200
+    assert slack.fake.wait_for(lambda: any(c["response_id"] == "follow" for c in slack.fake.to("response_url")))
+    time.sleep(0.5)
+    replies = [call for call in slack.fake.to("response_url") if call["response_id"] == "follow"]
+    assert len(replies) == 1
+    assert replies[0]["response_type"] == "ephemeral" and replies[0]["replace_original"] is False
+    assert replies[0]["text"].startswith("Child protection plan rate, Leeds:")
+    assert slack.messages("C-ephemeral") == [] and slack.completed_uploads("C-ephemeral") == []
+
+
 def test_brief_is_acknowledged_then_answered_only_to_the_asker(slack: Harness) -> None:
     command = slash("/brief", "JESS", channel="C-brief", response_url=slack.fake.response_url("brief"))
     response = slack.post(command, content_type="application/x-www-form-urlencoded")
     assert response.status == 200 and response.body == ""
-    assert slack.fake.wait_for(lambda: bool(slack.fake.to("response_url")))
-    payload = slack.fake.to("response_url")[0]
+    assert slack.fake.wait_for(lambda: any(c["response_id"] == "brief" for c in slack.fake.to("response_url")))
+    payload = next(call for call in slack.fake.to("response_url") if call["response_id"] == "brief")
     assert payload["response_type"] == "ephemeral"
     assert payload["text"].startswith("What we hold for JESS cluster:")
     assert "Children looked after: 214" in payload["text"] and "NEET 16-18 (%): 9.9%" in payload["text"]

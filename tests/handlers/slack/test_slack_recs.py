@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -128,3 +129,15 @@ def test_an_ambiguous_number_and_help(slack: Harness) -> None:
     assert "Recommendation 1 is in more than one plan: say which" in ambiguous["text"]
     assert _buttons(ambiguous) == {}
     assert slack.reply("")["text"].startswith("/rec QUESTION")
+
+
+def test_a_buttons_reply_whose_connection_drops_is_not_sent_again(slack: Harness) -> None:
+    """Slack read the reply, then the connection closed unanswered: it may be showing, so it goes once."""
+    reply = slack.reply("status 2.4.1 Closed")
+    slack.fake.drop_once("response_url")
+    url = slack.fake.response_url("rec-dropped")
+    body = block_action(REC_CANCEL_ACTION, _buttons(reply)[REC_CANCEL_ACTION], user=OFFICER, response_url=url)
+    post_signed(slack.url, body, SECRET, content_type=FORM)
+    time.sleep(1.0)
+    sent = [call for call in slack.fake.to("response_url") if call["response_id"] == "rec-dropped"]
+    assert [call["text"] for call in sent] == ["Cancelled: nothing was changed."]

@@ -13,13 +13,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
-from bot.conversation.model import Destination, Inbound
+from bot.conversation.messenger import OutcomeUnknown
+from bot.conversation.model import Destination, Inbound, note_card
 from bot.conversation.pacing import TokenBucketPacer
 from data import db
 from data.store import prepare
 from fakes.relay import Relay
 from fakes.slack import FakeSlack
+from handlers.slack.app import web_client
 from handlers.slack.messenger import SlackMessenger
+from handlers.slack.payloads import RESPONSE_URL
 from handlers.slack.retries import MAX_RETRY_AFTER, retry_after_seconds, retry_handlers
 
 
@@ -112,3 +115,65 @@ def test_an_answer_that_arrives_slowly_is_neither_repeated_nor_contradicted(tmp_
         conversation.shutdown()
         fake.stop()
         engine.dispose()
+
+
+# -- response_url: not idempotent (each post shows the person a message; a URL takes five in 30 minutes) -------
+
+
+def _ephemeral_to(url: str) -> Destination:
+    return Destination("slack", RESPONSE_URL + url)
+
+
+def _messenger(fake: FakeSlack, timeout: int = 5) -> SlackMessenger:
+    client = web_client("xoxb-respond", fake.base_url)  # the app's own client, with its retry handlers
+    client.timeout = timeout
+    return SlackMessenger(client)
+
+
+def test_a_response_url_post_that_meets_a_500_is_reported_not_repeated() -> None:
+    fake = FakeSlack()
+    try:
+        fake.fail_once("response_url", status=500)
+        with pytest.raises(RuntimeError, match="500"):
+            _messenger(fake).post(_ephemeral_to(fake.response_url("r500")), note_card("maybe shown"))
+        time.sleep(1.0)  # the first of Unavailable's backoffs is 0.5-0.75 s
+        assert len(fake.to("response_url")) == 1
+    finally:
+        fake.stop()
+
+
+def test_a_response_url_post_whose_connection_drops_unanswered_is_not_repeated() -> None:
+    fake = FakeSlack()
+    try:
+        fake.drop_once("response_url")  # read and recorded by Slack, then no answer: it may be showing
+        with pytest.raises(OSError):
+            _messenger(fake).post(_ephemeral_to(fake.response_url("dropped")), note_card("maybe shown"))
+        time.sleep(1.0)
+        assert len(fake.to("response_url")) == 1
+    finally:
+        fake.stop()
+
+
+def test_a_response_url_post_that_times_out_is_not_repeated_and_says_the_outcome_is_unknown() -> None:
+    fake = FakeSlack()
+    try:
+        fake.delay_once("response_url", 2.0)  # shown to the person, but Slack answers after we gave up
+        with pytest.raises(OutcomeUnknown):
+            _messenger(fake, timeout=1).post(_ephemeral_to(fake.response_url("slow")), note_card("shown late"))
+        time.sleep(2.5)
+        assert [call["text"] for call in fake.to("response_url")] == ["shown late"]
+    finally:
+        fake.stop()
+
+
+def test_a_response_url_post_while_slack_is_down_goes_once_when_it_is_back() -> None:
+    fake = FakeSlack()
+    relay = Relay(fake.port)
+    threading.Timer(1.5, relay.up).start()  # refused until then: nothing was sent, so it is safe to send again
+    try:
+        url = f"http://127.0.0.1:{relay.port}/response/down"
+        assert _messenger(fake).post(_ephemeral_to(url), note_card("after the outage")) == "ephemeral"
+        assert [call["text"] for call in fake.to("response_url")] == ["after the outage"]
+    finally:
+        relay.down()
+        fake.stop()
