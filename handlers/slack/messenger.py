@@ -54,7 +54,8 @@ class SlackMessenger:
             return
         self.client.files_upload_v2(
             channel=to.address,
-            thread_ts=to.thread,
+            # A digest's charts are threaded under the id post() returned ("channel:ts"); Slack wants the ts.
+            thread_ts=to.thread.rpartition(":")[2] if to.thread else None,
             file=chart.png,
             filename="briefbot-chart.png",
             title=chart.title[:TITLE_LIMIT],
