@@ -2,8 +2,9 @@
 requests to the app are built in fakes/slack_requests.py, Socket Mode's end in fakes/slack_socket.py.
 
 It records every call, serves the file-upload URL from itself, and can be told to fail a method once (a 429
-with Retry-After, or an error body), answer it late, or read it and drop the connection unanswered. Nothing
-here reaches the internet.
+with Retry-After, or an error body), answer it late, or read it and drop the connection unanswered. It keeps
+the messages posted, with their metadata, and answers conversations.history from them as Slack documents it.
+Nothing here reaches the internet.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class FakeSlack:
     groups: dict[str, list[str]] = field(default_factory=dict)
     # Socket Mode: hands out a fresh WebSocket URL for apps.connections.open (fakes/slack_socket.py).
     socket_mode_url: Callable[[], str] | None = None
+    # Messages posted, oldest first, by conversation id (a person's DM under its D… id), and the clock their ts
+    # is read from (a test on a fake clock gives its own).
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    clock: Callable[[], float] = time.time
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -137,7 +142,9 @@ class FakeSlack:
                     Call("upload", {"file_id": path.rsplit("/", 1)[-1], "size": len(raw)}, time.monotonic())
                 )
             return 200, {"ok": True}, {}
-        params = _params(content_type, raw)
+        path, _, query = path.partition("?")
+        # slack_sdk sends every method as a POST; a "GET" method's arguments ride in the query string.
+        params = {**_params("", query.encode()), **_params(content_type, raw)}
         if path.startswith("/response/"):
             # A response_url (a slash command's or a click's); fail_once and delay_once name it "response_url".
             method, params = "response_url", {**params, "response_id": path.rsplit("/", 1)[-1]}
@@ -153,10 +160,12 @@ class FakeSlack:
                 return DROPPED, {}, {}
             number = next(self._ids)
             slow = self.delays.pop(method, 0.0)
-        time.sleep(slow)  # processed, then answered late: the caller may have given up waiting
         if method == "apps.connections.open":
+            time.sleep(slow)
             return 200, self.open_connection(authorization), {}
-        return 200, self.reply(method, params, number), {}
+        answer = self.reply(method, params, number)
+        time.sleep(slow)  # processed, then answered late: the caller may have given up waiting (or died)
+        return 200, answer, {}
 
     def open_connection(self, authorization: str) -> dict[str, Any]:
         """apps.connections.open (https://docs.slack.dev/reference/methods/apps.connections.open/): an app-level
@@ -180,13 +189,15 @@ class FakeSlack:
                 "is_enterprise_install": False,
             }
         if method == "chat.postMessage":
-            ts = f"{int(time.time())}.{number:06d}"
-            return {
-                "ok": True,
-                "channel": params.get("channel"),
-                "ts": ts,
-                "message": {"text": params.get("text"), "ts": ts},
-            }
+            return self._post_message(params, number)
+        if method == "conversations.history":
+            return self._history(params)
+        if method == "conversations.open":
+            # https://docs.slack.dev/reference/methods/conversations.open: the DM's channel object.
+            users = str(params.get("users") or "")
+            if not users or "," in users:
+                return {"ok": False, "error": "users_list_not_supplied" if not users else "not_supported"}
+            return {"ok": True, "no_op": True, "already_open": True, "channel": {"id": _conversation_of(users)}}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "file_id": f"F{number}", "upload_url": f"http://127.0.0.1:{self.port}/upload/F{number}"}
         if method == "files.completeUploadExternal":
@@ -203,6 +214,59 @@ class FakeSlack:
         if method == "files.info":
             return self._file_info(str(params.get("file") or ""))
         return {"ok": True}
+
+    def _post_message(self, params: dict[str, Any], number: int) -> dict[str, Any]:
+        """Kept as conversations.history returns messages; `metadata` as chat.postMessage takes it (an object
+        with event_type and event_payload: docs.slack.dev/messaging/message-metadata). Posted to a person's user
+        id, it goes to their DM, whose id the answer names (as Slack answers)."""
+        conversation = _conversation_of(str(params.get("channel") or ""))
+        ts = f"{int(self.clock())}.{number:06d}"
+        message: dict[str, Any] = {
+            "type": "message",
+            "subtype": "bot_message",
+            "text": params.get("text"),
+            "ts": ts,
+            "bot_id": "BBOT",
+            "app_id": "A1",
+        }
+        if params.get("thread_ts"):
+            message["thread_ts"] = params["thread_ts"]
+        metadata = _json(params.get("metadata"))
+        if metadata:
+            message["metadata"] = {key: metadata.get(key) for key in ("event_type", "event_payload")}
+        with self._lock:
+            self.messages.setdefault(conversation, []).append(message)
+        return {"ok": True, "channel": conversation, "ts": ts, "message": {"text": params.get("text"), "ts": ts}}
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (https://docs.slack.dev/reference/methods/conversations.history): a channel's
+        messages newest first, between `oldest` and `latest` (exclusive unless `inclusive`), `limit` at a time
+        (default 100) with cursor paging (has_more, response_metadata.next_cursor); thread replies stay in
+        their thread; metadata only with include_all_metadata (the app subscribes to no metadata events)."""
+        channel = str(params.get("channel") or "")
+        if not channel or channel.startswith(("U", "W")):
+            return {"ok": False, "error": "channel_not_found"}
+        inclusive = _truthy(params.get("inclusive"))
+        oldest, latest = float(params.get("oldest") or 0), float(params.get("latest") or self.clock() + 1)
+
+        def within(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else oldest < ts < latest
+
+        with self._lock:
+            kept = list(self.messages.get(channel, []))
+        shown = [m for m in reversed(kept) if m.get("thread_ts", m["ts"]) == m["ts"] and within(float(m["ts"]))]
+        start = int(str(params.get("cursor") or "next:0").removeprefix("next:"))
+        limit = int(params.get("limit") or 100)
+        page, more = shown[start : start + limit], start + limit < len(shown)
+        if not _truthy(params.get("include_all_metadata")):
+            page = [{key: value for key, value in m.items() if key != "metadata"} for m in page]
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
+        }
 
     def share_file(self, file_id: str, name: str, content: bytes) -> None:
         self.files[file_id] = (name, content)
@@ -239,6 +303,16 @@ class FakeSlack:
                 return True
             time.sleep(0.01)
         return condition()
+
+
+def _conversation_of(channel: str) -> str:
+    """A person's user id names their DM with the bot; anything else is a conversation id already."""
+    return f"D{channel}" if channel.startswith(("U", "W")) else channel
+
+
+def _truthy(value: Any) -> bool:
+    """slack_sdk sends booleans as "1" and "0"; by hand they may be "true"."""
+    return str(value).lower() in {"1", "true"}
 
 
 def _json(value: Any) -> dict[str, Any] | None:

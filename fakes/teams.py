@@ -2,8 +2,9 @@
 makes, recorded), the Bot Framework's signing-key set and a tenant's Entra key set (either can be slowed, emptied
 or taken down), and a token endpoint (which checks a certificate's client assertion when told which certificates
 it trusts); helpers that sign inbound tokens as the Bot Framework (or Entra) does, build activities and post them
-to the app. It can be told to answer a call with 429 (and Retry-After), 403, 413 or a 5xx. Nothing here reaches
-the internet."""
+to the app. It can be told to answer a call with 429 (and Retry-After), 403, 413 or a 5xx, or to answer one late.
+It offers no way to list a conversation's activities, as the Bot Connector offers none (its conversation
+operations: create, send, reply, update, delete, members). Nothing here reaches the internet."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ class Call:
 class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)
+    delays: dict[str, float] = field(default_factory=dict)
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     entra_jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     key_delay: float = 0.0  # a slow or hanging key endpoint
@@ -123,6 +125,12 @@ class FakeConnector:
         with self._lock:
             self.failures.append((method, status, headers or retry))
 
+    def delay_once(self, method: str, seconds: float) -> None:
+        """The next `method` call to an activity is carried out at once but answered `seconds` late: the caller may
+        have given up waiting, or died, by then."""
+        with self._lock:
+            self.delays[method] = seconds
+
     def handle(self, method: str, path: str, raw: bytes, auth: str) -> tuple[int, Any, dict[str, str]]:
         if path in {"/keys", "/entra-keys"}:
             return self._keys(entra=path == "/entra-keys")
@@ -145,7 +153,10 @@ class FakeConnector:
                 self.failures.remove(failure)
                 return failure[1], {"error": {"code": "Scripted", "message": "as asked"}}, failure[2]
             number = next(self._ids)
-        return self._reply(method, path, match, activity_id, number)
+            slow = self.delays.pop(method, 0.0) if match is not None else 0.0
+        answer = self._reply(method, path, match, activity_id, number)
+        time.sleep(slow)
+        return answer
 
     def _keys(self, *, entra: bool) -> tuple[int, Any, dict[str, str]]:
         with self._changed:
@@ -193,6 +204,8 @@ class FakeConnector:
             return 404, {"error": {"code": "NotFound"}}, {}
         if path.endswith("/members"):
             return 200, [{"id": "29:officer", "name": "Officer", "aadObjectId": "aad-officer"}], {}
+        if method == "GET":  # no operation reads activities back (see the module's docstring)
+            return 405, {"error": {"code": "MethodNotAllowed"}}, {}
         if method == "POST":
             return 200, {"id": f"activity-{number}"}, {}
         if method == "PUT":

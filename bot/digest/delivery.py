@@ -2,6 +2,12 @@
 conversation layer, charts in the digest's thread. The scheduler only says when to look; the outbox decides
 who posts, so crashes, restarts and a second replica on the same store never post a digest twice.
 
+A process can die after the platform took a post and before the outbox heard its id. The outbox marks each post
+as begun before the platform is asked, so whoever takes such a delivery over knows its outcome is uncertain and
+asks the platform: Slack's history finds the message by the delivery's key (carried as message metadata), and
+it is adopted, or posted if it is not there; Teams can't say, so the area support team is told that it may have
+gone out, and it is not posted again.
+
 Four kinds, each once per meeting and destination: the digest (committee channel); two days earlier its preview
 (the area support team's channel, with Post now / Skip / Edit note) and, with it, a DM to each officer
 responsible for a stale figure ("stale"); and on the digest's schedule a DM to each ward councillor with their
@@ -11,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -20,12 +26,13 @@ from sqlalchemy.orm import Session
 
 from bot.briefbot import Briefbot
 from bot.conversation.ledger import utc_now
-from bot.conversation.messenger import Messenger, Unreachable
-from bot.conversation.model import Card, ChartImage, Destination
+from bot.conversation.messenger import CannotTell, Messenger, Unreachable
+from bot.conversation.model import Card, ChartImage, Destination, note_card
 from bot.digest.cards import preview_card, stale_card
 from bot.digest.compose import compose
 from bot.digest.model import Digest
 from bot.digest.recipients import stale_by_officer, stale_for, ward_briefing, ward_recipients
+from bot.digest.uncertain import CLOCK_SLACK, MAY_HAVE_GONE_OUT, check_notice, may_have_arrived
 from charts.specs import ChartSpec
 from data.chat import committees, outbox
 from data.chat.committees import LONDON, CommitteeInfo, MeetingInfo
@@ -51,15 +58,14 @@ class Pacer(Protocol):
 
 
 class Poster(Protocol):
-    """What delivery needs of the conversation layer (bot.conversation.flow.Conversation is one)."""
+    """What delivery needs of the conversation layer (bot.conversation.flow.Conversation is one): each
+    platform's messenger, and the pace posts to one conversation keep."""
 
     @property
     def messengers(self) -> dict[str, Messenger]: ...
 
     @property
     def pacer(self) -> Pacer: ...
-
-    def post(self, messenger: Messenger, to: Destination, card: Card) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -214,6 +220,11 @@ class DigestDesk:
         with self.bot.store.read() as session:
             meeting = committees.meeting(session, claim.key.meeting_id)
             committee = next((c for c in committees.committees(session) if c.id == claim.key.committee_id), None)
+        if claim.uncertain:
+            settled = self._settle(claim, committee, meeting)
+            if settled is None:
+                return None
+            claim = settled
         reason = self._why_not(claim, committee, meeting, check_due=check_due)
         if reason or committee is None or meeting is None:
             self._close(claim, reason or GONE)
@@ -227,19 +238,73 @@ class DigestDesk:
         messenger = self.poster.messengers[to.platform]
         message_id = claim.message_id
         if message_id is None:
-            try:
-                message_id = self.poster.post(messenger, to, card)
-            except Unreachable as error:
-                log.error("digest %s not posted: %s", claim.key, error)
-                self._close(claim, UNREACHABLE)
+            message_id = self._post(claim, messenger, to, card)
+            if message_id is None:
                 return None
-            with self.bot.store.write() as session:
-                outbox.mark_posted(session, claim.id, message_id)
         if self.with_charts:
             self._attach_charts(messenger, to.in_thread(message_id), charts, committee.short_name)
         with self.bot.store.write() as session:
             outbox.mark_sent(session, claim.id, now=self.now())
         return message_id
+
+    def _post(self, claim: DeliveryClaim, messenger: Messenger, to: Destination, card: Card) -> str | None:
+        """Post it, marked as begun first (so a crash in between is known to be uncertain) and carrying its key;
+        None when it was closed instead, or another process has it now."""
+        self.poster.pacer.wait(to.pacing_key)
+        with self.bot.store.write() as session:
+            mine = outbox.begin_posting(session, claim, owner=self.owner, now=self.now(), lease=self.lease)
+        if not mine:
+            log.warning("delivery %s was taken over by another process: not posting it", claim.key)
+            return None
+        try:
+            message_id = messenger.post(to, card, key=claim.key.name)
+        except Unreachable as error:
+            log.error("digest %s not posted: %s", claim.key, error)
+            self._close(claim, UNREACHABLE)
+            return None
+        except Exception as error:
+            if not may_have_arrived(error):
+                with self.bot.store.write() as session:
+                    outbox.posting_failed(session, claim.id)
+            raise
+        with self.bot.store.write() as session:
+            outbox.mark_posted(session, claim.id, message_id)
+        return message_id
+
+    def _settle(
+        self, claim: DeliveryClaim, committee: CommitteeInfo | None, meeting: MeetingInfo | None
+    ) -> DeliveryClaim | None:
+        """Its last holder died mid-post. The platform's own record decides: the message found there is adopted;
+        none found, it is posted after all; where the platform can't say, the area support team is told it may
+        have gone out, and it is closed rather than risk showing twice. None when closed."""
+        to = destination_of(claim.key)
+        try:
+            found = self.poster.messengers[to.platform].find_posted(to, claim.key.name, claim.claimed_at - CLOCK_SLACK)
+        except CannotTell as error:
+            self._may_have_gone_out(claim, committee, meeting, str(error))
+            return None
+        if found is None:
+            log.info("delivery %s: not there after its process died mid-post; posting it", claim.key)
+            return replace(claim, uncertain=False)
+        log.info("delivery %s: posted as %s before its process died; adopting it", claim.key, found)
+        with self.bot.store.write() as session:
+            outbox.mark_posted(session, claim.id, found)
+        return replace(claim, message_id=found, uncertain=False)
+
+    def _may_have_gone_out(
+        self, claim: DeliveryClaim, committee: CommitteeInfo | None, meeting: MeetingInfo | None, why: str
+    ) -> None:
+        log.error("delivery %s may have gone out (%s): not posting it again", claim.key, why)
+        if committee is not None and meeting is not None and committee.support_channel:
+            support = Destination(committee.platform, committee.support_channel)
+            self.poster.pacer.wait(support.pacing_key)
+            to = destination_of(claim.key)
+            notice = check_notice(claim.key.kind, committee.short_name, meeting.day, to.platform, to.address)
+            self.poster.messengers[support.platform].post(support, note_card(notice))
+        elif committee is not None:
+            log.error("%s has no area support channel to tell about delivery %s", committee.short_name, claim.key)
+        with self.bot.store.write() as session:
+            outbox.mark_skipped(session, claim.id, MAY_HAVE_GONE_OUT)
 
     def _why_not(
         self, claim: DeliveryClaim, committee: CommitteeInfo | None, meeting: MeetingInfo | None, *, check_due: bool

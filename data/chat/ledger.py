@@ -1,4 +1,8 @@
-"""The event ledger: every platform event claimed with a lease, posted, then done, so each is answered once."""
+"""The event ledger: every platform event claimed with a lease, posted, then done, so each is answered once.
+
+The lease itself (claim by insert, take over by compare-and-set, give up after repeated failures) is
+data.chat.leases, shared with the delivery outbox. Nothing here commits: each function changes rows inside the
+caller's transaction (bot.store.Store.write)."""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, false, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data.chat import leases
+from data.chat.leases import Seen, TakeOver
 from data.db import rows_matched
 from data.models import ProcessedEvent
 
@@ -39,9 +44,9 @@ def claim_event(
     """True the first time any of these keys is seen, in any process or replica sharing the store.
 
     The first key carries the work (payload) and, with a lease, stays "claimed" until marked done; the others
-    are aliases under which the same event may arrive again (Slack sends a mention as two events). Commits (or
-    rolls back) the session it is given. Primary keys do the work: a concurrent second claim fails on insert,
-    whatever the backend."""
+    are aliases under which the same event may arrive again (Slack sends a mention as two events). Primary keys
+    do the work: a concurrent second claim fails on insert, whatever the backend, and only that insert is undone
+    (a savepoint), so the caller's transaction goes on."""
     now = now or datetime.now(UTC)
     unique = _unique_keys(keys)
     if lease is not None:
@@ -56,16 +61,13 @@ def _unique_keys(keys: Sequence[str]) -> tuple[str, ...]:
 
 
 def _inserted(session: Session, rows: list[dict[str, Any]]) -> bool:
-    """Insert and commit the rows, or roll back and say False when any key is already stored. A table-level
-    insert, not ORM objects: the platform's acknowledgement waits on this write, and the unit of work's
-    bookkeeping was most of its cost."""
-    try:
-        session.execute(insert(ProcessedEvent.__table__), rows)  # type: ignore[arg-type]
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    """Insert the rows, or none of them and say False when any key is already stored. A table-level insert, not
+    ORM objects: the platform's acknowledgement waits on this write, and the unit of work's bookkeeping was most
+    of its cost."""
+    return leases.first_to_insert(
+        session,
+        lambda: session.execute(insert(ProcessedEvent.__table__), rows),  # type: ignore[arg-type]
+    )
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,6 @@ def claim_events(
             stored.update(keys)
             rows += _claim_rows(keys, request.payload, owner=owner, now=now, lease=lease)
     if not rows:
-        session.rollback()
         return results
     if not _inserted(session, rows):
         return [
@@ -112,7 +113,8 @@ def _claim_rows(
 ) -> list[dict[str, Any]]:
     rows = [_claim_row(key, now, work=index == 0) for index, key in enumerate(keys)]
     if rows:
-        rows[0] |= {"lease_until": now + lease, "owner": owner[:64], "attempts": 1, "payload": payload}
+        owned = owner[: leases.OWNER_LENGTH]
+        rows[0] |= {"lease_until": now + lease, "owner": owned, "attempts": 1, "payload": payload}
     return rows
 
 
@@ -133,7 +135,6 @@ def mark_posted(session: Session, key: str, ref: str) -> None:
     session.execute(
         update(ProcessedEvent).where(ProcessedEvent.event_id == key[:KEY_LENGTH]).values(state="posted", posted_ref=ref)
     )
-    session.commit()
 
 
 def mark_done(session: Session, key: str) -> None:
@@ -142,7 +143,6 @@ def mark_done(session: Session, key: str) -> None:
         .where(ProcessedEvent.event_id == key[:KEY_LENGTH])
         .values(state="done", lease_until=None, payload=None)
     )
-    session.commit()
 
 
 def _set_lease(session: Session, keys: Sequence[str], *, owner: str, until: datetime) -> int:
@@ -152,11 +152,10 @@ def _set_lease(session: Session, keys: Sequence[str], *, owner: str, until: date
     result = session.execute(
         update(ProcessedEvent)
         .where(ProcessedEvent.event_id.in_([key[:KEY_LENGTH] for key in keys]))
-        .where(ProcessedEvent.owner == owner[:64])
+        .where(ProcessedEvent.owner == owner[: leases.OWNER_LENGTH])
         .where(ProcessedEvent.state != "done")
         .values(lease_until=until)
     )
-    session.commit()
     return rows_matched(result)
 
 
@@ -185,39 +184,33 @@ def take_over_expired(
     lease: timedelta,
     prefixes: Sequence[str] | None = None,
     limit: int = 50,
-    max_attempts: int = 5,
 ) -> list[Claim]:
     """Claims whose lease ran out (their process died) become this owner's; each is taken by one process only.
 
     `prefixes` limits it to the keys of platforms this process serves (a Slack-only process leaves Teams'
-    events for a process that can answer them). An event that has failed max_attempts times is given up
-    (marked done) rather than retried for ever."""
+    events for a process that can answer them). An event that has failed leases.MAX_ATTEMPTS times, or has no
+    work recorded, is given up (marked done) rather than retried for ever."""
     query = select(ProcessedEvent).where(ProcessedEvent.state != "done").where(ProcessedEvent.lease_until < now)
     if prefixes is not None:
         query = query.where(or_(false(), *(ProcessedEvent.event_id.startswith(prefix) for prefix in prefixes)))
     expired = session.scalars(query.order_by(ProcessedEvent.received_at).limit(limit)).all()
-    # Plain values first: the commits below expire the rows.
-    candidates = [
-        (row.event_id, row.lease_until, row.state, row.attempts, row.payload, row.posted_ref) for row in expired
-    ]
+    # Plain values first: the updates below refresh the rows in the session.
+    candidates = [(row.event_id, Seen(row.lease_until, row.attempts), row.payload, row.posted_ref) for row in expired]
     taken: list[Claim] = []
-    for key, lease_until, state, attempts, payload, posted_ref in candidates:
-        exhausted = attempts >= max_attempts or payload is None
-        # Compare-and-set on the lease we read: of two processes racing for one row, one update matches.
-        result = session.execute(
-            update(ProcessedEvent)
-            .where(ProcessedEvent.event_id == key)
-            .where(ProcessedEvent.lease_until == lease_until)
-            .values(
-                state="done" if exhausted else state,
-                owner=owner[:64],
-                lease_until=None if exhausted else now + lease,
-                attempts=attempts + 1,
-            )
+    for key, seen, payload, posted_ref in candidates:
+        outcome = leases.take_over(
+            session,
+            ProcessedEvent,
+            ProcessedEvent.event_id == key,
+            seen,
+            owner=owner,
+            now=now,
+            lease=lease,
+            given_up={"state": "done"},
+            give_up=payload is None,
         )
-        session.commit()
-        if rows_matched(result) and not exhausted and payload is not None:
-            taken.append(Claim(key, dict(payload), posted_ref, attempts + 1))
+        if outcome is TakeOver.TAKEN and payload is not None:
+            taken.append(Claim(key, dict(payload), posted_ref, seen.attempts + 1))
     return taken
 
 
@@ -226,7 +219,6 @@ def prune_events(session: Session, *, older_than: datetime) -> int:
     result = session.execute(
         delete(ProcessedEvent).where(ProcessedEvent.received_at < older_than).where(ProcessedEvent.state == "done")
     )
-    session.commit()
     return rows_matched(result)
 
 

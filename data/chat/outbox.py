@@ -1,6 +1,11 @@
 """The delivery outbox: each digest (committee, meeting, kind, destination) goes out once, across crashes,
-restarts and replicas. The lease pattern of data.chat.ledger: claim with a lease, posted (with the platform's
-message id), sent; a lease that ran out is taken over with a compare-and-set, by one process only."""
+restarts and replicas. Claimed with a lease (data.chat.leases, shared with the event ledger); "posted" from just
+before the platform is asked, with the platform's message id once it answers; "sent" when its charts are attached
+too. A lease that ran out is taken over by one process only. A taken-over delivery that is "posted" with no
+message id is uncertain: its holder died between asking the platform and hearing back, so whoever finishes it
+must find out whether the message is there before posting it again (bot.digest.delivery).
+
+Nothing here commits: each function changes rows inside the caller's transaction (bot.store.Store.write)."""
 
 from __future__ import annotations
 
@@ -8,15 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data.chat import leases
+from data.chat.leases import Seen, TakeOver
 from data.db import as_utc, rows_matched
 from data.figures.writes import record_audit
 from data.models import Delivery
 
-MAX_ATTEMPTS = 5
 ENTITY = "delivery"
+GIVEN_UP = "given up after repeated failures"
 NOTE_LIMIT = 1000
 
 
@@ -27,10 +33,17 @@ class DeliveryKey:
     kind: str  # digest, preview, ward
     destination: str  # "platform:address"
 
+    @property
+    def name(self) -> str:
+        """The delivery's own name, unique among all deliveries: what the audit log and a posted message carry."""
+        return f"{self.committee_id}:{self.meeting_id}:{self.kind}:{self.destination}"
+
 
 @dataclass(frozen=True)
 class DeliveryClaim:
-    """A delivery this process holds. message_id is set when an earlier holder already posted it."""
+    """A delivery this process holds. message_id is set when an earlier holder already posted it; `uncertain`
+    when an earlier holder was posting it and died before hearing whether the platform took it. `attempts` is
+    the claim's generation: a take-over raises it, so a holder that was taken over can tell (begin_posting)."""
 
     id: int
     key: DeliveryKey
@@ -38,6 +51,8 @@ class DeliveryClaim:
     late: bool
     message_id: str | None
     attempts: int
+    claimed_at: datetime
+    uncertain: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,9 +102,9 @@ def claim(
 ) -> DeliveryClaim | None:
     """This process's to deliver, or None when another holds it or it is finished.
 
-    The unique key does the work on first sight: of two concurrent inserts one fails, on either backend. A
-    row already there is taken over only when its lease ran out unfinished. `by`: someone asked for it now
-    ("Post now"), audited with the claim. Commits the session."""
+    The unique key does the work on first sight: of two concurrent inserts one fails, on either backend (and
+    only that insert is undone). A row already there is taken over only when its lease ran out unfinished.
+    `by`: someone asked for it now ("Post now"), audited with the claim."""
     if _find(session, key) is not None:
         # The usual case on every sweep after a digest went out: no doomed insert (and no server error log).
         return _take_over_one(session, key, owner=owner, now=now, lease=lease, by=by)
@@ -101,20 +116,21 @@ def claim(
         state="claimed",
         due_at=due_at.astimezone(UTC),
         late=late,
-        owner=owner[:64],
+        owner=owner[: leases.OWNER_LENGTH],
         lease_until=now + lease,
         attempts=1,
         claimed_at=now,
     )
-    session.add(row)
-    if by is not None:
-        _audit(session, key, by, "post_now", "posted at once from the preview")
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+
+    def insert() -> None:
+        session.add(row)
+        if by is not None:
+            _audit(session, key, by, "post_now", "posted at once from the preview")
+        session.flush()
+
+    if not leases.first_to_insert(session, insert):
         return _take_over_one(session, key, owner=owner, now=now, lease=lease, by=by)
-    return DeliveryClaim(row.id, key, due_at, late, None, 1)
+    return DeliveryClaim(row.id, key, due_at, late, None, 1, now)
 
 
 def _find(session: Session, key: DeliveryKey) -> Delivery | None:
@@ -132,38 +148,36 @@ def _take_over_one(
     session: Session, key: DeliveryKey, *, owner: str, now: datetime, lease: timedelta, by: Actor | None = None
 ) -> DeliveryClaim | None:
     row = _find(session, key)
-    if row is None or row.state in ("sent", "skipped"):
+    if row is None or row.state in ("sent", "skipped") or leases.held(row.lease_until, now):
         return None
-    lease_until = _utc(row.lease_until)
-    if lease_until is None or lease_until >= now:
-        return None
-    return _compare_and_set(session, row, owner=owner, now=now, lease=lease, by=by)
+    return _take_over(session, row, owner=owner, now=now, lease=lease, by=by)
 
 
-def _compare_and_set(
+def _take_over(
     session: Session, row: Delivery, *, owner: str, now: datetime, lease: timedelta, by: Actor | None = None
 ) -> DeliveryClaim | None:
-    # Plain values first: the commit below expires the row.
-    ident, key, seen_lease, attempts = row.id, _key(row), row.lease_until, row.attempts
-    due_at, late, message_id = _utc(row.due_at), row.late, row.message_id
-    exhausted = attempts >= MAX_ATTEMPTS
-    result = session.execute(
-        update(Delivery)
-        .where(Delivery.id == ident, Delivery.lease_until == seen_lease)
-        .values(
-            owner=owner[:64],
-            lease_until=None if exhausted else now + lease,
-            attempts=attempts + 1,
-            state="skipped" if exhausted else row.state,
-            note="given up after repeated failures" if exhausted else row.note,
-        )
+    # Plain values first: the update below refreshes the row in the session.
+    ident, key, seen = row.id, _key(row), Seen(row.lease_until, row.attempts)
+    state, message_id = row.state, row.message_id
+    due_at, late, claimed_at = as_utc(row.due_at), row.late, as_utc(row.claimed_at)
+    outcome = leases.take_over(
+        session,
+        Delivery,
+        Delivery.id == ident,
+        seen,
+        owner=owner,
+        now=now,
+        lease=lease,
+        given_up={"state": "skipped", "note": GIVEN_UP},
     )
-    if by is not None and rows_matched(result):
-        _audit(session, key, by, "post_now", "posted at once from the preview")
-    session.commit()
-    if not rows_matched(result) or exhausted or due_at is None:
+    if outcome is TakeOver.LOST:
         return None
-    return DeliveryClaim(ident, key, due_at, late, message_id, attempts + 1)
+    if by is not None:
+        _audit(session, key, by, "post_now", "posted at once from the preview")
+    if outcome is TakeOver.GIVEN_UP:
+        return None
+    uncertain = state == "posted" and message_id is None
+    return DeliveryClaim(ident, key, due_at, late, message_id, seen.attempts + 1, claimed_at, uncertain)
 
 
 def take_over_expired(
@@ -178,23 +192,48 @@ def take_over_expired(
     ).all()
     taken = []
     for row in rows:
-        claimed = _compare_and_set(session, row, owner=owner, now=now, lease=lease)
+        claimed = _take_over(session, row, owner=owner, now=now, lease=lease)
         if claimed is not None:
             taken.append(claimed)
     return taken
 
 
+def begin_posting(session: Session, claim: DeliveryClaim, *, owner: str, now: datetime, lease: timedelta) -> bool:
+    """Its own write, just before the platform is asked: from here until mark_posted the outcome is
+    uncertain to anyone who takes the delivery over. False when this process no longer holds the claim (it was
+    taken over meanwhile: a raised attempt count), and so must not post. The lease is renewed for the post."""
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == claim.id,
+            Delivery.owner == owner[: leases.OWNER_LENGTH],
+            Delivery.attempts == claim.attempts,
+            Delivery.state.in_(("claimed", "posted")),
+            Delivery.message_id.is_(None),
+        )
+        .values(state="posted", lease_until=now + lease)
+    )
+    return rows_matched(result) == 1
+
+
+def posting_failed(session: Session, delivery_id: int) -> None:
+    """The platform refused the post (it answered, so nothing went out): claimed again, not uncertain."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == "posted", Delivery.message_id.is_(None))
+        .values(state="claimed")
+    )
+
+
 def mark_posted(session: Session, delivery_id: int, message_id: str) -> None:
     """The message is out: whoever finishes this delivery later must not post it again."""
     session.execute(update(Delivery).where(Delivery.id == delivery_id).values(state="posted", message_id=message_id))
-    session.commit()
 
 
 def mark_sent(session: Session, delivery_id: int, *, now: datetime) -> None:
     session.execute(
         update(Delivery).where(Delivery.id == delivery_id).values(state="sent", lease_until=None, sent_at=now)
     )
-    session.commit()
 
 
 def mark_skipped(session: Session, delivery_id: int, note: str) -> None:
@@ -202,13 +241,14 @@ def mark_skipped(session: Session, delivery_id: int, note: str) -> None:
     session.execute(
         update(Delivery).where(Delivery.id == delivery_id).values(state="skipped", lease_until=None, note=note)
     )
-    session.commit()
 
 
 def release(session: Session, delivery_id: int) -> None:
-    """Forget an unposted claim (its meeting was cancelled or moved), so the key can be claimed again."""
-    session.execute(delete(Delivery).where(Delivery.id == delivery_id, Delivery.message_id.is_(None)))
-    session.commit()
+    """Forget a claim that never reached the platform (its meeting was cancelled or moved), so the key can be
+    claimed again."""
+    session.execute(
+        delete(Delivery).where(Delivery.id == delivery_id, Delivery.state == "claimed", Delivery.message_id.is_(None))
+    )
 
 
 def deliveries(session: Session, meeting_id: int | None = None) -> list[DeliveryInfo]:
@@ -244,8 +284,8 @@ def _info(row: Delivery) -> DeliveryInfo:
 
 # -- by hand, from a preview's buttons -------------------------------------------------------------------------
 def skip(session: Session, key: DeliveryKey, *, due_at: datetime, now: datetime, by: Actor) -> str:
-    """Close a delivery before it is posted: "skipped"; or why not: "already skipped", "posted" (it is out), or
-    "busy" (a live process is posting it now). Audited with who. Commits the session."""
+    """Close a delivery before it is posted: "skipped"; or why not: "already skipped", "posted" (it is out, or
+    was being posted when its process died), or "busy" (a live process is posting it now). Audited with who."""
     row = _find(session, key)
     if row is None:
         row = Delivery(
@@ -255,19 +295,21 @@ def skip(session: Session, key: DeliveryKey, *, due_at: datetime, now: datetime,
             destination=key.destination,
             state="skipped",
             due_at=due_at.astimezone(UTC),
-            owner=by.key[:64],
+            owner=by.key[: leases.OWNER_LENGTH],
             attempts=0,
             claimed_at=now,
             note=_skipped_note(by),
         )
-        session.add(row)
-        _audit(session, key, by, "skip", "skipped from the preview")
-        try:
-            session.commit()
-        except IntegrityError:  # claimed by a process that fell due meanwhile: judged as it now stands
-            session.rollback()
-            return skip(session, key, due_at=due_at, now=now, by=by)
-        return "skipped"
+
+        def insert() -> None:
+            session.add(row)
+            _audit(session, key, by, "skip", "skipped from the preview")
+            session.flush()
+
+        if leases.first_to_insert(session, insert):
+            return "skipped"
+        # Claimed by a process that fell due meanwhile: judged as it now stands.
+        return skip(session, key, due_at=due_at, now=now, by=by)
     return _skip_existing(session, row, now=now, by=by)
 
 
@@ -276,21 +318,18 @@ def _skip_existing(session: Session, row: Delivery, *, now: datetime, by: Actor)
         return "already skipped"
     if row.message_id is not None or row.state in ("posted", "sent"):
         return "posted"
-    lease_until = _utc(row.lease_until)
-    if lease_until is not None and lease_until >= now:
+    if leases.held(row.lease_until, now):
         return "busy"
     key, seen_lease = _key(row), row.lease_until
     unchanged = Delivery.lease_until.is_(None) if seen_lease is None else Delivery.lease_until == seen_lease
     result = session.execute(
         update(Delivery)
-        .where(Delivery.id == row.id, unchanged, Delivery.message_id.is_(None))
-        .values(state="skipped", lease_until=None, owner=by.key[:64], note=_skipped_note(by))
+        .where(Delivery.id == row.id, unchanged, Delivery.state == "claimed", Delivery.message_id.is_(None))
+        .values(state="skipped", lease_until=None, owner=by.key[: leases.OWNER_LENGTH], note=_skipped_note(by))
     )
     if not rows_matched(result):
-        session.rollback()
         return "busy"
     _audit(session, key, by, "skip", "skipped from the preview")
-    session.commit()
     return "skipped"
 
 
@@ -347,4 +386,4 @@ def _audit(session: Session, key: DeliveryKey, by: Actor, action: str, reason: s
 
 
 def _entity_key(key: DeliveryKey) -> str:
-    return f"{key.committee_id}:{key.meeting_id}:{key.kind}:{key.destination}"
+    return key.name

@@ -32,15 +32,20 @@ ACTIONS = (
 DIGEST_NOTE_VIEW = "briefbot_digest_note"
 VIEWS = (UPDATE_FORM_VIEW, UPDATE_CONFIRM_VIEW, DIGEST_NOTE_VIEW)
 # usergroups:read resolves BRIEFBOT_OFFICER_GROUP; files:read downloads a CSV shared in a DM; channels:read and
-# groups:read list a support channel's members (who, besides officers, may press a preview's buttons).
+# groups:read list a support channel's members (who, besides officers, may press a preview's buttons);
+# channels:history, groups:history and im:write (conversations.open, for a DM) let a digest whose post was cut off
+# by a crash be looked up by its metadata before it is posted again (bot/digest/delivery.py).
 SCOPES = (
     "app_mentions:read",
+    "channels:history",
     "channels:read",
     "chat:write",
     "commands",
     "files:read",
     "files:write",
+    "groups:history",
     "groups:read",
     "im:history",
+    "im:write",
     "usergroups:read",
 )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 from urllib.error import URLError
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.metadata import Metadata
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
-from bot.conversation.messenger import OutcomeUnknown
+from bot.conversation.messenger import CannotTell, OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.payloads import PLATFORM, RESPONSE_URL
@@ -20,6 +23,15 @@ log = logging.getLogger(__name__)
 
 TITLE_LIMIT = 250
 ALT_TEXT_LIMIT = 1000
+# A delivery's key rides on its message as Slack message metadata (docs.slack.dev/messaging/message-metadata),
+# so that after a crash conversations.history can say whether it went out.
+DELIVERY_EVENT = "briefbot_delivery"
+HISTORY_PAGE = 100  # conversations.history's default page; internal apps are on Tier 3 for this method
+HISTORY_PAGES = 10
+# Errors that mean this app can't read the conversation's history (no *:history scope, not a member): no retry
+# will change that, so the outcome stays unknown.
+UNREADABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"})
+
 RESPONSE_TIMEOUT = 30
 
 
@@ -49,18 +61,57 @@ class SlackMessenger:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def post(self, to: Destination, card: Card) -> str:
+    def post(self, to: Destination, card: Card, *, key: str | None = None) -> str:
         if to.address.startswith(RESPONSE_URL):
             return self._respond(to.address.removeprefix(RESPONSE_URL), card)
+        metadata = None if key is None else Metadata(event_type=DELIVERY_EVENT, event_payload={"delivery": key})
         try:
             response = self.client.chat_postMessage(
-                channel=to.address, thread_ts=to.thread, text=fallback_text(card), blocks=card_blocks(card)
+                channel=to.address,
+                thread_ts=to.thread,
+                text=fallback_text(card),
+                blocks=card_blocks(card),
+                metadata=metadata,
             )
         except (TimeoutError, URLError) as error:
             if isinstance(cause(error), TimeoutError):
                 raise OutcomeUnknown(f"chat.postMessage to {to.address} timed out") from error
             raise
         return f"{response.get('channel') or to.address}:{response.get('ts') or ''}"
+
+    def find_posted(self, to: Destination, key: str, since: datetime) -> str | None:
+        """conversations.history since then, with every message's metadata (include_all_metadata: without it
+        Slack returns only the event types the app subscribes to), newest first, a page at a time."""
+        try:
+            channel = self._conversation(to.address)
+            cursor: str | None = None
+            for _page in range(HISTORY_PAGES):
+                response = self.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{since.timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                )
+                found = _carrying(response.get("messages") or [], key)
+                if found is not None:
+                    return f"{channel}:{found}"
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not response.get("has_more") or cursor is None:
+                    return None
+        except SlackApiError as error:
+            reason = str(error.response.get("error") or "")
+            if reason in UNREADABLE:
+                raise CannotTell(f"Slack won't show briefbot the history of {to.address}: {reason}") from error
+            raise
+        raise CannotTell(f"more than {HISTORY_PAGES * HISTORY_PAGE} messages in {to.address} since {since:%H:%M}")
+
+    def _conversation(self, address: str) -> str:
+        """A person (U…, W…) is posted to by user id, but their DM's history is read by its channel id."""
+        if not address.startswith(("U", "W")):
+            return address
+        response = self.client.conversations_open(users=address)
+        return str((response.get("channel") or {}).get("id") or address)
 
     def _respond(self, url: str, card: Card) -> str:
         """Only the person who asked sees it: Slack's response_url, valid for 30 minutes and five replies. A new
@@ -88,7 +139,8 @@ class SlackMessenger:
             return
         self.client.files_upload_v2(
             channel=to.address,
-            thread_ts=to.thread,
+            # A digest's charts are threaded under the id post() returned ("channel:ts"); Slack wants the ts.
+            thread_ts=to.thread.rpartition(":")[2] if to.thread else None,
             file=chart.png,
             filename="briefbot-chart.png",
             title=chart.title[:TITLE_LIMIT],
@@ -98,3 +150,15 @@ class SlackMessenger:
     def update(self, to: Destination, message_id: str, card: Card) -> None:
         _channel, _, ts = message_id.rpartition(":")
         self.client.chat_update(channel=to.address, ts=ts, text=fallback_text(card), blocks=card_blocks(card))
+
+
+def _carrying(messages: list[dict[str, object]], key: str) -> str | None:
+    """The ts of the message whose metadata names this delivery, if any."""
+    for message in messages:
+        metadata = message.get("metadata")
+        if not isinstance(metadata, dict) or metadata.get("event_type") != DELIVERY_EVENT:
+            continue
+        payload = metadata.get("event_payload")
+        if isinstance(payload, dict) and payload.get("delivery") == key:
+            return str(message.get("ts") or "")
+    return None

@@ -13,8 +13,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from bot.conversation.messenger import Unreachable
+from bot.conversation.messenger import CannotTell, Unreachable
 from bot.conversation.model import Card, ChartImage, Destination
 from handlers.teams.activities import PLATFORM, ConversationReference
 from handlers.teams.cards import MESSAGE_LIMIT, Json, adaptive_card, chart_card, counted_size, message, size_of
@@ -98,7 +99,8 @@ class TeamsMessenger:
         members = self.connector.members(reference.service_url, reference.conversation_id)
         return frozenset(str(member.get("aadObjectId") or "").lower() for member in members) - {""}
 
-    def post(self, to: Destination, card: Card) -> str:
+    def post(self, to: Destination, card: Card, *, key: str | None = None) -> str:
+        """`key` is not sent: nothing in Teams could look it up again (see find_posted)."""
         reference = self.reference(to)
         activity = message(adaptive_card(card), card.text, reply_to=to.thread)
         message_id = self._send(reference, to.thread, activity)
@@ -107,6 +109,13 @@ class TeamsMessenger:
             while len(self._posted) > REMEMBERED:
                 self._posted.popitem(last=False)
         return message_id
+
+    def find_posted(self, to: Destination, key: str, since: datetime) -> str | None:
+        """Teams can't say. The Bot Connector's conversation operations (create, send, reply, update, delete, and
+        members; Bot Framework REST API reference, "Conversation operations") include no way for a bot to list or
+        fetch a conversation's activities, and the service assigns each activity's id, so none can be made
+        deterministic. (Microsoft Graph can list a channel's messages, with permissions briefbot does not have.)"""
+        raise CannotTell("Teams offers a bot no way to look up what it posted")
 
     def post_content(self, to: Destination, content: Json) -> str:
         """An Adaptive Card laid out here in handlers (an officer's preview or form), not from a core Card."""

@@ -23,6 +23,7 @@ from bot.conversation.pacing import TokenBucketPacer
 from bot.store import StoreUnavailable
 from data import db
 from data.chat import ledger
+from data.chat.leases import MAX_ATTEMPTS
 from data.figures.periods import snapshot
 from data.figures.writes import ObservationInput, write_observations
 from data.models import ProcessedEvent
@@ -210,7 +211,7 @@ def test_a_live_process_keeps_its_lease(bot: Briefbot) -> None:
 @pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
 def test_the_ledger_claims_once_takes_over_once_and_prunes(empty_engine: Engine) -> None:
     prepare(empty_engine, seed=False)
-    with Session(empty_engine) as session:
+    with Session(empty_engine) as session, session.begin():
         payload = {"text": "NEET in JESS"}
         assert ledger.claim_event(session, ["e1", "m1"], payload=payload, owner="a", now=T0, lease=LEASE)
         assert not ledger.claim_event(session, ["e2", "m1"], payload=payload, owner="b", now=T0, lease=LEASE)
@@ -229,12 +230,14 @@ def test_the_ledger_claims_once_takes_over_once_and_prunes(empty_engine: Engine)
 @pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
 def test_an_event_that_keeps_failing_is_given_up(empty_engine: Engine) -> None:
     prepare(empty_engine, seed=False)
-    with Session(empty_engine) as session:
+    with Session(empty_engine) as session, session.begin():
         assert ledger.claim_event(session, ["poison"], payload={}, owner="a", now=T0, lease=LEASE)
         now = T0
-        for _ in range(10):
+        for _ in range(MAX_ATTEMPTS - 1):
             now += LEASE * 2
-            ledger.take_over_expired(session, owner="a", now=now, lease=LEASE, max_attempts=3)
+            assert len(ledger.take_over_expired(session, owner="a", now=now, lease=LEASE)) == 1
+        assert ledger.event_state(session, "poison") == "claimed"
+        assert ledger.take_over_expired(session, owner="a", now=now + LEASE * 2, lease=LEASE) == []
         assert ledger.event_state(session, "poison") == "done"
 
 

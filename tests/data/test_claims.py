@@ -48,7 +48,7 @@ def _states(engine: Engine) -> dict[str, str]:
 
 
 def _claim(engine: Engine, *requests: ClaimRequest) -> list[bool]:
-    with Session(engine) as session:
+    with Session(engine) as session, session.begin():
         return ledger.claim_events(session, requests, owner="p1", now=T0, lease=LEASE)
 
 
@@ -115,3 +115,27 @@ def test_concurrent_claims_through_the_ledger_each_win_once(engine: Engine) -> N
         thread.join()
     assert sorted(results).count(True) == 12
     assert len(ledger.held()) == 12
+
+
+def test_a_claim_commits_with_its_block_and_is_undone_with_it(engine: Engine) -> None:
+    """The transaction rule (bot/store.py): the ledger writes inside the caller's block and leaves the commit to
+    it, so a block that fails after claiming leaves no claim behind."""
+    store = Store(engine)
+    with pytest.raises(RuntimeError), store.write() as session:
+        assert ledger.claim_event(session, ["undone"], payload={}, owner="p1", now=T0, lease=LEASE)
+        raise RuntimeError("the block fails after the claim")
+    assert _states(engine) == {}
+    with store.write() as session:
+        assert ledger.claim_event(session, ["kept"], payload={}, owner="p1", now=T0, lease=LEASE)
+    assert _states(engine) == {"kept": "claimed"}
+
+
+def test_a_refused_claim_undoes_only_its_own_insert(engine: Engine) -> None:
+    """Insert-or-refuse inside a block: the refused insert is undone (a savepoint), what the block wrote before
+    and after it stays, on SQLite and PostgreSQL."""
+    _claim(engine, ClaimRequest(("taken",), {}))
+    with Store(engine).write() as session:
+        session.execute(insert(ProcessedEvent).values(event_id="before", received_at=T0, state="done"))
+        assert not ledger.claim_event(session, ["taken"], payload={}, owner="p2", now=T0, lease=LEASE)
+        assert ledger.claim_event(session, ["after"], payload={}, owner="p2", now=T0, lease=LEASE)
+    assert _states(engine) == {"taken": "claimed", "before": "done", "after": "claimed"}

@@ -25,7 +25,7 @@ from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.messenger import Messenger, RecordingMessenger
-from bot.conversation.model import Card, Destination
+from bot.conversation.model import Destination
 from bot.conversation.pacing import TokenBucketPacer
 from bot.digest.cards import Control
 from bot.digest.delivery import DigestDesk, Planned, plan_for
@@ -399,9 +399,6 @@ class Poster:
         self.messengers: dict[str, Messenger] = {m.platform: m for m in messengers}
         self.pacer = TokenBucketPacer(rate=1000)
 
-    def post(self, messenger: Messenger, to: Destination, card: Card) -> str:
-        return messenger.post(to, card)
-
 
 def set_inner_south(engine: Engine, day: date, **settings: Any) -> tuple[committees.CommitteeInfo, MeetingInfo]:
     with Session(engine) as session, session.begin():
@@ -527,18 +524,18 @@ def test_skip_by_hand_in_the_outbox(seeded_engine: Engine) -> None:
     digest = planned(committee, meeting, "digest")
     now, lease = digest.due_at - timedelta(days=1), timedelta(minutes=5)
     ana = outbox.Actor("slack:U-ana", "slack", "Ana")
-    with Session(seeded_engine) as session:
+    with Session(seeded_engine) as session, session.begin():
         assert outbox.skip(session, digest.key, due_at=digest.due_at, now=now, by=ana) == "skipped"
         assert outbox.skip(session, digest.key, due_at=digest.due_at, now=now, by=ana) == "already skipped"
         assert outbox.claim(session, digest.key, owner="p", now=now, lease=lease, due_at=digest.due_at) is None
     ward = replace(digest, kind="ward", destination=Destination("slack", "U-w"))
-    with Session(seeded_engine) as session:
+    with Session(seeded_engine) as session, session.begin():
         claim = outbox.claim(session, ward.key, owner="p", now=now, lease=lease, due_at=ward.due_at)
         assert claim is not None
         assert outbox.skip(session, ward.key, due_at=ward.due_at, now=now, by=ana) == "busy"
         assert outbox.skip(session, ward.key, due_at=ward.due_at, now=now + lease * 2, by=ana) == "skipped"
     other = replace(digest, kind="ward", destination=Destination("slack", "U-x"))
-    with Session(seeded_engine) as session:
+    with Session(seeded_engine) as session, session.begin():
         claim = outbox.claim(session, other.key, owner="p", now=now, lease=lease, due_at=other.due_at)
         assert claim is not None
         outbox.mark_posted(session, claim.id, "C:1")

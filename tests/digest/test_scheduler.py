@@ -19,6 +19,7 @@ from bot.digest.delivery import UNREACHABLE, DigestDesk, Planned, due_at
 from data import db
 from data.chat import committees, outbox
 from data.chat.committees import LONDON, MeetingSpec, london_time
+from data.chat.leases import MAX_ATTEMPTS
 from data.chat.outbox import DeliveryClaim
 from tests.conftest import BACKENDS
 
@@ -44,18 +45,15 @@ class Poster:
         self.messengers: dict[str, Messenger] = {"slack": messenger}
         self.pacer = NoPace()
 
-    def post(self, messenger: Messenger, to: Destination, card: Card) -> str:
-        return messenger.post(to, card)
 
-
-class RemovedFromChannel(Poster):
+class RemovedFromChannel(RecordingMessenger):
     """Plays a platform whose every post says the bot is no longer in the conversation."""
 
-    def __init__(self, messenger: RecordingMessenger) -> None:
-        super().__init__(messenger)
+    def __init__(self) -> None:
+        super().__init__("slack")
         self.attempts: list[Destination] = []
 
-    def post(self, messenger: Messenger, to: Destination, card: Card) -> str:
+    def post(self, to: Destination, card: Card, *, key: str | None = None) -> str:
         self.attempts.append(to)
         raise Unreachable("briefbot was removed from this conversation")
 
@@ -83,7 +81,7 @@ def claim_and_die(engine: Engine, clock: Clock) -> tuple[Planned, DeliveryClaim]
     """A process that claims the due digest and dies before posting it."""
     crashed, _ = desk(engine, clock, owner="dead")
     [planned] = crashed.plan()
-    with Session(engine) as session:
+    with Session(engine) as session, session.begin():
         claim = outbox.claim(
             session, planned.key, owner="dead", now=clock(), lease=timedelta(minutes=5), due_at=planned.due_at
         )
@@ -218,13 +216,12 @@ def test_a_crash_between_claim_and_post_is_completed_after_restart(seeded_engine
 def test_a_channel_the_bot_was_removed_from_closes_its_digest_instead_of_retrying(seeded_engine: Engine) -> None:
     [meeting_id] = set_up(seeded_engine, SPRING)
     clock = Clock(utc(2026, 3, 30, 8))
-    messenger = RecordingMessenger("slack")
-    poster = RemovedFromChannel(messenger)
-    digest_desk = DigestDesk(Briefbot(seeded_engine), poster, owner="p1", now=clock, with_charts=False)
+    messenger = RemovedFromChannel()
+    digest_desk = DigestDesk(Briefbot(seeded_engine), Poster(messenger), owner="p1", now=clock, with_charts=False)
     assert digest_desk.run_due() == []
     clock.now += timedelta(hours=2)
     assert digest_desk.run_due() == [] and digest_desk.recover() == 0
-    assert len(poster.attempts) == 1 and messenger.sent == []
+    assert len(messenger.attempts) == 1 and messenger.sent == []
     with Session(seeded_engine) as session:
         [delivery] = outbox.deliveries(session, meeting_id)
     assert delivery.state == "skipped" and delivery.note == UNREACHABLE
@@ -234,7 +231,7 @@ def test_a_crash_after_posting_does_not_post_again(seeded_engine: Engine) -> Non
     set_up(seeded_engine, SPRING)
     clock = Clock(utc(2026, 3, 30, 8))
     _, claim = claim_and_die(seeded_engine, clock)
-    with Session(seeded_engine) as session:
+    with Session(seeded_engine) as session, session.begin():
         outbox.mark_posted(session, claim.id, "C-IS:1.0")
     clock.now += timedelta(minutes=6)
     restarted, messenger = desk(seeded_engine, clock, owner="restarted")
@@ -317,7 +314,7 @@ def test_previews_stale_messages_and_ward_briefings_share_their_moments(seeded_e
     # A process that claimed the ward briefing and died: finished after restart, once.
     clock.now = utc(2026, 3, 30, 8)
     [ward] = [p for p in digest_desk.plan() if p.kind == "ward"]
-    with Session(seeded_engine) as session:
+    with Session(seeded_engine) as session, session.begin():
         assert outbox.claim(
             session, ward.key, owner="dead", now=clock(), lease=timedelta(minutes=5), due_at=ward.due_at
         )
@@ -342,3 +339,22 @@ def test_a_cancelled_meeting_sends_no_ward_briefing(seeded_engine: Engine) -> No
         committees.save_meeting(session, spec, actor="t", channel="cli")
     digest_desk, messenger = desk(seeded_engine, Clock(utc(2026, 3, 30, 8)))
     assert digest_desk.plan() == [] and digest_desk.run_due() == [] and messenger.sent == []
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_a_delivery_whose_every_holder_dies_is_given_up_by_the_ledgers_rule(seeded_engine: Engine) -> None:
+    [meeting_id] = set_up(seeded_engine, SPRING)
+    clock = Clock(utc(2026, 3, 30, 8))
+    claim_and_die(seeded_engine, clock)
+    lease = timedelta(minutes=5)
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        clock.now += lease * 2
+        with Session(seeded_engine) as session, session.begin():
+            [taken] = outbox.take_over_expired(session, owner=f"dies-{attempt}", now=clock(), lease=lease)
+        assert taken.attempts == attempt
+    clock.now += lease * 2
+    with Session(seeded_engine) as session, session.begin():
+        assert outbox.take_over_expired(session, owner="last", now=clock(), lease=lease) == []
+    with Session(seeded_engine) as session:
+        [delivery] = outbox.deliveries(session, meeting_id)
+    assert (delivery.state, delivery.note, delivery.attempts) == ("skipped", outbox.GIVEN_UP, MAX_ATTEMPTS + 1)
