@@ -65,7 +65,8 @@ class InvalidFigure(ValueError):
 
 
 def number_text(number: float) -> str:
-    return f"{number:,.10g}" if abs(number) >= 10_000 else f"{number:.10g}"
+    """A number as a message quotes it: 3,532 and 100,000,000,000 in full; only a broken 1e300 as 1e+300."""
+    return f"{number:,.15g}" if abs(number) >= 10_000 else f"{number:.10g}"
 
 
 def value_problem(value: float | None, unit: str, *, decimals: int | None = None) -> str | None:
