@@ -221,8 +221,14 @@ def export_command(context: Context, output: Path | None) -> None:
     "--where", "where", multiple=True, metavar="COL=VALUE", help="Generic mode: keep rows where COL is VALUE."
 )
 @click.option("--period", "period_rule", type=LazyChoice(_period_rules), help="Generic mode: how time_period reads.")
-@click.option("--name", help="Generic mode: create the indicator with this name.")
-@click.option("--unit", type=click.Choice(UNITS), help="Generic mode: the new indicator's unit.")
+@click.option(
+    "--new-indicator",
+    "new_name",
+    metavar="NAME",
+    help="The file's one indicator code the store lacks is new: create it with this name (and --unit).",
+)
+@click.option("--name", "old_name", hidden=True, help="Generic mode's earlier spelling of --new-indicator.")
+@click.option("--unit", type=click.Choice(UNITS), help="The new indicator's unit.")
 @pass_context
 def import_command(
     context: Context,
@@ -232,25 +238,34 @@ def import_command(
     column: str | None,
     where: tuple[str, ...],
     period_rule: str | None,
-    name: str | None,
+    new_name: str | None,
+    old_name: str | None,
     unit: str | None,
 ) -> None:
     """Import figures: briefbot's own long CSV, a DfE publication it recognises, or (generic mode) any EES file.
 
-    Every row is checked first; one bad row rejects the file and nothing is written.
+    Every row is checked first; one bad row rejects the file and nothing is written. An indicator code the
+    store lacks is refused unless --new-indicator NAME --unit UNIT says it is new.
     """
-    from data.figures.importers import GenericRequest, ImportProblem, import_into
+    from data.figures.importers import GenericRequest, ImportProblem, NewIndicator, import_into
 
     context.ready()
-    generic = None
+    name = new_name or old_name
+    if bool(name) != bool(unit):
+        raise click.UsageError("a new indicator needs both --new-indicator NAME and --unit UNIT")
+    generic = new = None
     if indicator or column:
         if not (indicator and column):
             raise click.UsageError("generic mode needs both --indicator and --column")
         generic = GenericRequest(indicator, column, _pairs(where), period_rule, name, unit)
+    elif name and unit:
+        new = NewIndicator(name, unit)
     try:
         # Its own transaction, holding the import lock: a second import at once waits its turn.
         progress = _progress(file)
-        report = import_into(context.engine, file, actor=actor, channel="cli", generic=generic, progress=progress)
+        report = import_into(
+            context.engine, file, actor=actor, channel="cli", generic=generic, progress=progress, new_indicator=new
+        )
     except ImportProblem as error:  # already one line naming the file
         raise click.ClickException(str(error)) from None
     for line in report.lines():

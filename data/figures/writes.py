@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from data.figures.periods import Period
-from data.figures.validation import InvalidFigure, limits, observation_problem, shown_text, texts_problem
+from data.figures.validation import FigureRules, InvalidFigure, limits, shown_text, texts_problem
 from data.models import AuditLog, Geography, Indicator, Observation, ObservationRevision
 
 PAYLOAD_FIELDS = (
@@ -114,15 +114,17 @@ def write_observations(
     corroborate: bool = False,
     defer_to_other_sources: bool = False,
     change_set: int | None = None,
+    today: date | None = None,
 ) -> WriteSummary:
     """Insert new figures and revise changed ones. Bulk file imports pass audit_creates=False and write one
     audit row for the file instead; revisions are always audited one by one. With corroborate=True, a figure
     whose value is unchanged keeps its existing provenance (another publication agreeing is not a revision).
     An officer's edit passes its change set: the figures, revisions and audit rows carry it (a file import
-    passes none, so a figure it revises is no longer one set by hand)."""
+    passes none, so a figure it revises is no longer one set by hand). `today` (by default London's) is the
+    horizon no figure's period may end after."""
     indicator_ids = code_ids(session, Indicator, (item.indicator for item in inputs))
     geography_ids = code_ids(session, Geography, (item.geography for item in inputs))
-    check_inputs(session, inputs, indicator_ids)
+    check_inputs(session, inputs, today)
     existing = _existing(session, indicator_ids.values(), geography_ids.values())
     now = datetime.now(UTC)
     inserts: list[dict[str, Any]] = []
@@ -176,19 +178,17 @@ def write_observations(
     return WriteSummary(created=len(inserts), updated=len(updates), unchanged=unchanged)
 
 
-def check_inputs(session: Session, inputs: Sequence[ObservationInput], indicator_ids: dict[str, int]) -> None:
+def check_inputs(session: Session, inputs: Sequence[ObservationInput], today: date | None = None) -> None:
     """The last line of defence: whatever path a figure came by, the shared rules (data.figures.validation) hold.
-    Importers and the officers' `set` check earlier, where they can name the line or the field."""
-    units = dict(
-        session.execute(select(Indicator.id, Indicator.unit).where(Indicator.id.in_(indicator_ids.values())))
-        .tuples()
-        .all()
-    )
+    Importers and the officers' updates check earlier, where they can name the line or the field; a path that
+    does not is still refused here, naming the figure and where it came from."""
+    rules = FigureRules.of(session, today)
     problems = []
     for item in inputs:
-        problem = observation_problem(units[indicator_ids[item.indicator]], item.payload())
+        problem = rules.problem(item.indicator, item.geography, item.period, item.payload())
         if problem:
-            problems.append(f"{item.label}: {problem}")
+            where = f" ({item.source_locator})" if item.source_locator else ""
+            problems.append(f"{item.label}{where}: {problem}")
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         raise InvalidFigure("nothing was written: " + "; ".join(problems[:3]) + more)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot.figures.updates.reading import FieldError, read_value
 from data.bundled import load_bundled
 from data.figures.catalogue import REFERENCE_DIR
-from data.figures.importers import GenericRequest, ImportProblem, ImportReport, import_into
+from data.figures.importers import GenericRequest, ImportProblem, ImportReport, NewIndicator, import_into
 from data.figures.importers.errors import ImportBusy
 from data.figures.importers.lock import hold_import_lock
 from data.figures.importers.long_csv import COLUMNS
@@ -121,11 +121,17 @@ def _counts(engine: Engine) -> tuple[int, int, int]:
         )
 
 
-def _refused(engine: Engine, path: Path, generic: GenericRequest | None = None, wait: float = 60.0) -> str:
+def _refused(
+    engine: Engine,
+    path: Path,
+    generic: GenericRequest | None = None,
+    wait: float = 60.0,
+    new_indicator: NewIndicator | None = None,
+) -> str:
     """The one-line message an import gives, having checked that it wrote nothing."""
     before = _counts(engine)
     with pytest.raises(ImportProblem) as raised:
-        import_into(engine, path, actor="test", channel="cli", generic=generic, wait=wait)
+        import_into(engine, path, actor="test", channel="cli", generic=generic, wait=wait, new_indicator=new_indicator)
     assert _counts(engine) == before
     message = str(raised.value)
     assert "\n" not in message and message.startswith(path.name), message
@@ -226,7 +232,9 @@ def test_labels_longer_than_their_columns_are_refused_on_both_backends(store: En
     described |= {"indicator": "NEW_ONE", "indicator_name": "n" * 301, "indicator_unit": "count"}
     path = tmp_path / "described.csv"
     path.write_text(",".join(COLUMNS) + "\n" + ",".join(described.values()) + "\n", encoding="utf-8")
-    assert "line 2: indicator 'NEW_ONE': name is 301 characters long" in _refused(store, path)
+    assert "line 2: indicator 'NEW_ONE': name is 301 characters long" in _refused(
+        store, path, new_indicator=NewIndicator("n" * 301, "count")
+    )
     column = "c" * 299
     generic = tmp_path / "generic.csv"
     generic.write_text(GENERIC_HEADER.replace("carers", column) + "\n" + GENERIC_ROW.format(value=3) + "\n")
@@ -361,3 +369,97 @@ def test_two_cli_seeds_at_once_both_finish(store: Engine, store_url: str, tmp_pa
     for run, (out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0 and "Traceback" not in err and "locked" not in err, err
         assert "Seed figures:" in out
+
+
+# -- issue 21: faults at the edges ----------------------------------------------------------------------------
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_a_count_of_1e300_does_not_overwrite_an_official_figure(store: Engine, tmp_path: Path) -> None:
+    official = REFERENCE_DIR / "cla_number_and_rate_per_10k_children_leeds_slice.csv"
+    assert _imported(store, official).figures.created > 0
+    day = "2025-03-31"
+    with Session(store) as session:
+        held = session.scalars(select(Observation.value).join(Indicator).where(Indicator.code == "LAC_COUNT")).all()
+    message = _refused(store, _long(tmp_path, [_long_row("LAC_COUNT", "1e300", day)]))
+    assert message == (
+        "update.csv: nothing was imported: line 2: a count of 1e+300 is not believable (the most is 10,000,000,000)"
+    )
+    with Session(store) as session:
+        assert (
+            session.scalars(select(Observation.value).join(Indicator).where(Indicator.code == "LAC_COUNT")).all()
+            == held
+        )
+
+
+def _described(tmp_path: Path, *codes: str, unit: str = "count") -> Path:
+    """A long CSV whose rows name indicators the store lacks, describing each as an export does."""
+    rows = []
+    for number, code in enumerate(codes):
+        row = dict.fromkeys(COLUMNS, "") | {"indicator": code, "geography": "E08000035", "period_kind": "snapshot"}
+        row |= {"period_start": "2024-03-31", "period_end": "2024-03-31", "value": str(40 + number)}
+        row |= {"source_document": "carers return", "source_locator": "table 1", "indicator_name": "Foster carers"}
+        row |= {"indicator_unit": unit, "indicator_decimals": "0", "indicator_polarity": "higher_is_better"}
+        rows.append(",".join(row.values()))
+    return _long(tmp_path, rows, name="carers.csv")
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_an_unknown_code_is_refused_even_when_the_file_describes_it(store: Engine, tmp_path: Path) -> None:
+    message = _refused(store, _described(tmp_path, "FOSTER_CARERS"))
+    assert message == (
+        "carers.csv: nothing was imported: line 2: unknown indicator 'FOSTER_CARERS': if it is a new one, "
+        'import the file with --new-indicator "Foster carers" --unit count'
+    )
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_new_indicator_creates_the_files_one_unknown_code(store: Engine, store_url: str, tmp_path: Path) -> None:
+    path = _described(tmp_path, "FOSTER_CARERS")
+    url = store.url.render_as_string(hide_password=False)
+    run = _cli("import", str(path), "--new-indicator", "Foster carers", "--unit", "count", url=url, cwd=tmp_path)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 0 and "1 added" in out, err
+    with Session(store) as session:
+        created = session.scalars(select(Indicator).where(Indicator.code == "FOSTER_CARERS")).one()
+        assert (created.name, created.unit, created.decimals, created.polarity) == (
+            "Foster carers",
+            "count",
+            0,
+            "higher_is_better",
+        )
+        audit = session.scalars(select(AuditLog).where(AuditLog.entity == "indicator")).one()
+        assert (audit.entity_key, audit.reason) == ("FOSTER_CARERS", "named new on import (--new-indicator)")
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_new_indicator_names_one_indicator_of_the_unit_the_file_gives(store: Engine, tmp_path: Path) -> None:
+    two = _described(tmp_path, "FOSTER_CARERS", "KINSHIP_CARERS")
+    message = _refused(store, two, new_indicator=NewIndicator("Foster carers", "count"))
+    assert message == (
+        "carers.csv: --new-indicator adds one indicator, and the file names 2 the store lacks: "
+        "FOSTER_CARERS (line 2), KINSHIP_CARERS (line 3)"
+    )
+    percent = _described(tmp_path, "FOSTER_CARERS", unit="percent")
+    assert _refused(store, percent, new_indicator=NewIndicator("Foster carers", "count")) == (
+        "carers.csv: nothing was imported: line 2: the file gives FOSTER_CARERS's unit as percent, not count"
+    )
+    known = _long(tmp_path, [_long_row("CPP_COUNT", "7")])
+    assert _refused(store, known, new_indicator=NewIndicator("Foster carers", "count")) == (
+        "update.csv: --new-indicator: the store already holds every indicator the file names"
+    )
+    official = REFERENCE_DIR / "cla_number_and_rate_per_10k_children_leeds_slice.csv"
+    assert "--new-indicator is for briefbot's long CSV" in _refused(
+        store, official, new_indicator=NewIndicator("Foster carers", "count")
+    )
+
+
+def test_generic_mode_takes_new_indicator_too(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    path = tmp_path / "foster_carers.csv"
+    path.write_text(GENERIC_HEADER + "\n" + GENERIC_ROW.format(value=12) + "\n", encoding="utf-8")
+    args = ("--no-seed", "import", str(path), "--indicator", "FOSTER_CARERS", "--column", "carers")
+    refused = _cli(*args, url=url, cwd=tmp_path)
+    _out, err = refused.communicate(timeout=120)
+    assert refused.returncode == 1 and "give --name and --unit" in err, err
+    made = _cli(*args, "--new-indicator", "Foster carers", "--unit", "count", url=url, cwd=tmp_path)
+    out, err = made.communicate(timeout=120)
+    assert made.returncode == 0 and "1 added" in out, err

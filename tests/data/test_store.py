@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from data import db
 from data.figures import queries
+from data.figures.catalogue import REFERENCE_DIR
 from data.figures.importers import ImportRejected
 from data.figures.importers.long_csv import COLUMNS, export_rows, import_csv, write_csv
+from data.figures.importers.official import import_file
 from data.figures.periods import snapshot
 from data.figures.writes import ObservationInput, write_observations
 from data.models import AuditLog, Geography, Indicator, Observation, ObservationRevision
@@ -55,9 +57,16 @@ def test_export_of_a_full_store_imports_into_an_empty_one(empty_engine: Engine, 
     path.write_text(exported, encoding="utf-8")
     other = db.make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
     prepare(other, seed=False)
-    with Session(other) as session, session.begin():
+    # The export describes LAIT's own indicators, but a description is not consent: a store without them
+    # refuses the file (issue 21: a typo'd code must not become a new indicator) ...
+    refused = pytest.raises(ImportRejected, match=r"unknown indicator 'LAIT_\w+': if it is a new one, import the")
+    with refused, Session(other) as session, session.begin():
         import_csv(session, path, actor="test", channel="cli")
-    assert _export(other) == exported  # LAIT's own indicators were created from the export's descriptions
+    # ... and one that holds them (from LAIT's own file) takes the export whole.
+    with Session(other) as session, session.begin():
+        import_file(session, REFERENCE_DIR / "lait_bds_long_leeds_sn_slice.csv", actor="test")
+        import_csv(session, path, actor="test", channel="cli")
+    assert _export(other) == exported
 
 
 def test_no_seed_loads_catalogue_only(empty_engine: Engine) -> None:

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from bot.briefbot import Briefbot
 from bot.figures.updates import Access, Actor, Roles, UpdateRequest, Updates, parse_command, read_csv
 from data.figures import changes
+from data.figures.periods import snapshot
+from data.figures.writes import ObservationInput, write_observations
 from data.models import AuditLog, ChangeSet, ObservationRevision
 from tests.conftest import BACKENDS
 
@@ -210,3 +212,39 @@ def test_cancel_and_undo_of_an_undo(seeded_engine: Engine) -> None:
     with Session(seeded_engine) as session:
         held = changes.current_figures(session, [JESS_JUNE])[JESS_JUNE]
         assert held.value == 151.0 and held.change_set == applied.change_set
+
+
+@pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
+def test_a_preview_the_store_has_since_made_wrong_is_refused_and_cancelled(seeded_engine: Engine) -> None:
+    """Issue 21: the rules hold at confirmation too. Leeds' population is corrected to 1,000 between the
+    preview of 1,400 children looked after and its confirmation: nothing is written, and the change is
+    cancelled, not left pending."""
+    updates = _updates(seeded_engine)
+    preview = updates.preview_text(OFFICER, "LAC_COUNT E08000035 2025-03-31 1400")
+    assert preview.change_set is not None, preview
+    population = ObservationInput(
+        "POP_0_17", "E08000035", snapshot(date(2024, 6, 30)), 1000.0, source_document="ONS", source_locator="row 1"
+    )
+    with Session(seeded_engine) as session, session.begin():
+        write_observations(session, [population], actor="test", channel="import", reason="correction")
+    outcome = updates.confirm(OFFICER, preview.change_set)
+    assert outcome.kind == "refused"
+    assert outcome.message.startswith("Nothing was changed: LAC_COUNT | E08000035 | 2025-03-31 to 2025-03-31")
+    assert outcome.message.endswith("a count of 1,400 is more than the 1,000 children the store holds for this place.")
+    with Session(seeded_engine) as session:
+        assert session.get(ChangeSet, preview.change_set).state == "cancelled"  # type: ignore[union-attr]
+        assert (
+            changes.current_figures(session, [("LAC_COUNT", "E08000035", date(2025, 3, 31), date(2025, 3, 31))]) == {}
+        )
+    assert updates.check(UpdateRequest("LAC_COUNT", "E08000035", "2025-03-31", "1400"))[0].field == "value"
+
+
+def test_a_note_too_long_for_the_store_is_a_field_error(seeded_engine: Engine) -> None:
+    updates = _updates(seeded_engine)
+    errors = updates.check(UpdateRequest("CPP_COUNT", "JESS", "2013-06-30", "151", "n" * 10_005))
+    assert [(error.field, error.message) for error in errors] == [
+        (
+            "note",
+            "The note is 10,005 characters long; the most the store holds is 10,000. Shorten it and send it again.",
+        )
+    ]

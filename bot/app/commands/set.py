@@ -37,10 +37,12 @@ def command(ctx: click.Context, words: tuple[str, ...], yes: bool, provisional: 
         request = replace(request, status="provisional")
     who = cli_actor(actor)
     preview = updates.preview(who, [request])
+    if preview.change_set is None and preview.count("rejected"):
+        # One line on stderr, as every refusal on the command line (and nothing proposed or written).
+        reasons = " ".join(error.message for row in preview.rows for error in row.errors)
+        raise click.ClickException(f"Nothing was changed. {reasons}")
     show(preview)
     if preview.change_set is None:
-        if preview.count("rejected"):
-            raise SystemExit(1)
         return
     if not yes and not click.confirm("Apply this change?", default=False):
         updates.cancel(who, preview.change_set)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.briefbot import Briefbot
 from bot.figures.language.lexicon import Lexicon
-from bot.figures.updates.reading import FieldError, UpdateRequest, parse_command, read_request
+from bot.figures.updates.reading import FieldError, UpdateRequest, parse_command, read_request, sentence
 from bot.figures.updates.roles import Actor, Roles
 from bot.figures.updates.wording import (
     ALREADY_SETTLED,
@@ -30,8 +30,12 @@ from bot.figures.updates.wording import (
 )
 from data.figures import changes
 from data.figures.changes import ChangeRefused, Figure, ProposedFigure
+from data.figures.validation import FigureRules, InvalidFigure
 
 EXPIRY = timedelta(minutes=15)
+# Where a shared rule's refusal shows on a form (data.figures.validation names the part of the figure).
+FIELD_OF = {"indicator": "indicator", "geography": "area", "period": "period", "value": "value"}
+FIELD_OF |= {"status": "status", "text": "note"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,10 @@ class Updates(OfficerDesk):
         """Field errors only (a form answers with these before anything is previewed)."""
         with self.bot.store.read() as session:
             read = read_request(request, self.bot.lexicon(session), self.bot.today())
-        return read if isinstance(read, tuple) else ()
+            if isinstance(read, tuple):
+                return read
+            refused = store_refusal(read.figure, FigureRules.of(session, self.bot.today()))
+        return (refused,) if refused else ()
 
     def preview_text(self, actor: Actor, text: str, note: str | None = None) -> Preview:
         request = parse_command(text)
@@ -111,19 +118,23 @@ class Updates(OfficerDesk):
             return Preview(REFUSAL, refused=True)
         with self.bot.store.write() as session:
             lexicon = self.bot.lexicon(session)
-            rows, figures = self._read_all(requests, lexicon)
+            rows, figures = self._read_all(requests, lexicon, FigureRules.of(session, self.bot.today()))
             return self._propose(session, lexicon, actor, rows, figures, kind=kind, note=note)
 
     def _read_all(
-        self, requests: Sequence[UpdateRequest], lexicon: Lexicon
+        self, requests: Sequence[UpdateRequest], lexicon: Lexicon, rules: FigureRules
     ) -> tuple[list[PreviewRow], list[ProposedFigure]]:
+        """Each row read and held to the rules every write path shares, before anything is proposed."""
         rows: list[PreviewRow] = []
         figures: list[ProposedFigure] = []
         seen: dict[tuple[object, ...], int | None] = {}
         for request in requests:
             read = read_request(request, lexicon, self.bot.today())
+            refused = None if isinstance(read, tuple) else store_refusal(read.figure, rules)
             if isinstance(read, tuple):
                 rows.append(PreviewRow.rejected(request, read))
+            elif refused:
+                rows.append(PreviewRow.rejected(request, (refused,)))
             elif read.figure.key in seen:
                 again = FieldError("request", f"the same figure as row {seen[read.figure.key]}")
                 rows.append(PreviewRow.rejected(request, (again,)))
@@ -192,6 +203,17 @@ class Updates(OfficerDesk):
     def confirm(self, actor: Actor, change_set_id: int) -> Outcome:
         if not self.may_edit(actor):
             return Outcome("refused", REFUSAL)
+        try:
+            return self._confirm(actor, change_set_id)
+        except InvalidFigure as error:
+            # The store changed under the preview so that a figure now breaks a rule (a population revised
+            # down, say): nothing was written; the change is cancelled, not left pending.
+            with self.bot.store.write() as session:
+                changes.cancel(session, change_set_id)
+            reason = str(error).removeprefix("nothing was written: ")
+            return Outcome("refused", f"Nothing was changed: {reason}.")
+
+    def _confirm(self, actor: Actor, change_set_id: int) -> Outcome:
         with self.bot.store.write() as session:
             info = changes.change_set(session, change_set_id)
             if info is None or info.state != "pending":
@@ -205,7 +227,9 @@ class Updates(OfficerDesk):
                 rows = [PreviewRow(f.line, reading_of(f, lexicon), "new", None, None) for f in info.figures]
                 again = self._propose(session, lexicon, actor, rows, list(info.figures), kind=info.kind, note=info.note)
                 return Outcome("stale", f"{reason} Here it is again with the figures as they are now.", again)
-            written = changes.apply(session, change_set_id, source_document=SOURCE, reason=info.note or info.kind)
+            written = changes.apply(
+                session, change_set_id, source_document=SOURCE, reason=info.note or info.kind, today=self.bot.today()
+            )
         figures = "figure" if written.total == 1 else "figures"
         message = f"Done: {written.total} {figures} saved as change set {change_set_id}."
         return Outcome("applied", message, change_set=change_set_id)
@@ -271,3 +295,11 @@ class Updates(OfficerDesk):
 
 def _expecting(figure: ProposedFigure, held: Figure | None) -> ProposedFigure:
     return replace(figure, expected=held)
+
+
+def store_refusal(figure: ProposedFigure, rules: FigureRules) -> FieldError | None:
+    """The rules that need the store (data.figures.validation: a count no bigger than the children held for
+    the place, and the rest again), as the officer's field error."""
+    item = figure.observation(SOURCE, "preview")
+    problem = rules.problem(item.indicator, item.geography, item.period, item.payload())
+    return FieldError(FIELD_OF[problem.field], sentence(problem.reason)) if problem else None

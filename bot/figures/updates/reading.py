@@ -18,7 +18,7 @@ from bot.figures.language.places import choose_indicator, choose_place
 from bot.figures.language.understanding import period_named, understand
 from data.figures.changes import ProposedFigure
 from data.figures.periods import Period, calendar_year, financial_year, month, snapshot
-from data.figures.validation import value_problem
+from data.figures.validation import MAX_TEXT_CHARS, period_problem, text_problem, value_problem
 
 # The suppression symbols an officer may enter instead of a number (as the DfE publishes them).
 SYMBOLS = ("c", "x", "z", "u", "low", "k")
@@ -43,7 +43,7 @@ class UpdateRequest:
 
 @dataclass(frozen=True)
 class FieldError:
-    field: str  # indicator, area, period, value, status or request
+    field: str  # indicator, area, period, value, status, note or request
     message: str
 
 
@@ -99,6 +99,9 @@ def read_request(request: UpdateRequest, lexicon: Lexicon, today: date) -> Readi
     status = request.status.strip().lower() or "final"
     if status not in STATUSES:
         errors.append(FieldError("status", f"Status must be final or provisional, not “{request.status}”."))
+    note = read_note(request.note)
+    if note:
+        errors.append(note)
     if errors:
         return tuple(errors)
     assert isinstance(indicator, str) and isinstance(area, str)
@@ -152,9 +155,8 @@ def read_period(text: str, today: date) -> Period | FieldError:
     period = _period(text.strip(), today)
     if period is None:
         return FieldError("period", f"I can't read “{text}” as a period. Try 2013-06-30, 30/6/13 or 2012/13.")
-    if period.end > today:
-        return FieldError("period", f"{period.display} is in the future: figures are for periods that have ended.")
-    return period
+    problem = period_problem(period, today)
+    return FieldError("period", sentence(problem)) if problem else period
 
 
 def _period(text: str, today: date) -> Period | None:
@@ -192,4 +194,15 @@ def read_value(text: str, unit: str) -> tuple[float | None, str | None, int | No
     decimals = len(cleaned.partition(".")[2])
     # "15.0" typed for a count is not whole either: the typed places count, not just the value.
     problem = value_problem(number, unit, decimals=decimals)
-    return FieldError("value", f"{problem[0].upper()}{problem[1:]}.") if problem else (number, None, decimals)
+    return FieldError("value", sentence(problem)) if problem else (number, None, decimals)
+
+
+def read_note(text: str) -> FieldError | None:
+    """A note the store can hold (it is also the figure's quotation): not a pasted file, no NUL."""
+    problem = text_problem("the note", text.strip(), MAX_TEXT_CHARS)
+    return FieldError("note", sentence(problem) + " Shorten it and send it again.") if problem else None
+
+
+def sentence(reason: str) -> str:
+    """A shared rule's reason (lower case, no full stop) as a sentence for the officer."""
+    return f"{reason[0].upper()}{reason[1:]}."

@@ -213,15 +213,18 @@ def cancel(session: Session, change_set_id: int) -> bool:
     return settle(session, change_set_id, "cancelled")
 
 
-def apply(session: Session, change_set_id: int, *, source_document: str, reason: str) -> WriteSummary:
+def apply(
+    session: Session, change_set_id: int, *, source_document: str, reason: str, today: date | None = None
+) -> WriteSummary:
     """Write a pending change set's figures as one unit (the caller's transaction). Raises ChangeRefused when it
-    is no longer pending: already applied (a replayed click) or cancelled."""
+    is no longer pending: already applied (a replayed click) or cancelled, and InvalidFigure (nothing written)
+    when a figure breaks the shared rules as the store stands now. `today` is the caller's clock."""
     info = change_set(session, change_set_id)
     if info is None or not settle(session, change_set_id, "applied"):
         raise ChangeRefused("That change was already confirmed or cancelled.")
     inputs = [figure.observation(source_document, f"change set {info.id}") for figure in info.figures]
     return write_observations(
-        session, inputs, actor=info.actor, channel=info.channel, reason=reason, change_set=info.id
+        session, inputs, actor=info.actor, channel=info.channel, reason=reason, change_set=info.id, today=today
     )
 
 

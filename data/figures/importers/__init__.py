@@ -23,7 +23,7 @@ from data.figures.importers.errors import ImportBusy, ImportProblem, ImportRejec
 from data.figures.importers.files import check_text
 from data.figures.importers.generic import GenericRequest, create_indicator
 from data.figures.importers.lock import DEFAULT_WAIT_SECONDS, hold_import_lock
-from data.figures.importers.long_csv import import_csv, is_long_csv
+from data.figures.importers.long_csv import NewIndicator, import_csv, is_long_csv
 from data.figures.importers.mappings import read_header
 from data.figures.importers.official import import_file
 from data.figures.importers.reading import Progress
@@ -38,6 +38,7 @@ __all__ = [
     "ImportRejected",
     "ImportReport",
     "MappingError",
+    "NewIndicator",
     "RowProblem",
     "import_any",
     "import_into",
@@ -54,6 +55,7 @@ def import_any(
     generic: GenericRequest | None = None,
     progress: Progress | None = None,
     wait: float = DEFAULT_WAIT_SECONDS,
+    new_indicator: NewIndicator | None = None,
 ) -> ImportReport:
     """Import one file of any kind briefbot reads, in the caller's transaction, holding the import lock
     (waiting up to `wait` seconds for another import) until that transaction ends.
@@ -65,7 +67,9 @@ def import_any(
     check_text(path)  # before the lock: a file that is not text need not wait for one
     hold_import_lock(session, wait=wait)
     try:
-        return _import(session, path, actor=actor, channel=channel, generic=generic, progress=progress)
+        return _import(
+            session, path, actor=actor, channel=channel, generic=generic, progress=progress, new=new_indicator
+        )
     except UnicodeDecodeError:  # the file changed since it was checked
         raise MappingError(f"{path.name} is not a UTF-8 CSV file") from None
 
@@ -79,6 +83,7 @@ def import_into(
     generic: GenericRequest | None = None,
     progress: Progress | None = None,
     wait: float = DEFAULT_WAIT_SECONDS,
+    new_indicator: NewIndicator | None = None,
 ) -> ImportReport:
     """`import_any` in a transaction of its own, committed whole or not at all. Any refusal (a bad row, a
     file that is not text, a busy store, a value the store would refuse) is an ImportProblem whose message is
@@ -86,7 +91,14 @@ def import_into(
     try:
         with Session(engine) as session, session.begin():
             return import_any(
-                session, path, actor=actor, channel=channel, generic=generic, progress=progress, wait=wait
+                session,
+                path,
+                actor=actor,
+                channel=channel,
+                generic=generic,
+                progress=progress,
+                wait=wait,
+                new_indicator=new_indicator,
             )
     except (ImportProblem, UnknownReference, InvalidFigure) as error:
         raise ImportProblem(named(path.name, str(error))) from None
@@ -101,11 +113,20 @@ def named(file_name: str, message: str) -> str:
 
 
 def _import(
-    session: Session, path: Path, *, actor: str, channel: str, generic: GenericRequest | None, progress: Progress | None
+    session: Session,
+    path: Path,
+    *,
+    actor: str,
+    channel: str,
+    generic: GenericRequest | None,
+    progress: Progress | None,
+    new: NewIndicator | None = None,
 ) -> ImportReport:
     if generic is None and is_long_csv(read_header(path)):
-        summary = import_csv(session, path, actor=actor, channel=channel)
+        summary = import_csv(session, path, actor=actor, channel=channel, new_indicator=new)
         return ImportReport(path.name, LONG_CSV, "long_csv", rows_read=summary.total, figures=summary)
+    if new is not None and generic is None:  # a publication's indicators come from its mapping
+        raise MappingError("--new-indicator is for briefbot's long CSV, or generic mode (--indicator, --column)")
     if generic is not None:
         create_indicator(session, generic, actor=actor, channel=channel)
     return import_file(session, path, actor=actor, channel=channel, generic=generic, progress=progress)

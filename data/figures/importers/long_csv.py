@@ -1,7 +1,12 @@
 """briefbot's own long CSV: one observation a row, with its provenance. Used for the seed, export and import.
 
-An import is validated whole before anything is written: one bad row rejects the file, naming the line
-and the reason, so a store is never half-updated.
+An import is validated whole before anything is written (data.figures.validation's rules: known indicator
+and place, a period that has ended, a value its measure allows, text the store holds): one bad row rejects the
+file, naming the line and the reason, so a store is never half-updated. A code the store lacks is refused
+unless the officer names it as new (`briefbot import FILE --new-indicator NAME --unit U`): an export's own
+description of an indicator is not enough, or a typo in a code would quietly become a new figure.
+
+Text cells are written spreadsheet-safe and read back exactly (data.spreadsheet).
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.figures.importers.errors import ImportRejected, RowProblem
+from data.figures.importers.errors import ImportProblem, ImportRejected, RowProblem
 from data.figures.importers.files import rows_of, text_encoding
 from data.figures.importers.reading import written_decimals
 from data.figures.periods import Period, PeriodError, PeriodKind
-from data.figures.validation import InvalidFigure, observation_problem, shown_text
+from data.figures.validation import FigureRules, InvalidFigure, shown_text
 from data.figures.writes import PAYLOAD_FIELDS, ObservationInput, WriteSummary, add_indicator, write_observations
 from data.models import POLARITIES, STATUSES, UNITS, Geography, Indicator, Observation
+from data.spreadsheet import from_spreadsheet, spreadsheet_safe
 
 # The long CSV: the key, then the payload in the order the store keeps it.
 COLUMNS = (
@@ -52,24 +58,29 @@ REQUIRED = (
 SIGNATURE = {"indicator", "geography", "period_kind"}
 
 
+# Cells holding numbers or dates: written as they are. Every other cell is text, written spreadsheet-safe.
+NUMBER_COLUMNS = frozenset(
+    {"period_start", "period_end", "value", "numerator", "denominator", "decimals", "indicator_decimals"}
+)
+TEXT_COLUMNS = tuple(column for column in COLUMNS if column not in NUMBER_COLUMNS)
+# What a row may refer to and every rule it must keep (data.figures.validation); the seed loader reads
+# observations.csv with it under this name.
+Vocabulary = FigureRules
+
+
 @dataclass(frozen=True)
-class Vocabulary:
-    """What a row may refer to: indicator codes with their units, and geography codes."""
+class NewIndicator:
+    """`--new-indicator NAME --unit U`: the officer says the file's one unknown code is a new indicator."""
 
-    units: dict[str, str]
-    geographies: frozenset[str]
-
-    @classmethod
-    def of(cls, session: Session) -> Vocabulary:
-        units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())
-        return cls(units, frozenset(session.scalars(select(Geography.code)).all()))
+    name: str
+    unit: str
 
 
 def is_long_csv(header: list[str]) -> bool:
     return set(header) >= SIGNATURE
 
 
-def parse_rows(handle: IO[str], vocabulary: Vocabulary) -> list[ObservationInput]:
+def parse_rows(handle: IO[str], vocabulary: FigureRules) -> list[ObservationInput]:
     reader = csv.DictReader(handle)
     missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
     if missing:
@@ -94,12 +105,11 @@ def parse_rows(handle: IO[str], vocabulary: Vocabulary) -> list[ObservationInput
     return inputs
 
 
-def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
+def parse_row(cells: dict[str, str], vocabulary: FigureRules) -> ObservationInput:
+    row = {name: from_spreadsheet(cell) if name in TEXT_COLUMNS and cell else cell for name, cell in cells.items()}
     indicator = row["indicator"]
     if indicator not in vocabulary.units:
-        raise ValueError(f"unknown indicator {shown_text(indicator)}")
-    if row["geography"] not in vocabulary.geographies:
-        raise ValueError(f"unknown geography {shown_text(row['geography'])}")
+        raise ValueError(unknown_indicator(row))
     value = _number(row.get("value", ""), "value")
     status = row.get("status") or "final"
     if status not in STATUSES:
@@ -122,11 +132,19 @@ def parse_row(row: dict[str, str], vocabulary: Vocabulary) -> ObservationInput:
         source_quote=row.get("source_quote") or None,
         note=row.get("note") or None,
     )
-    # The rules every path shares (data.figures.validation): the value for its unit, the symbol, the ratio, the text.
-    problem = observation_problem(vocabulary.units[indicator], item.payload())
+    # The rules every path shares (data.figures.validation): the place, the period, the value for its
+    # measure (and the place's children), the symbol, the ratio, the text.
+    problem = vocabulary.problem(item.indicator, item.geography, item.period, item.payload())
     if problem:
-        raise ValueError(problem)
+        raise ValueError(str(problem))
     return item
+
+
+def unknown_indicator(row: dict[str, str]) -> str:
+    """Why a code the store lacks is refused, and how to say it is new (with the file's own words for it)."""
+    name, unit = row.get("indicator_name", ""), row.get("indicator_unit", "")
+    flags = f'--new-indicator "{name}" --unit {unit}' if name and unit in UNITS else "--new-indicator NAME --unit UNIT"
+    return f"unknown indicator {shown_text(row['indicator'])}: if it is a new one, import the file with {flags}"
 
 
 def _decimals(row: dict[str, str], value: float | None) -> int | None:
@@ -166,45 +184,64 @@ def _number(text: str, column: str) -> float | None:
     return number
 
 
-def import_csv(session: Session, path: Path, *, actor: str, channel: str) -> WriteSummary:
-    """Validate the whole file, then write it in the caller's transaction (new indicators included)."""
+def import_csv(
+    session: Session, path: Path, *, actor: str, channel: str, new_indicator: NewIndicator | None = None
+) -> WriteSummary:
+    """Validate the whole file, then write it in the caller's transaction (with the one new indicator the
+    officer named, if any)."""
     encoding = text_encoding(path)
+    if new_indicator is not None:
+        with path.open(newline="", encoding=encoding) as handle:
+            _create_new_indicator(session, csv.DictReader(handle), new_indicator, actor=actor, channel=channel)
     with path.open(newline="", encoding=encoding) as handle:
-        _create_described_indicators(session, csv.DictReader(handle), actor=actor, channel=channel)
-    with path.open(newline="", encoding=encoding) as handle:
-        inputs = parse_rows(handle, Vocabulary.of(session))
+        inputs = parse_rows(handle, FigureRules.of(session))
     return write_observations(session, inputs, actor=actor, channel=channel, reason=f"import of {path.name}")
 
 
-def _create_described_indicators(session: Session, reader: csv.DictReader[str], *, actor: str, channel: str) -> None:
+def _create_new_indicator(
+    session: Session, reader: csv.DictReader[str], new: NewIndicator, *, actor: str, channel: str
+) -> None:
+    """The file's one code the store lacks becomes `new`; none, or more than one, is refused (the flag names
+    one indicator). The file's description of it (decimals, polarity, definition) is kept where it has one."""
     known = set(session.scalars(select(Indicator.code)))
+    unknown: dict[str, tuple[int, dict[str, str]]] = {}
     for line, row in rows_of(reader):
-        code, name, unit = row.get("indicator", ""), row.get("indicator_name", ""), row.get("indicator_unit", "")
-        if code in known or not (code and name and unit in UNITS):
-            continue
-        try:
-            _add_described(session, row, actor=actor, channel=channel)
-        except InvalidFigure as error:  # a name too long for the store, say: the file's fault, at its line
-            raise ImportRejected([RowProblem(line, str(error))]) from None
-        known.add(code)
+        code = from_spreadsheet(row.get("indicator", ""))
+        if code and code not in known and code not in unknown:
+            unknown[code] = (line, row)
+    if not unknown:
+        raise ImportProblem("--new-indicator: the store already holds every indicator the file names")
+    if len(unknown) > 1:
+        listed = ", ".join(f"{code} (line {line})" for code, (line, _row) in list(unknown.items())[:5])
+        raise ImportProblem(
+            f"--new-indicator adds one indicator, and the file names {len(unknown)} the store lacks: {listed}"
+        )
+    [(code, (line, row))] = unknown.items()
+    described = row.get("indicator_unit", "")
+    if described and described != new.unit:
+        raise ImportRejected([RowProblem(line, f"the file gives {code}'s unit as {described}, not {new.unit}")])
+    try:
+        _add_new(session, code, row, new, actor=actor, channel=channel)
+    except InvalidFigure as error:  # a name too long for the store, say
+        raise ImportRejected([RowProblem(line, str(error))]) from None
 
 
-def _add_described(session: Session, row: dict[str, str], *, actor: str, channel: str) -> None:
+def _add_new(session: Session, code: str, row: dict[str, str], new: NewIndicator, *, actor: str, channel: str) -> None:
     decimals = row.get("indicator_decimals", "")
     polarity = row.get("indicator_polarity", "")
     add_indicator(
         session,
-        code=row["indicator"],
-        name=row["indicator_name"],
-        unit=row["indicator_unit"],
-        decimals=int(decimals) if decimals.isdigit() else 1,
+        code=code,
+        name=new.name,
+        unit=new.unit,
+        decimals=int(decimals) if decimals.isdigit() else (0 if new.unit == "count" else 1),
         polarity=polarity if polarity in POLARITIES else "no_judgement",
         theme="context",
-        definition=row.get("indicator_definition") or row["indicator_name"],
-        source=row.get("indicator_source") or "imported",
+        definition=from_spreadsheet(row.get("indicator_definition", "")) or new.name,
+        source=from_spreadsheet(row.get("indicator_source", "")) or "imported",
         actor=actor,
         channel=channel,
-        reason="described in an imported long CSV",
+        reason="named new on import (--new-indicator)",
     )
 
 
@@ -243,11 +280,14 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
 
 
 def write_csv(rows: Iterable[dict[str, str]], handle: IO[str]) -> int:
-    writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+    """The rows as a CSV, each text cell spreadsheet-safe (a note "=HYPERLINK(…)" is written "'=HYPERLINK(…)").
+    Lines end CRLF (RFC 4180): the csv module quotes a cell holding a line terminator's characters, so a
+    note with a lone carriage return is quoted too, instead of splitting its row in two."""
+    writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({name: spreadsheet_safe(cell) if name in TEXT_COLUMNS else cell for name, cell in row.items()})
         count += 1
     return count
 
