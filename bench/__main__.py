@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench import ask, charts, digest, ees, slack, store, teams
+from bench import ask, charts, digest, ees, slack, slow_clients, store, teams
 from bench.table import Result, render
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -38,6 +38,7 @@ def main() -> int:
     results += ees.measure(work)
     results += slack.measure(work)
     results += teams.measure(work)
+    results += slow_clients.measure()
     results += digest.measure(work)
     print("Building or reusing the 1,000,000-observation stores (first run: about a minute)...", file=sys.stderr)
     results += store.measure(store.sqlite_engine(work), "sqlite")

@@ -104,7 +104,7 @@ def serve(settings: Settings, bot: Briefbot) -> None:
         log.info("briefbot: serving %s on %s:%s", ", ".join(sorted(routes)) or "health", settings.host, settings.port)
         ready = partial(readiness, bot, socket_mode)
         application = router(routes, ready=ready, arrivals=conversation.arrivals)
-        make_server(application, host=settings.host, port=settings.port).run()
+        make_server(application, host=settings.host, port=settings.port, limits=settings.http).run()
     finally:
         if socket_mode is not None:
             socket_mode.close()

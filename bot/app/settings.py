@@ -11,6 +11,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from bot.app.errors import SettingError
+from bot.app.slow_clients import HttpLimits
 from bot.app.teams_settings import TeamsSettings, require_teams
 
 __all__ = ["SettingError", "Settings", "require_platforms", "require_slack", "slack_configured"]
@@ -54,6 +55,7 @@ class Settings:
     chart_workers: int = 1
     shutdown_grace: int = 20
     teams: TeamsSettings = field(default_factory=TeamsSettings)
+    http: HttpLimits = field(default_factory=HttpLimits)
     moderngov_url: str = ""
     calendar_user_agent: str = "briefbot"
     # Who may change figures from chat: officers by user id and/or a user group's members; admins too.
@@ -89,6 +91,7 @@ class Settings:
             workers=_whole_number("BRIEFBOT_WORKERS", values.get("BRIEFBOT_WORKERS", "16")),
             chart_workers=_whole_number("BRIEFBOT_CHART_WORKERS", values.get("BRIEFBOT_CHART_WORKERS", "1")),
             teams=TeamsSettings.from_env(values),
+            http=_http_limits(values),
             moderngov_url=values.get("BRIEFBOT_MODERNGOV_URL", "").strip(),
             calendar_user_agent=values.get("BRIEFBOT_CALENDAR_USER_AGENT", "").strip() or "briefbot",
             officers=_user_ids(values.get("BRIEFBOT_OFFICERS", "")),
@@ -99,6 +102,21 @@ class Settings:
             if values.get("BRIEFBOT_CHART_CACHE_DIR")
             else None,
         )
+
+
+def _http_limits(values: Mapping[str, str]) -> HttpLimits:
+    default = HttpLimits()
+    return HttpLimits(
+        channel_timeout=_whole_number(
+            "BRIEFBOT_HTTP_IDLE_TIMEOUT", values.get("BRIEFBOT_HTTP_IDLE_TIMEOUT", str(default.channel_timeout))
+        ),
+        connection_limit=_whole_number(
+            "BRIEFBOT_HTTP_CONNECTIONS", values.get("BRIEFBOT_HTTP_CONNECTIONS", str(default.connection_limit))
+        ),
+        unread_bodies=_whole_number(
+            "BRIEFBOT_HTTP_UNREAD_BODIES", values.get("BRIEFBOT_HTTP_UNREAD_BODIES", str(default.unread_bodies))
+        ),
+    )
 
 
 def _user_ids(value: str) -> frozenset[str]:

@@ -10,8 +10,7 @@ from contextlib import nullcontext
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-import waitress
-
+from bot.app.slow_clients import HttpLimits, create_server
 from bot.conversation.arrivals import Arrivals
 from handlers.teams.app import MESSAGES_PATH
 
@@ -21,6 +20,7 @@ MAX_BODY = 1_000_000
 # Paths a client checks with HEAD before it posts: the Microsoft 365 Agents Playground sends HEAD /api/messages
 # every 250 ms while it connects. Answered 200, empty, and not logged (a probe is not a refusal).
 PROBED = frozenset({MESSAGES_PATH})
+DEFAULT_LIMITS = HttpLimits()
 Readiness = Callable[[], str | None]  # None when ready, else the reason it is not
 
 
@@ -95,16 +95,8 @@ def _guarded(route: WSGIApplication, environ: WSGIEnvironment, start_response: S
         return _plain(start_response, "400 Bad Request", "bad request", failed=True)
 
 
-def make_server(application: WSGIApplication, *, host: str, port: int, threads: int = 8) -> Any:
+def make_server(application: WSGIApplication, *, host: str, port: int, limits: HttpLimits = DEFAULT_LIMITS) -> Any:
     """The waitress server briefbot runs behind. It buffers a body before the application sees it, so its own
-    limit is what refuses a huge body unread (413 on the headers). Half-sent requests must not hold the
-    server: idle connections are dropped after 10 s, and many may be open at once."""
-    return waitress.create_server(
-        application,
-        host=host,
-        port=port,
-        threads=threads,
-        max_request_body_size=MAX_BODY,
-        channel_timeout=10,
-        connection_limit=1000,
-    )
+    limit is what refuses a huge body unread (413 on the headers); slow clients are held off as
+    bot/app/slow_clients.py explains."""
+    return create_server(application, host=host, port=port, limits=limits, max_body=MAX_BODY)
