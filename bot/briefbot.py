@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from bot.answer import Answer, Status
+from bot.failures import log_failure
 from bot.figures.answering import Answerer
 from bot.figures.language.lexicon import Lexicon, load_lexicon, store_version
 from bot.figures.language.understanding import Question, understand
@@ -91,7 +92,7 @@ class Briefbot:
             if self.strict:
                 raise
             # A councillor never sees a traceback; the log keeps it for us.
-            log.exception("could not answer %r", text)
+            log_failure(log, "could not answer a question (%s characters)", len(text))
             return Answer(
                 status=Status.NOT_UNDERSTOOD,
                 headline="Sorry, something went wrong answering that.",

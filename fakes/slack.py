@@ -68,6 +68,8 @@ class FakeSlack:
     failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
     drops: set[str] = field(default_factory=set)
+    # Methods processed, then answered with an error anyway (a 5xx after the message was posted).
+    late_failures: dict[str, int] = field(default_factory=dict)
     # Files users have shared (id -> name and content, served at url_private_download) and user groups.
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
@@ -124,6 +126,11 @@ class FakeSlack:
         retry = {"Retry-After": "0"} if status == 429 else {}
         self.failures.setdefault(method, []).append((status, body or default, headers or retry))
 
+    def fail_after_processing_once(self, method: str, status: int = 500) -> None:
+        """The next call to `method` does its work (a message is posted), then answers `status`: the case a
+        retry must not post twice."""
+        self.late_failures[method] = status
+
     def drop_once(self, method: str) -> None:
         """The next call to `method` is received and recorded, then the connection closes with no answer."""
         self.drops.add(method)
@@ -160,10 +167,13 @@ class FakeSlack:
                 return DROPPED, {}, {}
             number = next(self._ids)
             slow = self.delays.pop(method, 0.0)
+            late = self.late_failures.pop(method, None)
         if method == "apps.connections.open":
             time.sleep(slow)
             return 200, self.open_connection(authorization), {}
         answer = self.reply(method, params, number)
+        if late is not None:
+            return late, {"ok": False, "error": "internal_error"}, {}
         time.sleep(slow)  # processed, then answered late: the caller may have given up waiting (or died)
         return 200, answer, {}
 
@@ -192,6 +202,8 @@ class FakeSlack:
             return self._post_message(params, number)
         if method == "conversations.history":
             return self._history(params)
+        if method == "conversations.replies":
+            return self._replies(params)
         if method == "conversations.open":
             # https://docs.slack.dev/reference/methods/conversations.open: the DM's channel object.
             users = str(params.get("users") or "")
@@ -267,6 +279,19 @@ class FakeSlack:
             "pin_count": 0,
             "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
         }
+
+    def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.replies (https://docs.slack.dev/reference/methods/conversations.replies): a thread's
+        parent and replies, oldest first, after `oldest`; metadata only with include_all_metadata. One page:
+        briefbot's threads are short."""
+        channel, parent = str(params.get("channel") or ""), str(params.get("ts") or "")
+        oldest = float(params.get("oldest") or 0)
+        with self._lock:
+            kept = list(self.messages.get(channel, []))
+        thread = [m for m in kept if parent in (m["ts"], m.get("thread_ts")) and float(m["ts"]) > oldest]
+        if not _truthy(params.get("include_all_metadata")):
+            thread = [{key: value for key, value in m.items() if key != "metadata"} for m in thread]
+        return {"ok": True, "messages": thread, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     def share_file(self, file_id: str, name: str, content: bytes) -> None:
         self.files[file_id] = (name, content)

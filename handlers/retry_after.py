@@ -1,8 +1,16 @@
-"""Retry-After as the platforms send it, read one way for all of them."""
+"""Retry-After as the platforms send it, read one way for all of them, and the patience every platform call shares:
+a 429 or a failing platform is waited through for as long as a store outage (bot.conversation.flow, ten minutes),
+then the call fails and the person gets an apology."""
 
 from __future__ import annotations
 
 import math
+import random
+
+from bot.conversation.flow import RETRY_BUDGET
+
+__all__ = ["RETRY_BUDGET", "backoff", "retry_after"]
+MAX_BACKOFF = 30.0  # seconds between attempts at most, as for the store
 
 
 def retry_after(value: str | None, *, cap: float) -> float | None:
@@ -14,3 +22,10 @@ def retry_after(value: str | None, *, cap: float) -> float | None:
     if math.isnan(seconds):
         return None
     return min(max(seconds, 0.0), cap)
+
+
+def backoff(attempt: int, base: float = 0.5) -> float:
+    """Seconds before attempt `attempt + 1` after a failure: doubling from `base` up to 30 s, with jitter so that
+    replicas don't all come back at once."""
+    delay = min(base * 2.0 ** min(attempt, 16), MAX_BACKOFF)
+    return delay + random.uniform(0, delay / 2)

@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.delivery import DigestDesk
 from bot.digest.meetings import watch_calendar
+from bot.failures import log_failure
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(minutes=5)
@@ -85,7 +86,7 @@ class DigestScheduler:
             self.desk.run_due()
         except Exception:
             # A store blip: the sweep tries again shortly.
-            log.exception("digest delivery failed")
+            log_failure(log, "digest delivery failed")
 
     def sweep(self) -> None:
         """Also re-derives the jobs: a calendar changed by another process (the CLI's sync) is seen within a
@@ -96,7 +97,7 @@ class DigestScheduler:
             if self.scheduler.running:
                 self.refresh()
         except Exception:
-            log.exception("digest sweep failed")
+            log_failure(log, "digest sweep failed")
 
     def shutdown(self) -> None:
         if self._unwatch is not None:

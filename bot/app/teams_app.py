@@ -16,6 +16,7 @@ from bot.app.teams_settings import TeamsSettings, read_certificate, require_team
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination, note_card
+from bot.failures import log_failure
 from bot.figures.updates import Access, Roles, Updates
 from data.chat import committees, conversations, ledger
 from data.figures.writes import record_audit
@@ -84,7 +85,7 @@ class ReferenceBook:
                 removed = _retire(session, reference, PLATFORM, "403 from the Bot Connector")
                 served = _committees_using(session, reference.conversation_id)
         except Exception:
-            log.exception("could not mark Teams conversation %s dead", reference.conversation_id)
+            log_failure(log, "could not mark Teams conversation %s dead", reference.conversation_id)
             return
         if removed:
             self.notify_admins(_tell_admins(reference, "", served, "Teams refused a post there (403)"))
@@ -146,7 +147,7 @@ def admin_notifier(
         try:
             messenger.post(Destination(PLATFORM, admin), note_card(text))
         except Exception:
-            log.exception("could not tell Teams admin %s that a conversation is unreachable", admin)
+            log_failure(log, "could not tell Teams admin %s that a conversation is unreachable", admin)
 
     def notify(text: str) -> None:
         for admin in sorted(admins):

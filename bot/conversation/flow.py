@@ -24,6 +24,7 @@ from bot.conversation.ledger import DEFAULT_LEASE, EventLedger
 from bot.conversation.messenger import Messenger, OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination, Inbound
 from bot.conversation.pacing import Later, TokenBucketPacer
+from bot.failures import log_failure
 from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ PRUNE_EVERY = timedelta(hours=1)
 MAX_QUEUE = 500
 # Store outages: try again after 1, 2, 4 ... 30 s, for about ten minutes, before giving up with an apology.
 RETRY_DELAYS = (1, 2, 4, 8, 15, *([30] * 19))
+# The same patience for a platform that is rate limiting or failing (handlers/retry_after.py): ten minutes.
+RETRY_BUDGET = float(sum(RETRY_DELAYS))
 
 
 def process_name() -> str:
@@ -100,7 +103,7 @@ class Conversation:
             self._retry(inbound, already_posted, attempt, error)
             return
         except Exception:
-            log.exception("could not answer event %s", inbound.key)
+            log_failure(log, "could not answer event %s", inbound.key)
             self._close_with(messenger, inbound, apology_card())
             return
         if not already_posted and not self._post_answer(messenger, inbound, answer):
@@ -119,7 +122,7 @@ class Conversation:
             self._finish(inbound.key)
             return False
         except Exception:
-            log.exception("could not post the answer to event %s", inbound.key)
+            log_failure(log, "could not post the answer to event %s", inbound.key)
             self._close_with(messenger, inbound, apology_card())
             return False
         self._eventually(lambda: self.ledger.posted(inbound.key, message_id), f"mark {inbound.key} posted")
@@ -129,7 +132,7 @@ class Conversation:
         try:
             chart = self.bot.chart(answer)
         except Exception:
-            log.exception("could not draw the chart for event %s", inbound.key)
+            log_failure(log, "could not draw the chart for event %s", inbound.key)
             self._close_with(messenger, inbound, chart_note_card())
             return
         if chart is None:
@@ -151,7 +154,7 @@ class Conversation:
         try:
             messenger.attach_chart(inbound.reply_to, chart)
         except Exception:
-            log.exception("chart upload failed for event %s", inbound.key)
+            log_failure(log, "chart upload failed for event %s", inbound.key)
             self._close_with(messenger, inbound, chart_note_card())
             return
         self._finish(inbound.key)
@@ -161,7 +164,7 @@ class Conversation:
         try:
             self.post(messenger, inbound.reply_to, card)
         except Exception:
-            log.exception("could not post a note for event %s", inbound.key)
+            log_failure(log, "could not post a note for event %s", inbound.key)
         self._finish(inbound.key)
 
     def _finish(self, key: str) -> None:

@@ -33,6 +33,7 @@ from bot.digest.compose import compose
 from bot.digest.model import Digest
 from bot.digest.recipients import stale_by_officer, stale_for, ward_briefing, ward_recipients
 from bot.digest.uncertain import CLOCK_SLACK, MAY_HAVE_GONE_OUT, check_notice, may_have_arrived
+from bot.failures import log_failure
 from charts.specs import ChartSpec
 from data.chat import committees, outbox
 from data.chat.committees import LONDON, CommitteeInfo, MeetingInfo
@@ -404,4 +405,4 @@ class DigestDesk:
                 messenger.attach_chart(to, chart)
             except Exception:
                 # The digest itself is out; a missing chart is logged, not retried into a second digest.
-                log.exception("could not attach a chart to the %s digest", name)
+                log_failure(log, "could not attach a chart to the %s digest", name)

@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import Session
 
 from bot.briefbot import Briefbot
+from bot.failures import log_failure
 from bot.figures.updates.roles import Actor, Roles
 from data.chat import committees
 from data.chat.committees import LONDON, MeetingInfo, MeetingSpec, UnknownCommittee, london_time
@@ -132,7 +133,7 @@ def calendar_changed(bot: Briefbot) -> None:
         try:
             callback()
         except Exception:
-            log.exception("could not follow a calendar change")
+            log_failure(log, "could not follow a calendar change")
 
 
 # -- chat -----------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.conversation.model import Card, Destination
 from bot.digest.cards import NOTE, POST, SKIP, Control
 from bot.digest.delivery import DIGEST, PREVIEW, DigestDesk, destination_of, plan_for
+from bot.failures import log_failure
 from bot.figures.updates.roles import Actor, Roles
 from data.chat import committees, ledger, outbox
 from data.chat.committees import CommitteeInfo, MeetingInfo
@@ -161,7 +162,7 @@ class PreviewDesk:
         try:
             messenger.update(pressed.to, pressed.message_id, pressed.card)
         except Exception:
-            log.exception("could not update the preview %s", pressed.message_id)
+            log_failure(log, "could not update the preview %s", pressed.message_id)
 
     # -- the two actions ------------------------------------------------------------------------------------
     def _post_now(self, actor: Actor, found: _Preview) -> Pressed:

@@ -17,6 +17,7 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.conversation.flow import Conversation
+from bot.failures import log_failure
 from bot.figures.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
 from handlers.slack.listeners import ALL
@@ -87,7 +88,13 @@ def _bolt_logger() -> logging.Logger:
 
 
 def _log_error(error: Exception, body: dict[str, Any]) -> None:
-    log.error("Slack request failed (event %s): %s", body.get("event_id"), error, exc_info=error)
+    log_failure(log, "Slack request failed (event %s)", _event_id(body), error=error)
+
+
+def _event_id(body: dict[str, Any]) -> str:
+    """Slack's event id (Ev…, a few dozen characters) when the body has one that looks like it, else "-"."""
+    found = str(body.get("event_id") or "-")
+    return found if found.isalnum() and len(found) <= 40 else "-"
 
 
 def slack_wsgi(app: App) -> WSGIApplication:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.error import URLError
 
@@ -11,13 +13,15 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.metadata import Metadata
+from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.conversation.messenger import CannotTell, OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination
+from handlers.retry_after import RETRY_BUDGET, backoff
 from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.payloads import PLATFORM, RESPONSE_URL
-from handlers.slack.retries import cause, response_url_retry_handlers
+from handlers.slack.retries import SERVER_ERRORS, Sleep, cause, response_url_retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +60,46 @@ class RespondOnce(Respond):
 
 
 class SlackMessenger:
+    """Every chat.postMessage carries a delivery key as message metadata (the caller's, or one of its own), so a
+    post that met a 5xx can be looked up before it is sent again: safe to repeat, never shown twice."""
+
     platform = PLATFORM
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, budget: float = RETRY_BUDGET, sleep: Sleep = time.sleep) -> None:
         self.client = client
+        self.budget = budget
+        self.sleep = sleep
 
     def post(self, to: Destination, card: Card, *, key: str | None = None) -> str:
         if to.address.startswith(RESPONSE_URL):
             return self._respond(to.address.removeprefix(RESPONSE_URL), card)
-        metadata = None if key is None else Metadata(event_type=DELIVERY_EVENT, event_payload={"delivery": key})
+        key = key or f"once:{uuid.uuid4().hex}"
+        since = datetime.now(UTC) - timedelta(seconds=1)  # Slack's clock may run a little behind ours
+        waited = 0.0
+        for attempt in range(10_000):  # bounded by the budget
+            try:
+                return self._post_message(to, card, key)
+            except SlackApiError as error:
+                if error.response.status_code not in SERVER_ERRORS or waited >= self.budget:
+                    raise
+                delay = min(backoff(attempt), self.budget - waited)
+                log.warning("chat.postMessage answered %s; looking for it in %.1f s", error.response.status_code, delay)
+                self.sleep(delay)
+                waited += delay
+                found = self._find_after_failure(to, key, since)
+                if found is not None:
+                    return found
+        raise RuntimeError("unreachable: the budget ends the loop")
+
+    def _find_after_failure(self, to: Destination, key: str, since: datetime) -> str | None:
+        """Whether a post that met a 5xx went out after all; when Slack won't say, the outcome is unknown."""
+        try:
+            return self.find_posted(to, key, since)
+        except CannotTell as error:
+            raise OutcomeUnknown(f"chat.postMessage to {to.address} failed and can't be looked up") from error
+
+    def _post_message(self, to: Destination, card: Card, key: str) -> str:
+        metadata = Metadata(event_type=DELIVERY_EVENT, event_payload={"delivery": key})
         try:
             response = self.client.chat_postMessage(
                 channel=to.address,
@@ -80,19 +115,14 @@ class SlackMessenger:
         return f"{response.get('channel') or to.address}:{response.get('ts') or ''}"
 
     def find_posted(self, to: Destination, key: str, since: datetime) -> str | None:
-        """conversations.history since then, with every message's metadata (include_all_metadata: without it
-        Slack returns only the event types the app subscribes to), newest first, a page at a time."""
+        """conversations.history (conversations.replies for a thread) since then, with every message's metadata
+        (include_all_metadata: without it Slack returns only the event types the app subscribes to), a page at a
+        time."""
         try:
             channel = self._conversation(to.address)
             cursor: str | None = None
             for _page in range(HISTORY_PAGES):
-                response = self.client.conversations_history(
-                    channel=channel,
-                    oldest=f"{since.timestamp():.6f}",
-                    include_all_metadata=True,
-                    limit=HISTORY_PAGE,
-                    cursor=cursor,
-                )
+                response = self._page(to, channel, since, cursor)
                 found = _carrying(response.get("messages") or [], key)
                 if found is not None:
                     return f"{channel}:{found}"
@@ -105,6 +135,22 @@ class SlackMessenger:
                 raise CannotTell(f"Slack won't show briefbot the history of {to.address}: {reason}") from error
             raise
         raise CannotTell(f"more than {HISTORY_PAGES * HISTORY_PAGE} messages in {to.address} since {since:%H:%M}")
+
+    def _page(self, to: Destination, channel: str, since: datetime, cursor: str | None) -> SlackResponse:
+        """A page of the channel's history or, for a reply, of its thread (a reply is only in the thread's)."""
+        oldest = f"{since.timestamp():.6f}"
+        if to.thread:
+            return self.client.conversations_replies(
+                channel=channel,
+                ts=to.thread.rpartition(":")[2],
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE,
+                cursor=cursor,
+            )
+        return self.client.conversations_history(
+            channel=channel, oldest=oldest, include_all_metadata=True, limit=HISTORY_PAGE, cursor=cursor
+        )
 
     def _conversation(self, address: str) -> str:
         """A person (U…, W…) is posted to by user id, but their DM's history is read by its channel id."""

@@ -1,31 +1,50 @@
-"""How the Slack Web API client retries: what Slack has certainly not processed is sent again; what it may have
-processed (a post that timed out or met a 5xx) is not, so a message never appears twice."""
+"""How the Slack Web API client retries, built on slack_sdk's own handlers (slack_sdk.http_retry): a 429 is
+waited through as Retry-After asks, every time, until the waits would pass the budget every platform call shares
+(ten minutes, as for a store outage: handlers/retry_after.py); what Slack has certainly not processed is sent
+again with backoff; what it may have processed (a post that timed out or met a 5xx) is not sent again here, so
+a message never appears twice (SlackMessenger.post looks a keyed chat.postMessage up before posting it again)."""
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from urllib.error import URLError
 from urllib.parse import urlparse
 
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from handlers.retry_after import retry_after
+from handlers.retry_after import RETRY_BUDGET, backoff, retry_after
 
-# Waits longer than this are not slept through by a worker: the reply fails and says so instead.
-MAX_RETRY_AFTER = 30.0
+Sleep = Callable[[float], None]
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
 # Methods whose effect is visible and not idempotent: a repeat after an unknown outcome could post twice.
 POSTING_METHODS = frozenset({"chat.postMessage", "files.completeUploadExternal", "chat.postEphemeral"})
+# Attempts are bounded by the budget, not by a count: slack_sdk's counter is only a backstop.
+MANY = 10_000
 
 
-def retry_after_seconds(value: str | None, *, cap: float = MAX_RETRY_AFTER) -> float:
+def retry_after_seconds(value: str | None, *, cap: float = RETRY_BUDGET) -> float:
     """Retry-After as Slack sends it (whole seconds, or "1.5"), within [0, cap]; 1 s when unreadable."""
     seconds = retry_after(value, cap=cap)
     return 1.0 if seconds is None else seconds
+
+
+def waited(state: RetryState) -> float:
+    """Seconds this request has already spent waiting between attempts (shared by the handlers)."""
+    return float((state.custom_values or {}).get("waited", 0.0))
+
+
+def _wait(state: RetryState, seconds: float, sleep: Sleep) -> None:
+    sleep(seconds)
+    state.custom_values = {**(state.custom_values or {}), "waited": waited(state) + seconds}
+    state.increment_current_attempt()
+    state.next_attempt_requested = True
 
 
 def _header(response: HttpResponse, name: str) -> str | None:
@@ -39,12 +58,14 @@ def _method(request: HttpRequest) -> str:
     return urlparse(request.url).path.rsplit("/", 1)[-1]
 
 
-class RateLimited(RetryHandler):
-    """A 429 means Slack did nothing with the request: safe to send again, after Retry-After (capped)."""
+class RateLimited(RateLimitErrorRetryHandler):
+    """A 429 means Slack did nothing with the request: safe to send again after Retry-After (fractions kept, which
+    slack_sdk's own handler truncates), for as long as the budget lasts."""
 
-    def __init__(self, max_retry_count: int = 2, cap: float = MAX_RETRY_AFTER) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.cap = cap
+    def __init__(self, *, budget: float = RETRY_BUDGET, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=MANY)
+        self.budget = budget
+        self.sleep = sleep
 
     def _can_retry(
         self,
@@ -54,7 +75,9 @@ class RateLimited(RetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return response is not None and response.status_code == 429
+        if response is None or response.status_code != 429:
+            return False
+        return waited(state) + self._asked(response) <= self.budget
 
     def prepare_for_next_attempt(
         self,
@@ -64,10 +87,19 @@ class RateLimited(RetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        wait = retry_after_seconds(_header(response, "retry-after") if response else None, cap=self.cap)
-        time.sleep(wait + random.uniform(0, 0.25))  # jitter: replicas don't all come back at once
-        state.increment_current_attempt()
-        state.next_attempt_requested = True
+        asked = self._asked(response) if response is not None else 1.0
+        jitter = min(random.uniform(0, 0.25), max(self.budget - waited(state) - asked, 0.0))
+        _wait(state, asked + jitter, self.sleep)  # jitter: replicas don't all come back at once
+
+    def _asked(self, response: HttpResponse) -> float:
+        return retry_after_seconds(_header(response, "retry-after"), cap=self.budget)
+
+
+class Backoff(RetryIntervalCalculator):
+    """Doubling from half a second to 30 s, with jitter (handlers/retry_after.backoff)."""
+
+    def calculate_sleep_duration(self, current_attempt: int) -> float:
+        return backoff(current_attempt)
 
 
 def cause(error: BaseException | None) -> object:
@@ -80,15 +112,17 @@ def _refused(error: Exception | None) -> bool:
     return isinstance(cause(error), ConnectionRefusedError)
 
 
-class Unavailable(RetryHandler):
-    """Slack down or failing: retried with backoff and jitter (about 15 s in all). A posting method is sent
-    again only when the connection was refused; after a 5xx or a timeout it may have been posted, so the
-    failure is reported, not repeated. `always_posts` is for a client whose every request posts a message."""
+class Unavailable(ServerErrorRetryHandler):
+    """Slack down or failing (500, 502, 503, 504, or no connection): retried with backoff within the budget. A
+    posting method is sent again only when the connection was refused; after a 5xx or a timeout it may have
+    been posted, so the failure is reported, not repeated. `always_posts` is for a client whose every request
+    posts a message."""
 
-    def __init__(self, max_retry_count: int = 5, base_delay: float = 0.5, *, always_posts: bool = False) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.base_delay = base_delay
+    def __init__(self, *, always_posts: bool = False, budget: float = RETRY_BUDGET, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=MANY, interval_calculator=Backoff())
         self.always_posts = always_posts
+        self.budget = budget
+        self.sleep = sleep
 
     def _can_retry(
         self,
@@ -98,6 +132,8 @@ class Unavailable(RetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
+        if waited(state) >= self.budget:
+            return False
         if _refused(error):
             return True
         if self.always_posts or _method(request) in POSTING_METHODS:
@@ -114,17 +150,15 @@ class Unavailable(RetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        delay = self.base_delay * 2**state.current_attempt
-        time.sleep(delay + random.uniform(0, delay / 2))
-        state.increment_current_attempt()
-        state.next_attempt_requested = True
+        delay = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+        _wait(state, min(delay, max(self.budget - waited(state), 0.0)), self.sleep)
 
 
-def retry_handlers() -> list[RetryHandler]:
-    return [RateLimited(), Unavailable()]
+def retry_handlers(*, budget: float = RETRY_BUDGET, sleep: Sleep = time.sleep) -> list[RetryHandler]:
+    return [RateLimited(budget=budget, sleep=sleep), Unavailable(budget=budget, sleep=sleep)]
 
 
-def response_url_retry_handlers() -> list[RetryHandler]:
+def response_url_retry_handlers(*, budget: float = RETRY_BUDGET, sleep: Sleep = time.sleep) -> list[RetryHandler]:
     """A response_url post shows the person a message, and each URL takes only five (for 30 minutes): like
     chat.postMessage, it is sent again only when Slack cannot have seen it (a 429, a refused connection)."""
-    return [RateLimited(), Unavailable(always_posts=True)]
+    return [RateLimited(budget=budget, sleep=sleep), Unavailable(always_posts=True, budget=budget, sleep=sleep)]

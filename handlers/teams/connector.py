@@ -1,6 +1,9 @@
 """The Bot Connector REST API (v3), as briefbot calls it: send, update and delete activities, with the retries
-Teams asks for (429 after Retry-After, capped; 412, 502 and 504 with backoff), and a 403 named for what it is
-(the bot was removed from the conversation)."""
+Teams asks for, within the budget every platform call shares (ten minutes, as for a store outage:
+handlers/retry_after.py): every 429 after its Retry-After; 412, 502 and 504 with backoff, as Microsoft advises
+for any call; 500 and 503 with backoff only where a repeat cannot post twice (GET, PUT, DELETE). A 403 is named
+for what it is (the bot was removed from the conversation).
+https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit"""
 
 from __future__ import annotations
 
@@ -14,12 +17,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bot.conversation.messenger import Unreachable
-from handlers.retry_after import retry_after
+from handlers.retry_after import RETRY_BUDGET, backoff, retry_after
 
 log = logging.getLogger(__name__)
 RETRIED = frozenset({412, 502, 504})
-BACKOFF = (0.5, 1.0, 2.0)  # seconds before the second, third and fourth attempts
-RETRY_AFTER_CAP = 30.0
+# A POST that met these may have been posted (Teams offers no way to look it up): repeated only when idempotent.
+RETRIED_WHEN_IDEMPOTENT = frozenset({500, 503})
+IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
 TIMEOUT = 10.0
 
 
@@ -51,14 +55,12 @@ class Connector:
         tokens: Tokens | None,
         *,
         timeout: float = TIMEOUT,
-        backoff: tuple[float, ...] = BACKOFF,
-        retry_after_cap: float = RETRY_AFTER_CAP,
+        budget: float = RETRY_BUDGET,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.tokens = tokens
         self.timeout = timeout
-        self.backoff = backoff
-        self.retry_after_cap = retry_after_cap
+        self.budget = budget
         self.sleep = sleep
 
     def send(self, service_url: str, conversation_id: str, activity: dict[str, Any]) -> str:
@@ -90,25 +92,35 @@ class Connector:
 
     def _call_any(self, method: str, url: str, body: dict[str, Any] | None) -> Any:
         what = f"{method} {urllib.parse.urlsplit(url).path}"
-        for attempt in range(len(self.backoff) + 1):
+        waited = 0.0
+        for attempt in range(10_000):  # bounded by the budget
             status, headers, raw = self._once(method, url, body)
             if status < 300:
                 return json.loads(raw) if raw.strip() else {}
-            if attempt < len(self.backoff) and (status == 429 or status in RETRIED):
-                delay = self._delay(status, headers.get("retry-after"), attempt)
-                log.warning("%s answered %s; trying again in %.1f s", what, status, delay)
-                self.sleep(delay)
-                continue
-            break
+            delay = self._delay(method, status, headers.get("retry-after"), attempt)
+            if delay is None or waited >= self.budget:
+                break
+            if status != 429:  # a backoff is ours to shorten; a Retry-After is not
+                delay = min(delay, self.budget - waited)
+            if waited + delay > self.budget:
+                break
+            log.warning("%s answered %s; trying again in %.1f s", what, status, delay)
+            self.sleep(delay)
+            waited += delay
         if status == 403:
             raise ConversationGone(status, what)
         if status == 413:
             raise TooLarge(status, what)
         raise ConnectorError(status, what)
 
-    def _delay(self, status: int, header: str | None, attempt: int) -> float:
-        asked = retry_after(header, cap=self.retry_after_cap) if status == 429 else None
-        return self.backoff[attempt] if asked is None else asked
+    def _delay(self, method: str, status: int, header: str | None, attempt: int) -> float | None:
+        """Seconds before trying again, or None when this answer is not retried."""
+        if status == 429:
+            asked = retry_after(header, cap=self.budget)
+            return backoff(attempt) if asked is None else asked
+        if status in RETRIED or (status in RETRIED_WHEN_IDEMPOTENT and method in IDEMPOTENT):
+            return backoff(attempt)
+        return None
 
     def _once(self, method: str, url: str, body: dict[str, Any] | None) -> tuple[int, dict[str, str], bytes]:
         headers = {"Content-Type": "application/json; charset=utf-8"}

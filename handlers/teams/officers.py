@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from bot.failures import log_failure
 from bot.figures.updates import Actor, FieldError, UpdateRequest, Updates
 from bot.figures.updates.reading import parse_command
 from bot.figures.updates.wording import REFUSAL
@@ -116,7 +117,7 @@ class OfficerDesk:
             try:
                 work()
             except Exception:
-                log.exception("digest preview button failed")
+                log_failure(log, "digest preview button failed")
 
         self.pool.submit(logged)
 
@@ -158,7 +159,7 @@ class OfficerDesk:
         try:
             answer = self._press(actor, verb, data)
         except Exception:
-            log.exception("Teams update button %s failed", verb)
+            log_failure(log, "Teams update button %s failed", verb)
             return line_response(SORRY)
         return card_response(answer) if isinstance(answer, dict) else line_response(answer)
 
@@ -202,13 +203,13 @@ class OfficerDesk:
         try:
             content = self._reply_to(actor_of(activity), activity, command)
         except Exception:
-            log.exception("Teams update %s failed", activity.key)
+            log_failure(log, "Teams update %s failed", activity.key)
             content = note_content(SORRY)
         try:
             self.pace(to.pacing_key)
             self.messenger.post_content(to, content)
         except Exception:
-            log.exception("could not post the reply to Teams update %s", activity.key)
+            log_failure(log, "could not post the reply to Teams update %s", activity.key)
 
     def _reply_to(self, actor: Actor, activity: Activity, command: Command) -> Json:
         if not self.updates.may_edit(actor):

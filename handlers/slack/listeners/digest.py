@@ -21,6 +21,7 @@ from bot.digest.cards import NOTE, Control, read_control
 from bot.digest.delivery import DigestDesk
 from bot.digest.meetings import ChatCalendar
 from bot.digest.preview import NOTE_LIMIT, ChannelMembers, Pressed, PreviewDesk
+from bot.failures import log_failure
 from bot.figures.updates import Actor
 from handlers.slack.blocks import plain
 from handlers.slack.contract import ASK_ACTION, DIGEST_NOTE_VIEW
@@ -97,13 +98,13 @@ def _press(previews: PreviewDesk, actor: Actor, control: Control, click: str, re
     try:
         pressed = previews.press(actor, control, click=click)
     except Exception:
-        log.exception("digest preview button %s failed", control)
+        log_failure(log, "digest preview button %s failed", control)
         pressed = Pressed("failed", "Sorry, that didn't go through. Please try again in a minute.")
     previews.show(pressed)
     try:
         respond(response_type="ephemeral", replace_original=False, **note_message(pressed.message))
     except Exception:
-        log.exception("could not tell %s how their press went", actor.id)
+        log_failure(log, "could not tell %s how their press went", actor.id)
 
 
 def _open_note(

@@ -20,10 +20,11 @@ from data import db
 from data.store import prepare
 from fakes.relay import Relay
 from fakes.slack import FakeSlack
+from handlers.retry_after import RETRY_BUDGET
 from handlers.slack.app import web_client
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.payloads import RESPONSE_URL
-from handlers.slack.retries import MAX_RETRY_AFTER, retry_after_seconds, retry_handlers
+from handlers.slack.retries import retry_after_seconds, retry_handlers
 
 
 @pytest.mark.parametrize(
@@ -33,11 +34,11 @@ from handlers.slack.retries import MAX_RETRY_AFTER, retry_after_seconds, retry_h
         ("1.5", 1.5),
         ("0", 0.0),
         ("-3", 0.0),
-        ("3600", MAX_RETRY_AFTER),
+        ("3600", RETRY_BUDGET),
         ("soon", 1.0),
         (None, 1.0),
         ("nan", 1.0),
-        ("inf", MAX_RETRY_AFTER),
+        ("inf", RETRY_BUDGET),
     ],
 )
 def test_retry_after_is_read_as_a_number_and_capped(header: str | None, seconds: float) -> None:
