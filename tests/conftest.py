@@ -21,8 +21,9 @@ from data.store import prepare
 POSTGRES_URL = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-# Microsoft's Teams SDK referees every Teams activity, card and connector request the tests see.
-pytest_plugins = ["tests.support.teams_oracle"]
+# Microsoft's Teams SDK referees every Teams activity, card and connector request the tests see; the CLI's test
+# context (the `app` fixture) is shared by the digest and calendar tests without importing it.
+pytest_plugins = ["tests.support.teams_oracle", "tests.support.cli"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

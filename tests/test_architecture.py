@@ -1,5 +1,6 @@
 """Imports point one way, by package: handlers -> core; core -> data (queries, not the ORM) and charts;
-data and charts import neither; the composition root (bot/app) may import all. bench imports nothing from tests.
+data and charts import neither; the composition root (bot/app) may import all. bench imports nothing from tests;
+a test module imports no other test module (what tests share is in tests/support).
 
 Inside the core: the figures' language (reading a question) never imports answering, updates or any other
 capability; answering never imports updates; recommendations, digests and the conversation model don't reach
@@ -12,6 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.imports import imported_names
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT_SDKS = ("slack_bolt", "slack_sdk", "microsoft_teams", "botbuilder", "microsoft_agents")
@@ -51,16 +54,6 @@ RULES = (
 )
 
 
-def imported_names(path: Path) -> list[str]:
-    names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-    return names
-
-
 def reads_environment(path: Path) -> bool:
     """os.environ or os.getenv anywhere in the module."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -90,8 +83,45 @@ def violations(root: Path) -> list[str]:
     return sorted(set(found))
 
 
+def cross_test_imports(root: Path) -> list[str]:
+    """Test modules that import another test module: what tests share lives in tests/support (or, for constants
+    pytest's own fixtures need, tests/conftest.py), so a test module can move or go without breaking another."""
+    shared = ("tests.support", "tests.conftest")
+    found: list[str] = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        if "node_modules" in path.parts:
+            continue
+        relative = path.relative_to(root).as_posix()
+        for name in imported_names(path):
+            if name.startswith("tests.") and not any(_matches(name, allowed) for allowed in shared):
+                found.append(f"{relative} imports {name}")
+    return sorted(set(found))
+
+
 def test_imports_point_one_way() -> None:
     assert violations(ROOT) == []
+
+
+def test_no_test_module_imports_another() -> None:
+    assert cross_test_imports(ROOT) == []
+
+
+def test_a_planted_test_module_import_is_caught(tmp_path: Path) -> None:
+    planted = {
+        "tests/handlers/teams/test_teams_keys.py": "from tests.handlers.teams.test_teams import serve\n",
+        "tests/figures/test_more.py": "import tests.figures.test_ask\nfrom tests.support.phrasings import PHRASINGS\n",
+        "tests/support/harness.py": "from tests.digest import test_digest\nfrom tests.conftest import BACKENDS\n",
+    }
+    for relative, source in planted.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(source, encoding="utf-8")
+    assert cross_test_imports(tmp_path) == [
+        "tests/figures/test_more.py imports tests.figures.test_ask",
+        "tests/handlers/teams/test_teams_keys.py imports tests.handlers.teams.test_teams",
+        "tests/handlers/teams/test_teams_keys.py imports tests.handlers.teams.test_teams.serve",
+        "tests/support/harness.py imports tests.digest",
+        "tests/support/harness.py imports tests.digest.test_digest",
+    ]
 
 
 def test_a_planted_violation_is_caught(tmp_path: Path) -> None:

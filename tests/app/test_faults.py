@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,28 +27,9 @@ from data.store import prepare
 from fakes.relay import Relay
 from fakes.slack import FakeSlack, mention, post_signed
 from tests.conftest import POSTGRES_URL
+from tests.support.serving import BRIEFBOT, free_port, wait_until_up
 
 SECRET = "fault-secret"
-BRIEFBOT = str(Path(sys.executable).parent / "briefbot")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"briefbot serve exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("briefbot serve did not start")
 
 
 class Deployment:
@@ -59,7 +38,7 @@ class Deployment:
     def __init__(self, fake: FakeSlack, store: Path) -> None:
         self.fake = fake
         self.store = store
-        self.port = _free_port()
+        self.port = free_port()
 
     def start(self, grace: int, *, own_group: bool = False) -> subprocess.Popen[bytes]:
         environment = {
@@ -80,7 +59,7 @@ class Deployment:
             stderr=subprocess.STDOUT,
             start_new_session=own_group,
         )
-        _wait_until_up(self.port, process)
+        wait_until_up(self.port, process)
         return process
 
     def url(self) -> str:

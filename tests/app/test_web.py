@@ -1,4 +1,6 @@
-"""The HTTP front, driven over real sockets: guards every platform shares, and Slack's own checks."""
+"""The HTTP front: guards every platform shares, and Slack's own checks. What is about HTTP itself (a body refused
+unread, a replayed click) goes over real sockets; what is about the application's answer is called in process
+(tests/support/wsgi.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 import pytest
 
@@ -24,14 +27,16 @@ from data.store import prepare
 from fakes.slack import FakeSlack, button_click, post_signed, sign
 from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 from handlers.slack.blocks import card_blocks, fallback_text
+from tests.support.wsgi import call, slack_signed
 
 SECRET = "web-secret"
 
 
 class Server:
-    def __init__(self, port: int, fake: FakeSlack) -> None:
+    def __init__(self, port: int, fake: FakeSlack, application: WSGIApplication) -> None:
         self.port = port
         self.fake = fake
+        self.application = application
 
     @property
     def events(self) -> str:
@@ -51,9 +56,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
     conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
     app, _deps = build_app(conversation, token="xoxb-web", signing_secret=SECRET, base_url=fake.base_url)
-    wsgi = make_server(router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason), host="127.0.0.1", port=0)
+    application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
+    wsgi = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=wsgi.run, daemon=True).start()
-    yield Server(wsgi.effective_port, fake)
+    yield Server(wsgi.effective_port, fake, application)
     wsgi.close()
     conversation.shutdown()
     fake.stop()
@@ -69,10 +75,12 @@ def _get(url: str) -> tuple[int, str]:
 
 
 def test_health_and_readiness(server: Server) -> None:
-    assert _get(f"http://127.0.0.1:{server.port}/healthz") == (200, "ok")
-    assert _get(f"http://127.0.0.1:{server.port}/readyz") == (200, "ready")
-    assert _get(f"http://127.0.0.1:{server.port}/elsewhere")[0] == 404
-    assert _get(server.events)[0] == 405
+    assert _get(f"http://127.0.0.1:{server.port}/healthz") == (200, "ok")  # once over HTTP, end to end
+    answers = {path: call(server.application, "GET", path) for path in ("/healthz", "/readyz", "/elsewhere")}
+    assert (answers["/healthz"].status, answers["/healthz"].text) == (200, "ok")
+    assert (answers["/readyz"].status, answers["/readyz"].text) == (200, "ready")
+    assert answers["/elsewhere"].status == 404
+    assert call(server.application, "GET", EVENTS_PATH).status == 405
 
 
 def test_a_huge_unsigned_body_is_refused_unread_and_logged_in_one_short_line(
@@ -99,18 +107,13 @@ def test_a_huge_unsigned_body_is_refused_unread_and_logged_in_one_short_line(
 )
 def test_unsigned_or_oddly_signed_requests_get_401(server: Server, headers: dict[str, str], status: int) -> None:
     body = b'{"type": "event_callback"}'
-    request = urllib.request.Request(server.events, data=body, method="POST", headers=headers)
-    try:
-        urllib.request.urlopen(request, timeout=5)
-        raise AssertionError("accepted")
-    except urllib.error.HTTPError as error:
-        assert error.code == status
+    assert call(server.application, "POST", EVENTS_PATH, body, headers).status == status
 
 
 @pytest.mark.parametrize("body", ["not json at all", '{"type": "event_callback", "event": 7}', "payload=%7Bnot"])
 def test_malformed_signed_bodies_are_4xx_never_500(server: Server, body: str) -> None:
     content_type = "application/x-www-form-urlencoded" if body.startswith("payload") else "application/json"
-    response = post_signed(server.events, body, SECRET, content_type=content_type)
+    response = slack_signed(server.application, EVENTS_PATH, body, SECRET, content_type=content_type)
     assert 200 <= response.status < 500, response
 
 

@@ -20,7 +20,7 @@ from data.chat.calendar import CalendarError
 from data.chat.calendar.ical import parse_ical
 from data.chat.calendar.moderngov import ModernGovClient, parse_meetings, parse_time, unescape
 from data.chat.committees import LONDON
-from tests.digest.test_digest import FakeApp, app  # noqa: F401 (fixture)
+from tests.support.cli import FakeApp
 from tests.support.paths import FIXTURES
 
 CALENDAR = FIXTURES / "calendar"
@@ -128,7 +128,7 @@ def _stored(engine: Engine) -> list[tuple[date, str, str]]:
         return [(m.day, m.status, m.source) for m in committees.meetings(session, committee.id)]
 
 
-def test_cli_sync_from_moderngov_then_a_moved_meeting(app: FakeApp, moderngov: str) -> None:  # noqa: F811
+def test_cli_sync_from_moderngov_then_a_moved_meeting(app: FakeApp, moderngov: str) -> None:
     runner = CliRunner()
     args = ["sync", "Inner South", "--moderngov-url", moderngov, "--from", "2026-01-01", "--to", "2026-12-31"]
     result = runner.invoke(meetings_cli.command, args, obj=app)
@@ -148,7 +148,7 @@ def test_cli_sync_from_moderngov_then_a_moved_meeting(app: FakeApp, moderngov: s
     assert (date(2026, 4, 6), "confirmed", "moderngov") not in _stored(app.engine)
 
 
-def test_cli_sync_malformed_moderngov_writes_nothing(app: FakeApp, moderngov: str) -> None:  # noqa: F811
+def test_cli_sync_malformed_moderngov_writes_nothing(app: FakeApp, moderngov: str) -> None:
     ModernGov.meetings_file = "moderngov_malformed.xml"
     before = _stored(app.engine)
     result = CliRunner().invoke(meetings_cli.command, ["sync", "--moderngov-url", moderngov], obj=app)
@@ -157,7 +157,7 @@ def test_cli_sync_malformed_moderngov_writes_nothing(app: FakeApp, moderngov: st
     assert _stored(app.engine) == before
 
 
-def test_cli_sync_from_ical_and_a_broken_file(app: FakeApp) -> None:  # noqa: F811
+def test_cli_sync_from_ical_and_a_broken_file(app: FakeApp) -> None:
     runner = CliRunner()
     good = ["sync", "Inner South", "--ical", str(CALENDAR / "inner_south.ics"), "--from", "2026-01-01"]
     result = runner.invoke(meetings_cli.command, [*good, "--to", "2026-12-31"], obj=app)

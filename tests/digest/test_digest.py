@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 from bot.app.commands import committees as committees_cli
 from bot.app.commands import digest as digest_cli
 from bot.app.commands import meetings as meetings_cli
-from bot.app.settings import Settings
-from bot.briefbot import Briefbot
 from bot.digest.compose import MAX_CHARTS, compose
 from bot.digest.model import Digest
 from data import db
@@ -26,6 +24,7 @@ from data.figures.catalogue import SEED_DIR
 from data.models import Recommendation, RecommendationPlan, RecommendationStatus, RecommendationUpdate
 from handlers.slack.blocks import MAX_BLOCKS, card_blocks
 from tests.conftest import BACKENDS
+from tests.support.cli import FakeApp
 
 REPORT = next((SEED_DIR / "reports").glob("000_*.txt"))
 MEETING = date(2013, 6, 19)
@@ -150,28 +149,6 @@ def test_a_committee_indicator_list_narrows_the_digest(seeded_engine: Engine) ->
 
 
 # -- CLI ----------------------------------------------------------------------------------------------------
-@dataclass
-class FakeApp:
-    """bot.app.cli.Context's shape, on a test store."""
-
-    engine: Engine
-    settings: Settings
-
-    def ready(self) -> None:
-        pass
-
-    def briefbot(self, charts: object = None) -> Briefbot:
-        return Briefbot(self.engine)
-
-    def chart_cache(self) -> object:
-        return None
-
-
-@pytest.fixture
-def app(seeded_engine: Engine) -> FakeApp:
-    return FakeApp(seeded_engine, Settings.from_env({}, env_file=None))
-
-
 def test_cli_digest_dry_run_json_and_out(app: FakeApp, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(

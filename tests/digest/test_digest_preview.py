@@ -49,8 +49,8 @@ from handlers.teams.cards import CARD_TYPE
 from handlers.teams.digest_cards import POSTING
 from handlers.teams.officers import MESSAGE_TYPE
 from tests.conftest import BACKENDS
-from tests.digest.test_digest import FakeApp
-from tests.handlers.teams.test_teams import VALIDATOR, card_of, of_type, serve, texts
+from tests.support.cli import FakeApp
+from tests.support.teams_harness import VALIDATOR, card_of, of_type, serve, texts
 
 SECRET = "digest-secret"
 FORM = "application/x-www-form-urlencoded"

@@ -21,10 +21,9 @@ from data.figures.importers.long_csv import export_rows
 from data.figures.periods import snapshot
 from data.figures.writes import ObservationInput, write_observations
 from data.store import prepare
+from tests.support.phrasings import JESS, PHRASINGS
 
 TODAY = date(2026, 11, 22)
-JESS, BCM, LEEDS, ENGLAND, SN = "cluster-jess", "cluster-bcm", "E08000035", "E92000001", "leeds-sn"
-INNER_SOUTH = "leeds-cc-inner-south"
 
 
 @pytest.fixture(scope="module")
@@ -33,88 +32,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Briefbot]:
     prepare(engine, seed=True)
     yield Briefbot(engine, today=lambda: TODAY, strict=True)
     engine.dispose()
-
-
-# (question, status, indicator, geography, period end) of the first fact in the answer
-PHRASINGS = [
-    ("NEET in JESS", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("neet jess", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("NEET in JESS?", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("<@U0123ABC> NEET in JESS", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("how many young people are neet in jess", "answer", "NEET_COUNT", JESS, "2013-03-31"),
-    ("whats the neet rate in bcm", "answer", "NEET_PCT", BCM, "2013-03-31"),
-    ("nEEt in jess", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("neeet in jess", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("NEET Inner South", "answer", "NEET_PCT", INNER_SOUTH, "2013-03-31"),
-    ("neet in inner south area committee", "answer", "NEET_PCT", INNER_SOUTH, "2013-03-31"),
-    ("neet leeds", "answer", "NEET_16_17_PCT", LEEDS, "2025-02-28"),
-    ("NEET in Leeds November 2006", "answer", "NEET_PCT", LEEDS, "2006-11-30"),
-    ("neet target", "answer", "NEET_PCT", LEEDS, "2013-03-31"),
-    ("not known neet", "answer", "NEET_NOT_KNOWN_16_17_PCT", LEEDS, "2023-02-28"),
-    ("not known 16-18 leeds", "answer", "NEET_NOT_KNOWN_PCT", LEEDS, "2006-11-30"),
-    ("neet 16-17 leeds", "answer", "NEET_16_17_PCT", LEEDS, "2025-02-28"),
-    ("neet 16-17 england", "answer", "NEET_16_17_PCT", ENGLAND, "2025-02-28"),
-    # "Beeston" is BCM, Beeston Hill in JESS and the Beeston and Holbeck ward: asked back (issue 10).
-    ("CP plans Beeston", "clarify", None, None, None),
-    ("cp plans in beeston", "clarify", None, None, None),
-    ("cp plans beestn", "clarify", None, None, None),
-    ("cp plans bcm", "answer", "CPP_COUNT", BCM, "2013-03-31"),
-    ("child protection plans JESS", "answer", "CPP_COUNT", JESS, "2013-03-31"),
-    ("chid protection plans jess", "answer", "CPP_COUNT", JESS, "2013-03-31"),
-    ("CPP JESS", "answer", "CPP_COUNT", JESS, "2013-03-31"),
-    ("cpps in jess at 31/3/12", "answer", "CPP_COUNT", JESS, "2012-03-31"),
-    ("cp plans jess in 2012", "answer", "CPP_COUNT", JESS, "2012-03-31"),
-    ("cp plans jess march 2012", "answer", "CPP_COUNT", JESS, "2012-03-31"),
-    ("<#C123|general> cp plans jess", "answer", "CPP_COUNT", JESS, "2013-03-31"),
-    ("How many kids in care in JESS?", "answer", "LAC_COUNT", JESS, "2013-03-31"),
-    ("kids in care jess", "answer", "LAC_COUNT", JESS, "2013-03-31"),
-    ("LAC JESS", "answer", "LAC_COUNT", JESS, "2013-03-31"),
-    ("looked after children in BCM", "answer", "LAC_COUNT", BCM, "2013-03-31"),
-    ("children looked after in Beeston Cottingley and Middleton", "answer", "LAC_COUNT", BCM, "2013-03-31"),
-    ("LAC rate leeds 2017", "answer", "LAC_RATE", LEEDS, "2017-03-31"),
-    ("CP rate Leeds vs England", "answer", "CPP_RATE", LEEDS, "2025-03-31"),
-    ("cp rate leeds v england", "answer", "CPP_RATE", LEEDS, "2025-03-31"),
-    ("child protection rate leeds compared with statistical neighbours", "answer", "CPP_RATE", LEEDS, "2025-03-31"),
-    ("LAC rate Leeds vs statistical neighbours", "answer", "LAC_RATE", LEEDS, "2025-03-31"),
-    ("CP rate Leeds vs England 2014", "answer", "CPP_RATE", LEEDS, "2014-03-31"),
-    ("children in need rate leeds vs england", "answer", "CIN_RATE", LEEDS, "2025-03-31"),
-    ("absence leeds", "answer", "ABSENCE_PRIMARY_PCT", LEEDS, "2024-03-31"),
-    ("secondary persistent absence leeds", "answer", "PERSISTENT_ABSENCE_SECONDARY_YEAR_PCT", LEEDS, "2025-08-31"),
-    ("CIN rate leeds", "answer", "CIN_RATE", LEEDS, "2025-03-31"),
-    ("CIN rate leeds 2018", "answer", "CIN_RATE", LEEDS, "2018-03-31"),
-    ("JESS vs BCM NEET", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("compare neet across inner south", "answer", "NEET_PCT", JESS, "2013-03-31"),
-    ("compare cp plans across inner south", "answer", "CPP_COUNT", JESS, "2013-03-31"),
-    ("referrals JESS 2011/12", "answer", "REFERRAL_COUNT", JESS, "2012-03-31"),
-    ("requests for service JESS", "answer", "RFS_COUNT", JESS, "2013-03-31"),
-    ("requests for service jess 2011/12", "answer", "RFS_COUNT", JESS, "2012-03-31"),
-    ("rfs bcm", "answer", "RFS_COUNT", BCM, "2013-03-31"),
-    ("cafs initiated jess", "answer", "CAF_INITIATED", JESS, "2013-03-31"),
-    ("cafs open bcm", "answer", "CAF_OPEN", BCM, "2013-03-31"),
-    ("population jess", "answer", "POP_0_18", JESS, "2013-01-31"),
-    ("children's centres jess", "answer", "CHILDRENS_CENTRES_COUNT", JESS, "2013-06-19"),
-    ("initial assessments on time", "answer", "IA_TIMELY_PCT", LEEDS, "2007-03-31"),
-    ("core assessments on time 2005/06", "answer", "CA_TIMELY_PCT", LEEDS, "2006-03-31"),
-    ("average caseload social workers", "answer", "SW_CASELOAD_AVG", LEEDS, "2010-09-30"),
-    ("agency social workers", "answer", "SW_AGENCY_PCT", LEEDS, "2011-12-31"),
-    ("agency costs", "answer", "SW_AGENCY_COST", LEEDS, "2012-03-31"),
-    ("children safely at home", "answer", "LAC_AVOIDED_COUNT", LEEDS, "2019-01-31"),
-    ("cp rate since 2015", "answer", "CPP_RATE", LEEDS, "2015-03-31"),
-    ("cp rate leeds trend", "answer", "CPP_RATE", LEEDS, "2013-03-31"),
-    ("what do we know about JESS?", "answer", "LAC_COUNT", JESS, "2013-03-31"),
-    ("overview of BCM", "answer", "LAC_COUNT", BCM, "2013-03-31"),
-    ("Inner South", "answer", "NEET_PCT", INNER_SOUTH, "2013-03-31"),
-    ("tell me about Middleton Park", "no_data", "LAC_COUNT", BCM, "2013-03-31"),
-    ("CP plans Middleton Park", "no_data", "CPP_COUNT", BCM, "2013-03-31"),
-    ("NEET in Hunslet & Riverside", "no_data", "NEET_PCT", JESS, "2013-03-31"),
-    ("cp plans jess last year", "no_data", "CPP_COUNT", JESS, "2013-03-31"),
-    ("help", "help", None, None, None),
-    ("", "help", None, None, None),
-    ("?", "help", None, None, None),
-    ("banana", "not_understood", None, None, None),
-    ("xyzzy plugh", "not_understood", None, None, None),
-    ("NEET in Narnia", "not_understood", None, None, None),
-]
 
 
 @pytest.mark.parametrize(

@@ -40,8 +40,8 @@ from handlers.slack import contract
 from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
 from handlers.slack.blocks import MAX_BLOCKS, card_blocks, fallback_text, home_view
 from handlers.slack.deps import SlackDeps
-from tests.figures.test_ask import PHRASINGS
 from tests.support.paths import ROOT
+from tests.support.phrasings import PHRASINGS
 
 SECRET = "test-signing-secret"
 

@@ -27,7 +27,7 @@ from data.store import prepare
 from fakes.slack import FakeSlack, mention
 from fakes.slack_socket import FakeSocketMode
 from handlers.slack.app import SocketMode, SocketModeRefused, build_app, web_client
-from tests.app.test_faults import BRIEFBOT, _free_port, _wait_until_up
+from tests.support.serving import BRIEFBOT, free_port, wait_until_up
 
 APP_TOKEN = "xapp-1-A1-test"
 
@@ -141,7 +141,7 @@ def test_serve_in_socket_mode_answers_over_the_socket_and_serves_health(tmp_path
     """With Teams configured as well, Slack still uses Socket Mode and Teams is served over HTTP beside it."""
     fake, sockets = FakeSlack(), FakeSocketMode()
     fake.socket_mode_url = sockets.url
-    port = _free_port()
+    port = free_port()
     environment = {
         **{key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "BRIEFBOT_", "TEAMS_"))},
         "DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite3'}",
@@ -159,7 +159,7 @@ def test_serve_in_socket_mode_answers_over_the_socket_and_serves_health(tmp_path
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(port, process)
+        wait_until_up(port, process)
         assert _get(f"{base}/healthz") == (200, "ok")
         assert fake.wait_for(lambda: _get(f"{base}/readyz") == (200, "ready"), timeout=30)
         assert _get(f"{base}/slack/events")[0] == 404  # Slack sends nothing over HTTP in Socket Mode
@@ -188,7 +188,7 @@ def test_serve_with_a_token_slack_refuses_stops_with_one_line_and_no_traceback(t
         "SLACK_SIGNING_SECRET": "unused-in-socket-mode",
         "SLACK_APP_TOKEN": "xoxb-pasted-in-the-wrong-place",
         "SLACK_API_BASE_URL": fake.base_url,
-        "PORT": str(_free_port()),
+        "PORT": str(free_port()),
         "BRIEFBOT_CHART_WORKERS": "1",
     }
     try:

@@ -8,32 +8,23 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any
 
-import jsonschema
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.app.teams_app import TeamsRoute, build_teams
+from bot.app.teams_app import TeamsRoute
 from bot.app.teams_settings import TeamsSettings
-from bot.app.web import make_server, router
-from bot.briefbot import Briefbot
 from bot.conversation.cards import card_for
 from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination
-from bot.conversation.pacing import TokenBucketPacer
-from data import db
 from data.chat import committees, conversations
 from data.models import AuditLog
-from data.store import prepare
 from fakes.teams import (
-    Call,
     FakeConnector,
     bot_added,
     bot_removed,
@@ -46,13 +37,13 @@ from fakes.teams import (
     post_activity,
     submit_action,
 )
-from handlers.teams.cards import CARD_TYPE, MAX_IMAGE_BYTES, MESSAGE_LIMIT, adaptive_card, counted_size, message
+from handlers.teams.cards import MESSAGE_LIMIT, adaptive_card, counted_size, message
 from handlers.teams.connector import ConversationGone
 from handlers.teams.messenger import UnknownConversation
 from handlers.teams.officers import MESSAGE_TYPE
-from tests.support.teams_oracle import card_schema, check_card
+from tests.support.teams_harness import card_of, of_type, serve, texts
+from tests.support.teams_oracle import check_card
 
-VALIDATOR = jsonschema.Draft6Validator(card_schema())  # Microsoft's Adaptive Card 1.5 schema
 ADMIN = "aad-admin-0001"
 
 
@@ -66,46 +57,6 @@ class Harness:
 
     def post(self, activity: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:
         return post_activity(self.url, activity, token)
-
-
-def card_of(call: Call) -> dict[str, Any]:
-    """The Adaptive Card a call sent, checked against the schema and the message size limit."""
-    assert counted_size(call.body) <= MESSAGE_LIMIT
-    assert all(len(image["url"]) * 3 // 4 <= MAX_IMAGE_BYTES for image in _images(call.body))
-    attachment = call.body["attachments"][0]
-    assert attachment["contentType"] == CARD_TYPE
-    card: dict[str, Any] = attachment["content"]
-    check_card(card)  # the 1.5 schema and the Teams SDK's card models
-    return card
-
-
-def _images(activity: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for a in activity["attachments"] for e in a["content"]["body"] if e["type"] == "Image"]
-
-
-def texts(card: dict[str, Any]) -> list[str]:
-    return [element["text"] for element in card["body"] if element["type"] == "TextBlock"]
-
-
-def of_type(card: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [element for element in card["body"] if element["type"] == kind]
-
-
-def serve(engine: Engine, settings: TeamsSettings) -> tuple[str, TeamsRoute, Conversation, Any]:
-    bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
-    conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
-    route = build_teams(conversation, settings)
-    server = make_server(router({route.path: route.application}, ready=bot.unready_reason), host="127.0.0.1", port=0)
-    threading.Thread(target=server.run, daemon=True).start()
-    return f"http://127.0.0.1:{server.effective_port}{route.path}", route, conversation, server
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('teams') / 'store.sqlite3'}")
-    prepare(engine, seed=True)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

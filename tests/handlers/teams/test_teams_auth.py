@@ -35,7 +35,7 @@ from bot.app.teams_settings import TeamsSettings, read_certificate, require_loop
 from fakes.teams import FakeConnector, bot_framework_token, jwk, personal_message, post_activity, signing_key
 from handlers.teams.auth import KeySet, KeysUnavailable, TokenValidator, Unauthorized
 from handlers.teams.credentials import ASSERTION_TYPE, CertificateCredentials, ClientCredentials
-from tests.handlers.teams.test_teams import engine, serve  # noqa: F401 (the module's store fixture)
+from tests.support.teams_harness import serve
 
 APP_ID = "app-id-0000"
 SIGNING, FORGER = signing_key(), signing_key()
@@ -65,7 +65,7 @@ def x5t(certificate: x509.Certificate) -> str:
 
 
 @pytest.fixture(scope="module")
-def production(engine: Engine) -> Iterator[tuple[FakeConnector, str]]:  # noqa: F811
+def production(engine: Engine) -> Iterator[tuple[FakeConnector, str]]:
     fake = FakeConnector()
     fake.jwks = {"keys": [jwk(SIGNING, "k1")]}
     settings = TeamsSettings(app_id=APP_ID, app_password="secret", jwks_url=fake.jwks_url, token_url=fake.token_url)
@@ -156,7 +156,7 @@ def test_garbage_from_the_key_server_keeps_the_keys_held() -> None:
     assert keys.get("k1") is not None and answers == []
 
 
-def test_a_certificate_signs_the_token_request(engine: Engine, tmp_path: Path) -> None:  # noqa: F811
+def test_a_certificate_signs_the_token_request(engine: Engine, tmp_path: Path) -> None:
     key = signing_key()
     certificate = self_signed(key)
     (tmp_path / "bot.pem").write_bytes(pem(key, certificate))

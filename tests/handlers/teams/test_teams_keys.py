@@ -4,134 +4,38 @@ Entra-issued tokens, the order of token and body, and HEAD probes."""
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from bot.app.teams_app import TeamsRoute, build_teams
 from bot.app.teams_settings import TeamsSettings
-from bot.app.web import make_server, router
-from bot.briefbot import Briefbot
-from bot.conversation.flow import Conversation
-from bot.conversation.pacing import TokenBucketPacer
 from fakes.teams import (
     TENANT,
     FakeConnector,
     bot_framework_token,
-    entra_jwk,
     entra_token,
     jwk,
-    personal_message,
-    signing_key,
 )
 from handlers.teams.auth import KeySet
-from tests.handlers.teams.test_teams import engine  # noqa: F401 (the module's store fixture)
-
-APP_ID = "app-id-keys"
-TEAMS_KEY, SKYPE_KEY, ENTRA_KEY, STRANGER = signing_key(), signing_key(), signing_key(), signing_key()
-
-
-@dataclass
-class Endpoint:
-    fake: FakeConnector
-    url: str
-
-    def post(self, activity: dict[str, Any], token: str | None, timeout: float = 10) -> int:
-        body = json.dumps(activity).encode()
-        return send(self.url, body, {"Authorization": f"Bearer {token}"} if token else {}, timeout=timeout)
-
-    def post_once_keys_are_in(self, activity: dict[str, Any], token: str, within: float = 15) -> int:
-        """What a redelivering Bot Framework sees: the same activity again while the answer is 503."""
-        deadline = time.monotonic() + within
-        status = self.post(activity, token)
-        while status == 503 and time.monotonic() < deadline:
-            time.sleep(0.25)
-            status = self.post(activity, token)
-        return status
-
-    def token(self, *, key: Any = TEAMS_KEY, kid: str = "teams", **claims: Any) -> str:
-        return bot_framework_token(key, kid, APP_ID, self.fake.service_url, **claims)
-
-    def answered(self, chat: str) -> bool:
-        return self.fake.wait_for(lambda: bool(self.fake.sent(chat)), timeout=15)
+from tests.support.teams_endpoint import (
+    APP_ID,
+    ENTRA_KEY,
+    SKYPE_KEY,
+    STRANGER,
+    TEAMS_KEY,
+    Endpoint,
+    as_is,
+    ask,
+    endpoint,
+    send,
+    serve,
+)
 
 
-def send(url: str, body: bytes, headers: dict[str, str], *, method: str = "POST", timeout: float = 10) -> int:
-    request = urllib.request.Request(url, data=body if method == "POST" else None, headers=headers, method=method)
-    if method == "POST":
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-
-
-def serve(
-    engine: Engine,  # noqa: F811
-    settings: TeamsSettings,
-    keys: KeySet | None = None,
-) -> tuple[str, TeamsRoute, Conversation, Any]:
-    """As tests.handlers.teams.test_teams.serve, with the key set given (to shorten its pause between fetches)."""
-    bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
-    conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
-    route = build_teams(conversation, settings, keys=keys)
-    server = make_server(router({route.path: route.application}, ready=bot.unready_reason), host="127.0.0.1", port=0)
-    threading.Thread(target=server.run, daemon=True).start()
-    return f"http://127.0.0.1:{server.effective_port}{route.path}", route, conversation, server
-
-
-@contextmanager
-def endpoint(
-    engine: Engine,  # noqa: F811
-    prepare: Callable[[FakeConnector], None],
-    keys: Callable[[FakeConnector], KeySet | None] = lambda _fake: None,
-    **env: str,
-) -> Iterator[Endpoint]:
-    """The app in production mode against a fresh fake; `prepare` sets the fake up before the app starts."""
-    fake = FakeConnector()
-    fake.jwks = {"keys": [jwk(TEAMS_KEY, "teams"), jwk(SKYPE_KEY, "skype", ("skype",))]}
-    fake.entra_jwks = {"keys": [entra_jwk(ENTRA_KEY, "entra")]}
-    prepare(fake)
-    values = {
-        "TEAMS_APP_ID": APP_ID,
-        "TEAMS_APP_PASSWORD": "secret",
-        "TEAMS_JWKS_URL": fake.jwks_url,
-        "TEAMS_ENTRA_JWKS_URL": fake.entra_jwks_url,
-        "TEAMS_TOKEN_URL": fake.token_url,
-        **env,
-    }
-    url, route, conversation, server = serve(engine, TeamsSettings.from_env(values), keys(fake))
-    try:
-        yield Endpoint(fake, url)
-    finally:
-        server.close()
-        route.officers.shutdown()
-        conversation.shutdown()
-        fake.stop()
-
-
-def as_is(_fake: FakeConnector) -> None:
-    return None
-
-
-def ask(activity_id: str, chat: str, **fields: Any) -> dict[str, Any]:
-    return {**personal_message(activity_id, "help", "", chat), **fields}
-
-
-def test_a_key_answer_without_keys_never_replaces_good_ones(engine: Engine) -> None:  # noqa: F811
+def test_a_key_answer_without_keys_never_replaces_good_ones(engine: Engine) -> None:
     pause = 2.0  # between fetches (a minute in production), shortened so an unknown kid may prompt one soon
     with endpoint(engine, as_is, lambda fake: KeySet(fake.jwks_url, min_refresh=pause)) as app:
         first = {**ask("poison-1", "a:poison"), "serviceUrl": app.fake.service_url}
@@ -148,7 +52,7 @@ def test_a_key_answer_without_keys_never_replaces_good_ones(engine: Engine) -> N
 
 
 def test_keys_unreachable_at_start_get_503_and_one_log_line_until_they_come(
-    engine: Engine,  # noqa: F811
+    engine: Engine,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
@@ -175,7 +79,7 @@ def test_keys_unreachable_at_start_get_503_and_one_log_line_until_they_come(
         assert app.answered("a:down")
 
 
-def test_a_hung_key_fetch_holds_no_request(engine: Engine) -> None:  # noqa: F811
+def test_a_hung_key_fetch_holds_no_request(engine: Engine) -> None:
     with endpoint(engine, as_is, lambda fake: KeySet(fake.jwks_url, min_refresh=0.2)) as app:
         known = {**ask("hung-0", "a:hung"), "serviceUrl": app.fake.service_url}
         assert app.post_once_keys_are_in(known, app.token()) == 200
@@ -199,7 +103,7 @@ def test_a_hung_key_fetch_holds_no_request(engine: Engine) -> None:  # noqa: F81
 
 
 def test_an_activity_from_another_tenant_is_refused_and_logged(
-    engine: Engine,  # noqa: F811
+    engine: Engine,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with endpoint(engine, as_is, TEAMS_TENANT_ID=TENANT) as app:
@@ -215,7 +119,7 @@ def test_an_activity_from_another_tenant_is_refused_and_logged(
     assert any("tenant-elsewhere" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
 
 
-def test_a_key_endorsing_another_channel_cannot_speak_for_any(engine: Engine) -> None:  # noqa: F811
+def test_a_key_endorsing_another_channel_cannot_speak_for_any(engine: Engine) -> None:
     with endpoint(engine, as_is) as app:
         skype = {**ask("skype-1", "a:skype"), "serviceUrl": app.fake.service_url, "channelId": "skype"}
         assert app.post_once_keys_are_in(skype, app.token(key=SKYPE_KEY, kid="skype")) == 403
@@ -226,7 +130,7 @@ def test_a_key_endorsing_another_channel_cannot_speak_for_any(engine: Engine) ->
         assert app.fake.sent("a:skype") == []
 
 
-def test_entra_issued_tokens_reach_a_single_tenant_bot(engine: Engine) -> None:  # noqa: F811
+def test_entra_issued_tokens_reach_a_single_tenant_bot(engine: Engine) -> None:
     with endpoint(engine, as_is, TEAMS_TENANT_ID=TENANT) as app:
         for version in (1, 2):
             chat = f"a:entra-v{version}"
@@ -238,7 +142,7 @@ def test_entra_issued_tokens_reach_a_single_tenant_bot(engine: Engine) -> None: 
         assert app.post(elsewhere, entra_token(ENTRA_KEY, "entra", APP_ID, "tenant-elsewhere")) == 401
 
 
-def test_the_token_is_checked_before_the_body_is_parsed(engine: Engine) -> None:  # noqa: F811
+def test_the_token_is_checked_before_the_body_is_parsed(engine: Engine) -> None:
     with endpoint(engine, as_is) as app:
         malformed = b"{" * 999_000  # just under the 1 MB limit
         assert send(app.url, malformed, {"Authorization": "Bearer not-a-token"}) == 401
@@ -250,7 +154,7 @@ def test_the_token_is_checked_before_the_body_is_parsed(engine: Engine) -> None:
         assert send(app.url, malformed, {"Authorization": f"Bearer {app.token()}"}) == 400  # signed, malformed
 
 
-def test_head_probes_are_answered_quietly(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+def test_head_probes_are_answered_quietly(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     with endpoint(engine, as_is) as app:
         caplog.clear()
         assert [send(app.url, b"", {}, method="HEAD") for _ in range(5)] == [200] * 5
@@ -258,7 +162,7 @@ def test_head_probes_are_answered_quietly(engine: Engine, caplog: pytest.LogCapt
     assert [r.getMessage() for r in ours if r.levelno >= logging.WARNING] == []
 
 
-def test_unauthenticated_mode_replies_only_to_loopback(engine: Engine) -> None:  # noqa: F811
+def test_unauthenticated_mode_replies_only_to_loopback(engine: Engine) -> None:
     fake = FakeConnector()
     settings = TeamsSettings(app_id=APP_ID, allow_unauthenticated=True)
     url, route, conversation, server = serve(engine, settings)

@@ -18,8 +18,7 @@ from sqlalchemy import Engine
 
 from fakes.teams import TENANT, FakeConnector, bot_framework_token, entra_token
 from handlers.teams.auth import KeySet, KeysUnavailable, TokenValidator
-from tests.handlers.teams.test_teams import engine  # noqa: F401 (the module's store fixture)
-from tests.handlers.teams.test_teams_keys import (
+from tests.support.teams_endpoint import (
     APP_ID,
     ENTRA_KEY,
     SKYPE_KEY,
@@ -155,7 +154,7 @@ def accepts(validator: TokenValidator, raw: str, service: str) -> bool:
 
 
 def test_briefbot_and_the_teams_sdk_agree_on_each_token_or_briefbot_is_stricter(
-    engine: Engine,  # noqa: F811
+    engine: Engine,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with endpoint(engine, lambda _fake: None, TEAMS_TENANT_ID=TENANT) as app:

@@ -23,7 +23,7 @@ from handlers.teams.auth import (
     Verified,
 )
 from handlers.teams.clouds import US_GOV, cloud_named
-from tests.test_architecture import imported_names
+from tests.support.imports import imported_names
 
 APP_ID = "00000000-0000-0000-0000-00000000b07"
 SERVICE = "https://smba.trafficmanager.net/emea/"

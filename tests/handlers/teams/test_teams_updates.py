@@ -34,7 +34,7 @@ from fakes.teams import (
 from handlers.teams.cards import CARD_TYPE
 from handlers.teams.officers import ALREADY_HANDLED, MESSAGE_TYPE, PERSONAL_ONLY
 from handlers.teams.update_cards import CANCEL, CHANGE_SET, CONFIRM, FORM
-from tests.handlers.teams.test_teams import card_of, serve, texts
+from tests.support.teams_harness import card_of, serve, texts
 from tests.support.teams_oracle import check_card
 
 OTHER_OFFICER = {"id": "29:second", "name": "Sam Second", "aadObjectId": "AAD-SECOND"}  # ids compare in lower case
