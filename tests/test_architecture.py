@@ -102,6 +102,12 @@ def test_imports_point_one_way() -> None:
     assert violations(ROOT) == []
 
 
+def _plant(root: Path, planted: dict[str, str]) -> None:
+    for relative, source in planted.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(source, encoding="utf-8")
+
+
 def test_no_test_module_imports_another() -> None:
     assert cross_test_imports(ROOT) == []
 
@@ -112,9 +118,7 @@ def test_a_planted_test_module_import_is_caught(tmp_path: Path) -> None:
         "tests/figures/test_more.py": "import tests.figures.test_ask\nfrom tests.support.phrasings import PHRASINGS\n",
         "tests/support/harness.py": "from tests.digest import test_digest\nfrom tests.conftest import BACKENDS\n",
     }
-    for relative, source in planted.items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / relative).write_text(source, encoding="utf-8")
+    _plant(tmp_path, planted)
     assert cross_test_imports(tmp_path) == [
         "tests/figures/test_more.py imports tests.figures.test_ask",
         "tests/handlers/teams/test_teams_keys.py imports tests.handlers.teams.test_teams",
@@ -136,9 +140,7 @@ def test_a_planted_violation_is_caught(tmp_path: Path) -> None:
         "charts/render.py": "from data.figures.periods import uk_date\n",
         "bench/slack.py": "from tests.handlers.slack.test_slack import SECRET\n",
     }
-    for relative, source in planted.items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / relative).write_text(source, encoding="utf-8")
+    _plant(tmp_path, planted)
     assert violations(tmp_path) == [
         "bench/slack.py imports tests.handlers.slack.test_slack",
         "bench/slack.py imports tests.handlers.slack.test_slack.SECRET",
