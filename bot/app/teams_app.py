@@ -12,11 +12,12 @@ from wsgiref.types import WSGIApplication
 
 from sqlalchemy.orm import Session
 
+from bot.app.services import Services, desks_for
 from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams, teams_cloud
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination, note_card
-from bot.figures.updates import Access, Roles, Updates
+from bot.figures.updates import Access, Roles
 from data.chat import committees, conversations, ledger
 from data.figures.writes import record_audit
 from handlers.teams.activities import PLATFORM, ConversationReference, Installation
@@ -29,6 +30,7 @@ from handlers.teams.officers import OfficerDesk
 
 log = logging.getLogger(__name__)
 REFERENCE = "conversation_reference"
+OFFICER_WORKERS = 4  # officers' replies and Post now presses carried out at once; more wait their turn
 
 
 @dataclass(frozen=True)
@@ -195,11 +197,19 @@ def token_validator(settings: TeamsSettings, keys: KeySet | None = None) -> Toke
     )
 
 
-def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: KeySet | None = None) -> TeamsRoute:
+def build_teams(
+    conversation: Conversation,
+    settings: TeamsSettings,
+    *,
+    keys: KeySet | None = None,
+    services: Services | None = None,
+) -> TeamsRoute:
     """The route and messenger; the messenger joins the conversation layer. Unauthenticated mode (tests only,
     on loopback) neither checks inbound tokens nor sends one, and answers only activities whose service URL is
-    on loopback."""
+    on loopback. `services` are the process's (serve builds them once for every platform); without them, a set
+    of their own."""
     require_teams(settings)
+    services = services or Services.build(conversation)
     bot = conversation.bot
     book = ReferenceBook(bot)
     tokens = None
@@ -215,7 +225,15 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
     if not settings.officers:
         log.info("Teams: BRIEFBOT_TEAMS_OFFICERS is empty, so no one can change figures from Teams")
     roles = Roles(Access(officers=settings.officers, admins=settings.admins))
-    officers = OfficerDesk(Updates(bot, roles), messenger, once=first_sight(bot), pace=conversation.pacer.wait)
+    desks = desks_for(services, roles, messenger.member_ids)
+    officers = OfficerDesk(
+        desks.updates,
+        desks.previews,
+        messenger,
+        once=first_sight(bot),
+        work=services.background.pool("teams-updates", OFFICER_WORKERS),
+        pace=conversation.pacer.wait,
+    )
     application = teams_wsgi(
         conversation, validator=validator, tenant_id=settings.tenant_id, remember=book.remember, officers=officers
     )

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.conversation.flow import process_name
 from bot.digest.cards import NOTE, Control, read_control
-from bot.digest.delivery import DigestDesk
-from bot.digest.meetings import ChatCalendar
-from bot.digest.preview import NOTE_LIMIT, ChannelMembers, Pressed, PreviewDesk
+from bot.digest.preview import NOTE_LIMIT, Pressed, PreviewDesk
 from bot.figures.updates import Actor
 from handlers.slack.blocks import plain
 from handlers.slack.contract import ASK_ACTION, DIGEST_NOTE_VIEW
@@ -42,24 +38,9 @@ def _is_control(action: dict[str, Any]) -> bool:
     return read_control(str(action.get("value") or "")) is not None
 
 
-def channel_members(client: WebClient, channel: str) -> frozenset[str]:
-    """conversations.members, every page (needs channels:read, and groups:read for a private channel)."""
-    members: list[str] = []
-    cursor = None
-    while True:
-        response = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
-        members += [str(user) for user in response.get("members") or ()]
-        cursor = (response.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return frozenset(members)
-
-
 def register(app: App, deps: SlackDeps) -> None:
-    desk = DigestDesk(deps.bot, deps.conversation, owner=process_name())
     client = deps.messenger.client
-    previews = PreviewDesk(desk, deps.updates.roles, members=ChannelMembers(lambda c: channel_members(client, c)))
-    work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-digest")
-    calendar = ChatCalendar(deps.bot, deps.updates.roles)
+    previews, work, calendar = deps.previews, deps.work, deps.calendar
 
     # Registered before the answers' buttons (listeners/__init__.py): Bolt runs the first listener that matches.
     @app.action(re.compile(f"^{ASK_ACTION}"), matchers=[_is_control])

@@ -12,7 +12,6 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.figures.updates import Actor, Outcome, Preview
-from bot.recommendations.updates import RecUpdates
 from handlers.slack.blocks import BUTTON_TEXT_LIMIT, Block, plain
 from handlers.slack.contract import (
     REC_CANCEL_ACTION,
@@ -42,7 +41,7 @@ def _actor(user: dict[str, Any] | str, name: str = "") -> Actor:
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    recs = RecUpdates(deps.bot, deps.updates.roles)
+    recs = deps.recs
 
     @app.command("/rec")
     def on_rec(ack: Ack, command: dict[str, Any]) -> None:
