@@ -20,13 +20,13 @@ from bot.conversation.model import Destination, note_card
 from bot.figures.updates import Access, Roles
 from data.chat import committees, conversations, ledger
 from data.figures.writes import record_audit
-from handlers.teams.activities import PLATFORM, ConversationReference, Installation
+from handlers.teams.activities import PLATFORM, Installation, TeamsReference
 from handlers.teams.app import MESSAGES_PATH, teams_wsgi
 from handlers.teams.auth import FETCH_TIMEOUT, KeySet, TokenValidator
 from handlers.teams.connector import Connector, Tokens
 from handlers.teams.credentials import CertificateCredentials, ClientCredentials
 from handlers.teams.messenger import TeamsMessenger
-from handlers.teams.officers import OfficerDesk
+from handlers.teams.officers import OfficerCommands
 
 log = logging.getLogger(__name__)
 REFERENCE = "conversation_reference"
@@ -38,7 +38,7 @@ class TeamsRoute:
     path: str
     application: WSGIApplication
     messenger: TeamsMessenger
-    officers: OfficerDesk
+    officers: OfficerCommands
 
 
 class ReferenceBook:
@@ -74,12 +74,12 @@ class ReferenceBook:
         else:
             log.info("Teams conversation %s: removal of a conversation already retired", reference.conversation_id)
 
-    def resolve(self, address: str) -> ConversationReference | None:
+    def resolve(self, address: str) -> TeamsReference | None:
         with self.bot.store.read() as session:
             stored = conversations.find(session, PLATFORM, address)
-        return ConversationReference.from_json(stored.reference) if stored else None
+        return TeamsReference.from_json(stored.reference) if stored else None
 
-    def retire(self, reference: ConversationReference) -> None:
+    def retire(self, reference: TeamsReference) -> None:
         """A 403 from the Bot Connector: the bot is no longer there."""
         try:
             with self.bot.store.write() as session:
@@ -92,14 +92,14 @@ class ReferenceBook:
             self.notify_admins(_tell_admins(reference, "", served, "Teams refused a post there (403)"))
 
 
-def _retire(session: Session, reference: ConversationReference, actor: str, reason: str) -> bool:
+def _retire(session: Session, reference: TeamsReference, actor: str, reason: str) -> bool:
     removed = conversations.mark_dead(session, PLATFORM, reference.conversation_id, reason)
     if removed:
         _audit(session, reference, actor, "remove", reason)
     return removed
 
 
-def _audit(session: Session, reference: ConversationReference, actor: str, action: str, reason: str) -> None:
+def _audit(session: Session, reference: TeamsReference, actor: str, action: str, reason: str) -> None:
     record_audit(
         session,
         actor=actor,
@@ -121,7 +121,7 @@ def _committees_using(session: Session, address: str) -> list[str]:
     return found
 
 
-def _tell_admins(reference: ConversationReference, name: str, committees: list[str], why: str) -> str:
+def _tell_admins(reference: TeamsReference, name: str, committees: list[str], why: str) -> str:
     """The admins' notice, logged as one error line naming what stops, and returned to be sent to them.
     `briefbot committees` lists the conversation as unreachable as well."""
     where = f"{name} ({reference.conversation_id})" if name else reference.conversation_id
@@ -226,7 +226,7 @@ def build_teams(
         log.info("Teams: BRIEFBOT_TEAMS_OFFICERS is empty, so no one can change figures from Teams")
     roles = Roles(Access(officers=settings.officers, admins=settings.admins))
     desks = desks_for(services, roles, messenger.member_ids)
-    officers = OfficerDesk(
+    officers = OfficerCommands(
         desks.updates,
         desks.previews,
         messenger,

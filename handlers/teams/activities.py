@@ -22,8 +22,9 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
-class ConversationReference:
-    """Everything needed to post into a conversation later: the connector to call, and whose it is."""
+class TeamsReference:
+    """The Bot Framework's conversation reference: everything needed to post into a Teams conversation later
+    (the connector to call, and whose it is). Stored as JSON in the store's ConversationReference rows."""
 
     service_url: str
     conversation_id: str  # without any ";messageid=" thread suffix
@@ -41,7 +42,7 @@ class ConversationReference:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ConversationReference:
+    def from_json(cls, data: dict[str, Any]) -> TeamsReference:
         return cls(
             service_url=str(data["serviceUrl"]),
             conversation_id=str(data["conversationId"]),
@@ -54,7 +55,7 @@ class ConversationReference:
         return json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
 
     @classmethod
-    def from_address(cls, address: str) -> ConversationReference | None:
+    def from_address(cls, address: str) -> TeamsReference | None:
         """The reference an address carries, or None for a bare conversation id (look it up instead)."""
         return cls.from_json(json.loads(address)) if address.startswith("{") else None
 
@@ -125,8 +126,8 @@ class Activity:
         return self.conversation_id.split(THREAD_MARK, 1)[0]
 
     @property
-    def reference(self) -> ConversationReference:
-        return ConversationReference(
+    def reference(self) -> TeamsReference:
+        return TeamsReference(
             service_url=self.service_url,
             conversation_id=self.base_conversation_id,
             conversation_type=self.conversation_type,
@@ -240,7 +241,7 @@ class Activity:
 
 @dataclass(frozen=True)
 class Installation:
-    reference: ConversationReference
+    reference: TeamsReference
     added: bool
     name: str = ""
     by: str = ""  # who added or removed the bot (an Entra object id when Teams gives one)

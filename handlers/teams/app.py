@@ -19,7 +19,7 @@ from bot.store import StoreUnavailable
 from handlers.teams.activities import Activity, Installation
 from handlers.teams.auth import Forbidden, KeysUnavailable, TokenValidator, Unauthorized, Verified
 from handlers.teams.loopback import is_loopback_url
-from handlers.teams.officers import OfficerDesk
+from handlers.teams.officers import OfficerCommands
 
 log = logging.getLogger(__name__)
 MESSAGES_PATH = "/api/messages"
@@ -42,7 +42,7 @@ def teams_wsgi(
     validator: TokenValidator | None,
     tenant_id: str = "",
     remember: Remember = lambda _installation: None,
-    officers: OfficerDesk | None = None,
+    officers: OfficerCommands | None = None,
 ) -> WSGIApplication:
     """`validator` None is unauthenticated mode (tests on loopback only: the composition root decides when it is
     allowed), in which only activities whose service URL is on loopback are answered. With `tenant_id`, activities
@@ -82,7 +82,7 @@ def _admit(validator: TokenValidator | None, verified: Verified | None, tenant_i
 
 
 def _handle(
-    conversation: Conversation, remember: Remember, officers: OfficerDesk | None, activity: Activity
+    conversation: Conversation, remember: Remember, officers: OfficerCommands | None, activity: Activity
 ) -> dict[str, Any] | None:
     installation = activity.installation()
     if installation is not None:

@@ -92,7 +92,9 @@ def line_response(text: str) -> dict[str, Any]:
     return {"statusCode": 200, "type": MESSAGE_TYPE, "value": text}
 
 
-class OfficerDesk:
+class OfficerCommands:
+    """Officers' update commands and buttons in Teams (and digest previews' buttons), handed to the core's desks."""
+
     def __init__(
         self,
         updates: Updates,
