@@ -12,13 +12,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.model import Destination, Inbound
+from bot.conversation.model import Destination, Inbound, InboundKind
 
 PLATFORM = "teams"
 CHANNEL = "channel"
 ASK = "ask"  # the verb (Action.Execute) and the "briefbot" value (Action.Submit) our buttons carry
 THREAD_MARK = ";messageid="
 _TAGS = re.compile(r"<[^>]+>")
+MAX_ID = 256  # Teams' ids (a chat's "a:1...", a channel's "19:...@thread.tacv2;messageid=...") are far shorter
+MAX_TEXT = 100_000  # a Teams message is at most about 28 KB
+
+
+class MalformedActivity(ValueError):
+    """An activity of a shape Teams never sends (as the Teams SDK's models have it): answered 400. The reason
+    names the field, never its content."""
 
 
 @dataclass(frozen=True)
@@ -93,30 +100,32 @@ class Activity:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> Activity:
-        conversation = _object(body.get("conversation"))
-        sender = _object(body.get("from"))
-        channel_data = _object(body.get("channelData"))
-        tenant_id = conversation.get("tenantId") or _object(channel_data.get("tenant")).get("id")
+        """Raises MalformedActivity for a field of the wrong type, a missing sender or conversation, or an id
+        longer than any Teams gives."""
+        conversation = _object(body, "conversation", required=True)
+        sender = _object(body, "from", required=True)
+        channel_data = _object(body, "channelData")
+        tenant_id = _text(conversation, "tenantId", MAX_ID) or _text(_object(channel_data, "tenant"), "id", MAX_ID)
         return cls(
-            type=str(body.get("type") or ""),
-            id=str(body.get("id") or ""),
-            name=str(body.get("name") or ""),
-            service_url=str(body.get("serviceUrl") or ""),
-            channel_id=str(body.get("channelId") or ""),
-            conversation_id=str(conversation.get("id") or ""),
-            conversation_type=str(conversation.get("conversationType") or "personal"),
-            tenant_id=str(tenant_id or ""),
-            sender_id=str(sender.get("id") or ""),
-            sender_aad_id=str(sender.get("aadObjectId") or ""),
-            sender_name=str(sender.get("name") or ""),
-            sender_is_bot=str(sender.get("role") or "") == "bot",
-            recipient_id=str(_object(body.get("recipient")).get("id") or ""),
-            text=str(body.get("text") or ""),
+            type=_text(body, "type", MAX_ID, required=True),
+            id=_text(body, "id", MAX_ID),
+            name=_text(body, "name", MAX_ID),
+            service_url=_text(body, "serviceUrl", 2000),
+            channel_id=_text(body, "channelId", MAX_ID),
+            conversation_id=_text(conversation, "id", MAX_ID, required=True),
+            conversation_type=_text(conversation, "conversationType", MAX_ID) or "personal",
+            tenant_id=tenant_id,
+            sender_id=_text(sender, "id", MAX_ID, required=True),
+            sender_aad_id=_text(sender, "aadObjectId", MAX_ID),
+            sender_name=_text(sender, "name", MAX_ID),
+            sender_is_bot=_text(sender, "role", MAX_ID) == "bot",
+            recipient_id=_text(_object(body, "recipient"), "id", MAX_ID),
+            text=_text(body, "text", MAX_TEXT),
             value=body.get("value"),
-            entities=tuple(e for e in body.get("entities") or () if isinstance(e, dict)),
-            members_added=_ids(body.get("membersAdded")),
-            members_removed=_ids(body.get("membersRemoved")),
-            action=str(body.get("action") or ""),
+            entities=_objects(body, "entities"),
+            members_added=tuple(_text(member, "id", MAX_ID) for member in _objects(body, "membersAdded")),
+            members_removed=tuple(_text(member, "id", MAX_ID) for member in _objects(body, "membersRemoved")),
+            action=_text(body, "action", MAX_ID),
             channel_data=channel_data,
         )
 
@@ -164,7 +173,7 @@ class Activity:
         return any(self._is_bot_mention(entity) for entity in self.entities)
 
     def _is_bot_mention(self, entity: dict[str, Any]) -> bool:
-        mentioned = _object(entity.get("mentioned"))
+        mentioned = _loose(entity.get("mentioned"))
         return entity.get("type") == "mention" and str(mentioned.get("id") or "") == self.recipient_id
 
     def question(self) -> str:
@@ -187,8 +196,8 @@ class Activity:
         """An Action.Execute press (an adaptiveCard/action invoke): its verb and data, inputs included."""
         if self.type != "invoke" or self.name != "adaptiveCard/action":
             return None
-        action = _object(_object(self.value).get("action"))
-        return str(action.get("verb") or ""), _object(action.get("data"))
+        action = _loose(_loose(self.value).get("action"))
+        return str(action.get("verb") or ""), _loose(action.get("data"))
 
     def button_question(self) -> str | None:
         """The question one of our buttons carries: Action.Submit (a message with a value) or Action.Execute
@@ -199,7 +208,7 @@ class Activity:
             if verb != ASK:
                 return None
             return str(data.get("question") or "") or None
-        data = _object(self.value)
+        data = _loose(self.value)
         if self.type == "message" and data.get("briefbot") == ASK:
             return str(data.get("question") or "") or None
         return None
@@ -210,11 +219,11 @@ class Activity:
             return None
         pressed = self.button_question()
         if pressed is not None:
-            return self._inbound(pressed, kind="action")
+            return self._inbound(pressed, kind=InboundKind.ACTION)
         question = self.addressed_text()
         return self._inbound(question) if question else None
 
-    def _inbound(self, text: str, kind: str = "message") -> Inbound:
+    def _inbound(self, text: str, kind: InboundKind = InboundKind.MESSAGE) -> Inbound:
         return Inbound(
             platform=PLATFORM,
             user=self.sender_aad_id or self.sender_id,
@@ -234,7 +243,7 @@ class Activity:
             removed = self.recipient_id in self.members_removed
         if not (added or removed) or not self.service_url:
             return None
-        team = _object(self.channel_data.get("team"))
+        team = _loose(self.channel_data.get("team"))
         by = self.sender_aad_id or self.sender_id
         return Installation(self.reference, added=added, name=str(team.get("name") or ""), by=by)
 
@@ -247,9 +256,37 @@ class Installation:
     by: str = ""  # who added or removed the bot (an Entra object id when Teams gives one)
 
 
-def _object(value: Any) -> dict[str, Any]:
+def _loose(value: Any) -> dict[str, Any]:
+    """Inside what briefbot sent itself (a button's data): a missing or odd part reads as empty."""
     return value if isinstance(value, dict) else {}
 
 
-def _ids(members: Any) -> tuple[str, ...]:
-    return tuple(str(m.get("id") or "") for m in members or () if isinstance(m, dict))
+def _object(raw: dict[str, Any], name: str, *, required: bool = False) -> dict[str, Any]:
+    value = raw.get(name)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedActivity(f"{name} is not an object")
+    return value
+
+
+def _objects(raw: dict[str, Any], name: str) -> tuple[dict[str, Any], ...]:
+    value = raw.get(name)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise MalformedActivity(f"{name} is not a list of objects")
+    return tuple(value)
+
+
+def _text(raw: dict[str, Any], name: str, limit: int, *, required: bool = False) -> str:
+    value = raw.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise MalformedActivity(f"{name} is not text")
+    if required and not value:
+        raise MalformedActivity(f"{name} is missing")
+    if len(value) > limit:
+        raise MalformedActivity(f"{name} is too long")
+    return value

@@ -16,7 +16,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from bot.conversation.flow import Conversation
 from bot.store import StoreUnavailable
-from handlers.teams.activities import Activity, Installation
+from handlers.teams.activities import Activity, Installation, MalformedActivity
 from handlers.teams.auth import Forbidden, KeysUnavailable, TokenValidator, Unauthorized, Verified
 from handlers.teams.loopback import is_loopback_url
 from handlers.teams.officers import OfficerCommands
@@ -32,6 +32,8 @@ OLD_BUTTON = {
     "type": "application/vnd.microsoft.activity.message",
     "value": "That button no longer works: ask again.",
 }
+
+REFUSED = "Sorry: that was not an activity Teams sends, so nothing was done."
 
 Remember = Callable[[Installation], None]
 
@@ -56,7 +58,11 @@ def teams_wsgi(
                 verified = validator.verify(str(environ.get("HTTP_AUTHORIZATION") or ""))
             except (Unauthorized, Forbidden, KeysUnavailable) as refusal:
                 return _refuse(environ, start_response, refusal)
-        activity = Activity.parse(_body(environ))
+        try:
+            activity = Activity.parse(_body(environ))
+        except MalformedActivity as error:
+            log.warning("malformed Teams activity refused (%s bytes): %s", environ.get("CONTENT_LENGTH"), error)
+            return _respond_text(start_response, "400 Bad Request", REFUSED)
         try:
             _admit(validator, verified, tenant_id, activity)
         except (Unauthorized, Forbidden) as refusal:
@@ -116,6 +122,12 @@ def _respond(start_response: StartResponse, status: str, body: dict[str, Any] | 
     if body is not None:
         headers.append(("Content-Type", "application/json; charset=utf-8"))
     start_response(status, headers)
+    return [payload]
+
+
+def _respond_text(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    payload = text.encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(payload)))])
     return [payload]
 
 
