@@ -17,8 +17,11 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from handlers.slack.deps import SlackDeps
+from handlers.slack.fields import Malformed
+from handlers.slack.interactions import BlockAction, ViewPayload
 from handlers.slack.listeners import ALL
 from handlers.slack.messenger import RespondOnce
+from handlers.slack.payloads import PAYLOAD, PayloadKind, SlashCommand, check_event, kind_of
 from handlers.slack.retries import retry_handlers
 
 log = logging.getLogger(__name__)
@@ -43,11 +46,38 @@ def build_app(deps: SlackDeps, *, signing_secret: str) -> App:
         raise_error_for_unhandled_request=False,
         logger=_bolt_logger(),
     )
+    app.middleware(well_formed)
     app.middleware(_respond_once)
     for listeners in ALL:
         listeners.register(app, deps)
     app.error(_log_error)
     return app
+
+
+REFUSED = "Sorry: that request was not one Slack sends, so nothing was done."
+
+
+def parse_payload(body: dict[str, Any]) -> object:
+    """The request's typed record (raises Malformed for a shape Slack never sends)."""
+    kind = kind_of(body)
+    if kind is PayloadKind.COMMAND:
+        return SlashCommand.parse(body)
+    if kind is PayloadKind.EVENT:
+        return check_event(body)
+    if kind is PayloadKind.BLOCK_ACTIONS:
+        return BlockAction.parse(body)
+    return ViewPayload.parse(body)
+
+
+def well_formed(body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Every request is parsed once, before any listener: one Slack never sends gets 400 and one polite line,
+    logged by its reason (a field's name), never by its content."""
+    try:
+        context[PAYLOAD] = parse_payload(body)
+    except Malformed as error:
+        log.warning("malformed Slack request refused: %s", error)
+        return BoltResponse(status=400, body=REFUSED)
+    return next()
 
 
 def _respond_once(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
