@@ -1,6 +1,5 @@
-"""Reading one field of a Slack payload strictly: a field of the wrong type or shape is a request Slack never
-sends, refused with 400 (Malformed) before any listener sees it. Reasons name the field, never its content, so
-no request text reaches a log line."""
+"""Reading one field of a Slack payload strictly (handlers/strict.py, as for Teams), with Slack's own shapes:
+timestamps, ids, the numbers our buttons carry, and a message's words without Slack's markup."""
 
 from __future__ import annotations
 
@@ -9,39 +8,29 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from handlers import strict
+from handlers.strict import Malformed
+
 # Slack's timestamps are epoch seconds with microseconds ("1700000000.000100"): a few digits to spare, never
 # hundreds; ids are short.
 TIMESTAMP = re.compile(r"^\d{1,20}(\.\d{1,9})?$")
 MAX_ID = 255
+MAX_TEXT = 40_000  # Slack's own limit on a message's text
 MAX_NUMBER = 2**31 - 1  # change sets and deliveries are integer rows
 # User and channel mentions, !here and friends, and links: Slack's markup, not the question's words.
 MARKUP = re.compile(r"<[@#!][^>]*>|<(?:https?|mailto):[^>]*>")
 
 
-class Malformed(ValueError):
-    """A request whose shape Slack never sends: answered 400, its reason (a field's name) logged."""
-
-
 def obj(raw: Mapping[str, Any], name: str, *, required: bool = False) -> Mapping[str, Any]:
-    value = raw.get(name)
-    if value is None and not required:
-        return {}
-    if not isinstance(value, dict):
-        raise Malformed(f"{name} is not an object")
-    return value
+    return strict.obj(raw, name, required=required)
 
 
-def text(raw: Mapping[str, Any], name: str, *, required: bool = False, limit: int | None = None) -> str:
-    value = raw.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise Malformed(f"{name} is not text")
-    if required and not value:
-        raise Malformed(f"{name} is missing")
-    if limit is not None and len(value) > limit:
-        raise Malformed(f"{name} is too long")
-    return value
+def objects(raw: Mapping[str, Any], name: str) -> tuple[Mapping[str, Any], ...]:
+    return strict.objects(raw, name)
+
+
+def text(raw: Mapping[str, Any], name: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    return strict.text(raw, name, limit=limit, required=required)
 
 
 def ident(raw: Mapping[str, Any], name: str, *, required: bool = False) -> str:
@@ -69,3 +58,6 @@ def plain(message: str) -> str:
     """A message's words: Slack's mentions and links removed (the bot's own mention included, as the Teams
     handler removes its <at>), and its &amp; &lt; &gt; escapes undone."""
     return " ".join(html.unescape(MARKUP.sub(" ", message)).split())
+
+
+__all__ = ["Malformed", "ident", "number", "obj", "objects", "plain", "text", "timestamp"]

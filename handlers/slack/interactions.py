@@ -43,9 +43,7 @@ class Pressed:
     def parse(cls, raw: Any) -> Pressed:
         if not isinstance(raw, dict):
             raise Malformed("an action is not an object")
-        options = raw.get("selected_options") or []
-        if not isinstance(options, list) or not all(isinstance(option, dict) for option in options):
-            raise Malformed("selected_options is not a list of objects")
+        options = fields.objects(raw, "selected_options")
         return cls(
             action_id=fields.ident(raw, "action_id", required=True),
             value=fields.text(raw, "value", limit=2000),

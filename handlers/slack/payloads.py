@@ -20,7 +20,6 @@ PLATFORM = "slack"
 RESPONSE_URL = "response_url:"
 T = TypeVar("T")
 PAYLOAD = "briefbot_payload"  # the request's typed record, in a listener's context (handlers/slack/app.py)
-MAX_TEXT = 40_000  # Slack's own limit on a message's text
 
 
 class PayloadKind(StrEnum):
@@ -92,7 +91,7 @@ class MessageEvent:
             user=fields.ident(event, "user"),
             channel=fields.ident(event, "channel"),
             channel_type=fields.ident(event, "channel_type"),
-            text=fields.plain(fields.text(event, "text", limit=MAX_TEXT)),
+            text=fields.plain(fields.text(event, "text", limit=fields.MAX_TEXT)),
             ts=fields.timestamp(event, "ts") or "",
             thread_ts=fields.timestamp(event, "thread_ts"),
             subtype=subtype,
@@ -137,7 +136,7 @@ class SlashCommand:
         user = SlackUser(fields.ident(command, "user_id", required=True), fields.ident(command, "user_name"))
         return cls(
             command=fields.ident(command, "command", required=True),
-            text=fields.plain(fields.text(command, "text", limit=MAX_TEXT)),
+            text=fields.plain(fields.text(command, "text", limit=fields.MAX_TEXT)),
             user=user,
             channel=fields.ident(command, "channel_id"),
             response_url=fields.text(command, "response_url", limit=2000),
@@ -189,9 +188,7 @@ class FileShared:
 
     @classmethod
     def parse(cls, event: Mapping[str, Any]) -> FileShared:
-        files = event.get("files") or []
-        if not isinstance(files, list) or not all(isinstance(shared, dict) for shared in files):
-            raise Malformed("files is not a list of objects")
+        files = fields.objects(event, "files")
         return cls(
             user=SlackUser(fields.ident(event, "user")),
             channel=fields.ident(event, "channel"),

@@ -9,10 +9,12 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.conversation.model import Destination, Inbound, InboundKind
+from handlers import strict
 
 PLATFORM = "teams"
 CHANNEL = "channel"
@@ -21,11 +23,6 @@ THREAD_MARK = ";messageid="
 _TAGS = re.compile(r"<[^>]+>")
 MAX_ID = 256  # Teams' ids (a chat's "a:1...", a channel's "19:...@thread.tacv2;messageid=...") are far shorter
 MAX_TEXT = 100_000  # a Teams message is at most about 28 KB
-
-
-class MalformedActivity(ValueError):
-    """An activity of a shape Teams never sends (as the Teams SDK's models have it): answered 400. The reason
-    names the field, never its content."""
 
 
 @dataclass(frozen=True)
@@ -100,32 +97,32 @@ class Activity:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> Activity:
-        """Raises MalformedActivity for a field of the wrong type, a missing sender or conversation, or an id
-        longer than any Teams gives."""
-        conversation = _object(body, "conversation", required=True)
-        sender = _object(body, "from", required=True)
-        channel_data = _object(body, "channelData")
-        tenant_id = _text(conversation, "tenantId", MAX_ID) or _text(_object(channel_data, "tenant"), "id", MAX_ID)
+        """Raises Malformed for a field of the wrong type, a missing sender or conversation, or an id longer
+        than any Teams gives."""
+        conversation = strict.obj(body, "conversation", required=True)
+        sender = strict.obj(body, "from", required=True)
+        channel_data = dict(strict.obj(body, "channelData"))
+        tenant_id = _id(conversation, "tenantId") or _id(strict.obj(channel_data, "tenant"), "id")
         return cls(
-            type=_text(body, "type", MAX_ID, required=True),
-            id=_text(body, "id", MAX_ID),
-            name=_text(body, "name", MAX_ID),
-            service_url=_text(body, "serviceUrl", 2000),
-            channel_id=_text(body, "channelId", MAX_ID),
-            conversation_id=_text(conversation, "id", MAX_ID, required=True),
-            conversation_type=_text(conversation, "conversationType", MAX_ID) or "personal",
+            type=strict.text(body, "type", limit=MAX_ID, required=True),
+            id=_id(body, "id"),
+            name=_id(body, "name"),
+            service_url=strict.text(body, "serviceUrl", limit=2000),
+            channel_id=_id(body, "channelId"),
+            conversation_id=strict.text(conversation, "id", limit=MAX_ID, required=True),
+            conversation_type=_id(conversation, "conversationType") or "personal",
             tenant_id=tenant_id,
-            sender_id=_text(sender, "id", MAX_ID, required=True),
-            sender_aad_id=_text(sender, "aadObjectId", MAX_ID),
-            sender_name=_text(sender, "name", MAX_ID),
-            sender_is_bot=_text(sender, "role", MAX_ID) == "bot",
-            recipient_id=_text(_object(body, "recipient"), "id", MAX_ID),
-            text=_text(body, "text", MAX_TEXT),
+            sender_id=strict.text(sender, "id", limit=MAX_ID, required=True),
+            sender_aad_id=_id(sender, "aadObjectId"),
+            sender_name=_id(sender, "name"),
+            sender_is_bot=_id(sender, "role") == "bot",
+            recipient_id=_id(strict.obj(body, "recipient"), "id"),
+            text=strict.text(body, "text", limit=MAX_TEXT),
             value=body.get("value"),
-            entities=_objects(body, "entities"),
-            members_added=tuple(_text(member, "id", MAX_ID) for member in _objects(body, "membersAdded")),
-            members_removed=tuple(_text(member, "id", MAX_ID) for member in _objects(body, "membersRemoved")),
-            action=_text(body, "action", MAX_ID),
+            entities=tuple(dict(entity) for entity in strict.objects(body, "entities")),
+            members_added=tuple(_id(member, "id") for member in strict.objects(body, "membersAdded")),
+            members_removed=tuple(_id(member, "id") for member in strict.objects(body, "membersRemoved")),
+            action=_id(body, "action"),
             channel_data=channel_data,
         )
 
@@ -261,32 +258,5 @@ def _loose(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _object(raw: dict[str, Any], name: str, *, required: bool = False) -> dict[str, Any]:
-    value = raw.get(name)
-    if value is None and not required:
-        return {}
-    if not isinstance(value, dict):
-        raise MalformedActivity(f"{name} is not an object")
-    return value
-
-
-def _objects(raw: dict[str, Any], name: str) -> tuple[dict[str, Any], ...]:
-    value = raw.get(name)
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise MalformedActivity(f"{name} is not a list of objects")
-    return tuple(value)
-
-
-def _text(raw: dict[str, Any], name: str, limit: int, *, required: bool = False) -> str:
-    value = raw.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise MalformedActivity(f"{name} is not text")
-    if required and not value:
-        raise MalformedActivity(f"{name} is missing")
-    if len(value) > limit:
-        raise MalformedActivity(f"{name} is too long")
-    return value
+def _id(raw: Mapping[str, Any], name: str) -> str:
+    return strict.text(raw, name, limit=MAX_ID)

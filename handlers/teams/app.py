@@ -16,7 +16,8 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from bot.conversation.flow import Conversation
 from bot.store import StoreUnavailable
-from handlers.teams.activities import Activity, Installation, MalformedActivity
+from handlers.strict import Malformed
+from handlers.teams.activities import Activity, Installation
 from handlers.teams.auth import Forbidden, KeysUnavailable, TokenValidator, Unauthorized, Verified
 from handlers.teams.loopback import is_loopback_url
 from handlers.teams.officers import OfficerCommands
@@ -60,7 +61,7 @@ def teams_wsgi(
                 return _refuse(environ, start_response, refusal)
         try:
             activity = Activity.parse(_body(environ))
-        except MalformedActivity as error:
+        except Malformed as error:
             log.warning("malformed Teams activity refused (%s bytes): %s", environ.get("CONTENT_LENGTH"), error)
             return _respond_text(start_response, "400 Bad Request", REFUSED)
         try:
