@@ -15,12 +15,13 @@ from pathlib import Path
 
 from bench.fixtures import seed_store
 from bench.table import Result, summarise
+from bot.app.slack_app import build_slack
 from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from charts.cache import ChartCache, ProcessRenderer
 from fakes.slack import FakeSlack, mention, post_signed
-from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, slack_wsgi
 
 SECRET = "bench-secret"
 QUESTIONS = [
@@ -39,7 +40,7 @@ def measure(directory: Path, mentions: int = 20, shared_channels: int = 5) -> li
     renderer.start()
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22), charts=ChartCache(renderer=renderer))
     conversation = Conversation(bot)
-    app, _deps = build_app(conversation, token="xoxb-bench", signing_secret=SECRET, base_url=fake.base_url)
+    app, _deps = build_slack(conversation, token="xoxb-bench", signing_secret=SECRET, base_url=fake.base_url)
     application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason, arrivals=conversation.arrivals)
     server = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()

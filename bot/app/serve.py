@@ -7,22 +7,22 @@ import signal
 import sys
 from functools import partial
 from wsgiref.types import WSGIApplication
-from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 
 from bot.app.errors import SettingError
 from bot.app.scheduler import DigestScheduler
+from bot.app.services import Services
 from bot.app.settings import Settings, require_platforms, slack_configured
+from bot.app.slack_app import build_slack
 from bot.app.teams_app import build_teams
 from bot.app.teams_settings import require_loopback
 from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
-from bot.conversation.flow import Conversation, process_name
-from bot.digest.delivery import DigestDesk
+from bot.conversation.flow import Conversation
 from bot.figures.updates import Access
 from charts.cache import ChartCache, ProcessRenderer
-from handlers.slack.app import EVENTS_PATH, SocketMode, SocketModeRefused, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, SocketMode, SocketModeRefused, slack_wsgi
 
 log = logging.getLogger(__name__)
 
@@ -71,31 +71,26 @@ def serve(settings: Settings, bot: Briefbot) -> None:
     # get the grace period to finish, and what is left is handed back to the store for the next process.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     conversation = Conversation(bot, workers=settings.workers)
+    services = Services.from_settings(settings, conversation)
     routes: dict[str, WSGIApplication] = {}
     slack_app = None
     if slack_configured(settings):
-        slack_app, _deps = build_app(
+        slack_app, _deps = build_slack(
             conversation,
             token=settings.slack_bot_token,
             signing_secret=settings.slack_signing_secret,
             base_url=settings.slack_api_base_url or None,
             access=Access(officers=settings.officers, admins=settings.admins, officer_group=settings.officer_group),
+            services=services,
         )
         if not settings.slack_app_token:  # in Socket Mode, Slack sends nothing over HTTP
             routes[EVENTS_PATH] = slack_wsgi(slack_app)
     if settings.teams.configured:
-        teams = build_teams(conversation, settings.teams)
+        teams = build_teams(conversation, settings.teams, services=services)
         routes[teams.path] = teams.application
     # Messengers first, then recovery: what a dead process left needs its platform to answer on.
     conversation.start()
-    desk = DigestDesk(
-        bot,
-        conversation,
-        owner=process_name(),
-        zone=ZoneInfo(settings.timezone),
-        officers={"slack": settings.officers, "teams": settings.teams.officers},
-    )
-    digests = DigestScheduler(desk, timezone=settings.timezone)
+    digests = DigestScheduler(services.digests, timezone=settings.timezone)
     digests.start()
     socket_mode = None
     try:
@@ -109,6 +104,7 @@ def serve(settings: Settings, bot: Briefbot) -> None:
         if socket_mode is not None:
             socket_mode.close()
         digests.shutdown()
+        services.shutdown()  # work under way (a Post now, an officer's reply) finishes before the messengers stop
         conversation.shutdown(grace=settings.shutdown_grace)
         stop_renderer = getattr(bot.charts.renderer, "shutdown", None)
         if stop_renderer is not None:

@@ -12,24 +12,26 @@ from wsgiref.types import WSGIApplication
 
 from sqlalchemy.orm import Session
 
+from bot.app.services import Services, desks_for
 from bot.app.teams_settings import TeamsSettings, read_certificate, require_teams, teams_cloud
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination, note_card
 from bot.failures import log_failure
-from bot.figures.updates import Access, Roles, Updates
+from bot.figures.updates import Access, Roles
 from data.chat import committees, conversations, ledger
 from data.figures.writes import record_audit
-from handlers.teams.activities import PLATFORM, ConversationReference, Installation
+from handlers.teams.activities import PLATFORM, Installation, TeamsReference
 from handlers.teams.app import MESSAGES_PATH, teams_wsgi
 from handlers.teams.auth import FETCH_TIMEOUT, KeySet, TokenValidator
 from handlers.teams.connector import Connector, Tokens
 from handlers.teams.credentials import CertificateCredentials, ClientCredentials
 from handlers.teams.messenger import TeamsMessenger
-from handlers.teams.officers import OfficerDesk
+from handlers.teams.officers import OfficerCommands
 
 log = logging.getLogger(__name__)
 REFERENCE = "conversation_reference"
+OFFICER_WORKERS = 4  # officers' replies and Post now presses carried out at once; more wait their turn
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class TeamsRoute:
     path: str
     application: WSGIApplication
     messenger: TeamsMessenger
-    officers: OfficerDesk
+    officers: OfficerCommands
 
 
 class ReferenceBook:
@@ -73,12 +75,12 @@ class ReferenceBook:
         else:
             log.info("Teams conversation %s: removal of a conversation already retired", reference.conversation_id)
 
-    def resolve(self, address: str) -> ConversationReference | None:
+    def resolve(self, address: str) -> TeamsReference | None:
         with self.bot.store.read() as session:
             stored = conversations.find(session, PLATFORM, address)
-        return ConversationReference.from_json(stored.reference) if stored else None
+        return TeamsReference.from_json(stored.reference) if stored else None
 
-    def retire(self, reference: ConversationReference) -> None:
+    def retire(self, reference: TeamsReference) -> None:
         """A 403 from the Bot Connector: the bot is no longer there."""
         try:
             with self.bot.store.write() as session:
@@ -91,14 +93,14 @@ class ReferenceBook:
             self.notify_admins(_tell_admins(reference, "", served, "Teams refused a post there (403)"))
 
 
-def _retire(session: Session, reference: ConversationReference, actor: str, reason: str) -> bool:
+def _retire(session: Session, reference: TeamsReference, actor: str, reason: str) -> bool:
     removed = conversations.mark_dead(session, PLATFORM, reference.conversation_id, reason)
     if removed:
         _audit(session, reference, actor, "remove", reason)
     return removed
 
 
-def _audit(session: Session, reference: ConversationReference, actor: str, action: str, reason: str) -> None:
+def _audit(session: Session, reference: TeamsReference, actor: str, action: str, reason: str) -> None:
     record_audit(
         session,
         actor=actor,
@@ -120,7 +122,7 @@ def _committees_using(session: Session, address: str) -> list[str]:
     return found
 
 
-def _tell_admins(reference: ConversationReference, name: str, committees: list[str], why: str) -> str:
+def _tell_admins(reference: TeamsReference, name: str, committees: list[str], why: str) -> str:
     """The admins' notice, logged as one error line naming what stops, and returned to be sent to them.
     `briefbot committees` lists the conversation as unreachable as well."""
     where = f"{name} ({reference.conversation_id})" if name else reference.conversation_id
@@ -196,11 +198,19 @@ def token_validator(settings: TeamsSettings, keys: KeySet | None = None) -> Toke
     )
 
 
-def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: KeySet | None = None) -> TeamsRoute:
+def build_teams(
+    conversation: Conversation,
+    settings: TeamsSettings,
+    *,
+    keys: KeySet | None = None,
+    services: Services | None = None,
+) -> TeamsRoute:
     """The route and messenger; the messenger joins the conversation layer. Unauthenticated mode (tests only,
     on loopback) neither checks inbound tokens nor sends one, and answers only activities whose service URL is
-    on loopback."""
+    on loopback. `services` are the process's (serve builds them once for every platform); without them, a set
+    of their own."""
     require_teams(settings)
+    services = services or Services.build(conversation)
     bot = conversation.bot
     book = ReferenceBook(bot)
     tokens = None
@@ -216,7 +226,15 @@ def build_teams(conversation: Conversation, settings: TeamsSettings, *, keys: Ke
     if not settings.officers:
         log.info("Teams: BRIEFBOT_TEAMS_OFFICERS is empty, so no one can change figures from Teams")
     roles = Roles(Access(officers=settings.officers, admins=settings.admins))
-    officers = OfficerDesk(Updates(bot, roles), messenger, once=first_sight(bot), pace=conversation.pacer.wait)
+    desks = desks_for(services, roles, messenger.member_ids)
+    officers = OfficerCommands(
+        desks.updates,
+        desks.previews,
+        messenger,
+        once=first_sight(bot),
+        work=services.background.pool("teams-updates", OFFICER_WORKERS),
+        pace=conversation.pacer.wait,
+    )
     application = teams_wsgi(
         conversation, validator=validator, tenant_id=settings.tenant_id, remember=book.remember, officers=officers
     )

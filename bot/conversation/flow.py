@@ -22,7 +22,7 @@ from bot.conversation.arrivals import Arrivals
 from bot.conversation.cards import apology_card, busy_card, card_for, chart_note_card
 from bot.conversation.ledger import DEFAULT_LEASE, EventLedger
 from bot.conversation.messenger import Messenger, OutcomeUnknown
-from bot.conversation.model import Card, ChartImage, Destination, Inbound
+from bot.conversation.model import Card, ChartImage, Destination, Inbound, InboundKind
 from bot.conversation.pacing import Later, TokenBucketPacer
 from bot.failures import log_failure
 from bot.store import StoreUnavailable
@@ -111,7 +111,7 @@ class Conversation:
         self._draw_and_attach(messenger, inbound, answer)
 
     def _answer(self, inbound: Inbound) -> Answer:
-        ask: Callable[[str], Answer] = self.bot.brief if inbound.kind == "brief" else self.bot.ask
+        ask: Callable[[str], Answer] = self.bot.brief if inbound.kind == InboundKind.BRIEF else self.bot.ask
         return ask(inbound.text)
 
     def _post_answer(self, messenger: Messenger, inbound: Inbound, answer: Answer) -> bool:

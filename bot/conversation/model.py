@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 
@@ -31,6 +32,14 @@ class Destination:
         return cls(str(data["platform"]), str(data["address"]), data.get("thread"))
 
 
+class InboundKind(StrEnum):
+    """How a question came: typed in a message, a button pressed, or /brief (an area's summary)."""
+
+    MESSAGE = "message"
+    ACTION = "action"
+    BRIEF = "brief"
+
+
 @dataclass(frozen=True)
 class Inbound:
     """A question as any platform delivers it. `keys` are the ids it can arrive under again (retries,
@@ -41,7 +50,7 @@ class Inbound:
     text: str
     reply_to: Destination
     keys: tuple[str, ...] = ()
-    kind: str = "message"
+    kind: InboundKind = InboundKind.MESSAGE
 
     @property
     def key(self) -> str:
@@ -65,7 +74,7 @@ class Inbound:
             text=str(data.get("text", "")),
             reply_to=Destination.from_json(data["reply_to"]),
             keys=tuple(data.get("keys", ())),
-            kind=str(data.get("kind", "message")),
+            kind=InboundKind(data.get("kind", InboundKind.MESSAGE)),
         )
 
 

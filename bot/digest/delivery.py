@@ -37,7 +37,7 @@ from bot.failures import log_failure
 from charts.specs import ChartSpec
 from data.chat import committees, outbox
 from data.chat.committees import LONDON, CommitteeInfo, MeetingInfo
-from data.chat.outbox import Actor, DeliveryClaim, DeliveryKey
+from data.chat.outbox import AuditActor, DeliveryClaim, DeliveryKey
 from data.figures import queries
 from data.figures.periods import uk_date
 
@@ -201,7 +201,7 @@ class DigestDesk:
         return len(claims)
 
     # -- one delivery ---------------------------------------------------------------------------------------
-    def deliver(self, planned: Planned, *, late: bool = False, by: Actor | None = None) -> str | None:
+    def deliver(self, planned: Planned, *, late: bool = False, by: AuditActor | None = None) -> str | None:
         """Post it if this process wins the claim (whether due or not: the caller decided); the platform's
         message id, or None. `by`: someone asked for it now (a preview's Post now)."""
         with self.bot.store.write() as session:

@@ -146,7 +146,7 @@ class PreviewDesk:
             )
         if click and not self._first(click):
             return Pressed("settled", ALREADY)
-        by = outbox.Actor(actor.key, actor.platform, actor.shown)
+        by = outbox.AuditActor(actor.key, actor.platform, actor.shown)
         with self.desk.bot.store.write(urgent=True) as session:
             outbox.set_support_note(session, found.info.id, text, by=by)
         said = "Note saved: it will be at the top of the digest." if text.strip() else "Note removed."
@@ -169,7 +169,7 @@ class PreviewDesk:
         planned = next((p for p in plan_for(found.committee, found.meeting, self.desk.zone) if p.kind == DIGEST), None)
         if planned is None:
             return Pressed("settled", "Nothing to post: the meeting was cancelled or the committee has no channel.")
-        by = outbox.Actor(actor.key, actor.platform, actor.shown)
+        by = outbox.AuditActor(actor.key, actor.platform, actor.shown)
         if self.desk.deliver(planned, by=by):
             return self._shown("done", "Posted to the committee's channel.", found, f"Posted now by {actor.shown}.")
         return self._shown("settled", self._settled(found) or "It is being posted right now.", found)
@@ -178,7 +178,7 @@ class PreviewDesk:
         planned = next((p for p in plan_for(found.committee, found.meeting, self.desk.zone) if p.kind == DIGEST), None)
         if planned is None:
             return Pressed("settled", "Nothing to skip: the meeting was cancelled or the committee has no channel.")
-        by = outbox.Actor(actor.key, actor.platform, actor.shown)
+        by = outbox.AuditActor(actor.key, actor.platform, actor.shown)
         with self.desk.bot.store.write(urgent=True) as session:
             outcome = outbox.skip(session, planned.key, due_at=planned.due_at, now=self.desk.now(), by=by)
         if outcome == "skipped":

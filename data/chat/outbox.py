@@ -69,7 +69,7 @@ class DeliveryInfo:
 
 
 @dataclass(frozen=True)
-class Actor:
+class AuditActor:
     """Who did something by hand, for the audit log: their key ("slack:U123") and the chat or CLI it came from."""
 
     key: str
@@ -98,7 +98,7 @@ def claim(
     lease: timedelta,
     due_at: datetime,
     late: bool = False,
-    by: Actor | None = None,
+    by: AuditActor | None = None,
 ) -> DeliveryClaim | None:
     """This process's to deliver, or None when another holds it or it is finished.
 
@@ -145,7 +145,7 @@ def _find(session: Session, key: DeliveryKey) -> Delivery | None:
 
 
 def _take_over_one(
-    session: Session, key: DeliveryKey, *, owner: str, now: datetime, lease: timedelta, by: Actor | None = None
+    session: Session, key: DeliveryKey, *, owner: str, now: datetime, lease: timedelta, by: AuditActor | None = None
 ) -> DeliveryClaim | None:
     row = _find(session, key)
     if row is None or row.state in ("sent", "skipped") or leases.held(row.lease_until, now):
@@ -154,7 +154,7 @@ def _take_over_one(
 
 
 def _take_over(
-    session: Session, row: Delivery, *, owner: str, now: datetime, lease: timedelta, by: Actor | None = None
+    session: Session, row: Delivery, *, owner: str, now: datetime, lease: timedelta, by: AuditActor | None = None
 ) -> DeliveryClaim | None:
     # Plain values first: the update below refreshes the row in the session.
     ident, key, seen = row.id, _key(row), Seen(row.lease_until, row.attempts)
@@ -283,7 +283,7 @@ def _info(row: Delivery) -> DeliveryInfo:
 
 
 # -- by hand, from a preview's buttons -------------------------------------------------------------------------
-def skip(session: Session, key: DeliveryKey, *, due_at: datetime, now: datetime, by: Actor) -> str:
+def skip(session: Session, key: DeliveryKey, *, due_at: datetime, now: datetime, by: AuditActor) -> str:
     """Close a delivery before it is posted: "skipped"; or why not: "already skipped", "posted" (it is out, or
     was being posted when its process died), or "busy" (a live process is posting it now). Audited with who."""
     row = _find(session, key)
@@ -313,7 +313,7 @@ def skip(session: Session, key: DeliveryKey, *, due_at: datetime, now: datetime,
     return _skip_existing(session, row, now=now, by=by)
 
 
-def _skip_existing(session: Session, row: Delivery, *, now: datetime, by: Actor) -> str:
+def _skip_existing(session: Session, row: Delivery, *, now: datetime, by: AuditActor) -> str:
     if row.state == "skipped":
         return "already skipped"
     if row.message_id is not None or row.state in ("posted", "sent"):
@@ -333,11 +333,11 @@ def _skip_existing(session: Session, row: Delivery, *, now: datetime, by: Actor)
     return "skipped"
 
 
-def _skipped_note(by: Actor) -> str:
+def _skipped_note(by: AuditActor) -> str:
     return f"skipped by {by.shown}"
 
 
-def set_support_note(session: Session, delivery_id: int, text: str, *, by: Actor) -> bool:
+def set_support_note(session: Session, delivery_id: int, text: str, *, by: AuditActor) -> bool:
     """The area support team's note on a preview (empty text removes it); False when the preview is gone. Audited
     with the text before and after. The caller commits."""
     row = session.get(Delivery, delivery_id)
@@ -372,7 +372,7 @@ def support_note(session: Session, committee_id: int, meeting_id: int) -> str | 
     ).first()
 
 
-def _audit(session: Session, key: DeliveryKey, by: Actor, action: str, reason: str) -> None:
+def _audit(session: Session, key: DeliveryKey, by: AuditActor, action: str, reason: str) -> None:
     record_audit(
         session,
         actor=by.key,

@@ -16,12 +16,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot.conversation.flow import Conversation
 from bot.failures import log_failure
-from bot.figures.updates import Access, Roles, Updates
 from handlers.slack.deps import SlackDeps
+from handlers.slack.fields import Malformed
+from handlers.slack.interactions import BlockAction, ViewPayload
 from handlers.slack.listeners import ALL
-from handlers.slack.messenger import RespondOnce, SlackMessenger
+from handlers.slack.messenger import RespondOnce
+from handlers.slack.payloads import PAYLOAD, PayloadKind, SlashCommand, check_event, kind_of
 from handlers.slack.retries import retry_handlers
 
 log = logging.getLogger(__name__)
@@ -35,36 +36,49 @@ def web_client(token: str, base_url: str | None = None) -> WebClient:
     return client
 
 
-def build_app(
-    conversation: Conversation,
-    *,
-    token: str,
-    signing_secret: str,
-    base_url: str | None = None,
-    access: Access | None = None,
-) -> tuple[App, SlackDeps]:
-    """The Bolt app; its messenger joins the conversation layer, which answers what the listeners hand it.
-    `access` says who may change figures (without it, nobody in Slack may)."""
-    client = web_client(token, base_url)
+def build_app(deps: SlackDeps, *, signing_secret: str) -> App:
+    """The Bolt app, its listeners built from `deps` (the composition root makes those: bot.app.slack_app)."""
     app = App(
         signing_secret=signing_secret,
-        client=client,  # carries the token
+        client=deps.messenger.client,  # carries the token
         # The listeners only record the event (a quick write) and hand it on, so Slack's 200 follows the
         # durable claim: an acknowledged event is never one the store has not seen.
         process_before_response=True,
         raise_error_for_unhandled_request=False,
         logger=_bolt_logger(),
     )
-    messenger = SlackMessenger(client)
-    conversation.add_messenger(messenger)
-    roles = Roles(access or Access(), group_members=lambda group: officer_group_members(client, group))
-    updates = Updates(conversation.bot, roles)
-    deps = SlackDeps(bot=conversation.bot, conversation=conversation, messenger=messenger, updates=updates)
+    app.middleware(well_formed)
     app.middleware(_respond_once)
     for listeners in ALL:
         listeners.register(app, deps)
     app.error(_log_error)
-    return app, deps
+    return app
+
+
+REFUSED = "Sorry: that request was not one Slack sends, so nothing was done."
+
+
+def parse_payload(body: dict[str, Any]) -> object:
+    """The request's typed record (raises Malformed for a shape Slack never sends)."""
+    kind = kind_of(body)
+    if kind is PayloadKind.COMMAND:
+        return SlashCommand.parse(body)
+    if kind is PayloadKind.EVENT:
+        return check_event(body)
+    if kind is PayloadKind.BLOCK_ACTIONS:
+        return BlockAction.parse(body)
+    return ViewPayload.parse(body)
+
+
+def well_formed(body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Every request is parsed once, before any listener: one Slack never sends gets 400 and one polite line,
+    logged by its reason (a field's name), never by its content."""
+    try:
+        context[PAYLOAD] = parse_payload(body)
+    except Malformed as error:
+        log.warning("malformed Slack request refused: %s", error)
+        return BoltResponse(status=400, body=REFUSED)
+    return next()
 
 
 def _respond_once(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
@@ -78,6 +92,18 @@ def officer_group_members(client: WebClient, group: str) -> frozenset[str]:
     """The members of the officers' user group (usergroups.users.list; the core caches the answer)."""
     response = client.usergroups_users_list(usergroup=group)
     return frozenset(str(user) for user in response.get("users") or ())
+
+
+def channel_members(client: WebClient, channel: str) -> frozenset[str]:
+    """conversations.members, every page (needs channels:read, and groups:read for a private channel)."""
+    members: list[str] = []
+    cursor = None
+    while True:
+        response = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
+        members += [str(user) for user in response.get("members") or ()]
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return frozenset(members)
 
 
 def _bolt_logger() -> logging.Logger:

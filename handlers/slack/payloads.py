@@ -1,16 +1,70 @@
-"""Slack's payloads, parsed once into small typed records (and from there into the core's Inbound)."""
+"""Slack's events and slash commands, parsed once into small typed records (and from there into the core's
+Inbound). A field of the wrong type or shape raises Malformed (handlers/slack/fields.py): 400, not 500.
+Button presses and modals are in handlers/slack/interactions.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from bot.conversation.model import Destination, Inbound
+from bot.conversation.model import Destination, Inbound, InboundKind
+from bot.figures.updates import Actor
+from handlers.slack import fields
+from handlers.slack.fields import Malformed
 
 PLATFORM = "slack"
 # A slash command's answer, and a button's on an ephemeral message, go back through the payload's response_url
 # (shown only to the person who asked).
 RESPONSE_URL = "response_url:"
+T = TypeVar("T")
+PAYLOAD = "briefbot_payload"  # the request's typed record, in a listener's context (handlers/slack/app.py)
+
+
+class PayloadKind(StrEnum):
+    """What a request to /slack/events is (its `type`; a slash command has none)."""
+
+    EVENT = "event_callback"
+    BLOCK_ACTIONS = "block_actions"
+    VIEW_SUBMISSION = "view_submission"
+    VIEW_CLOSED = "view_closed"
+    COMMAND = "command"
+
+
+def payload_of(context: Mapping[str, Any], kind: type[T]) -> T:
+    """The typed record the middleware parsed for this request."""
+    payload = context.get(PAYLOAD)
+    if not isinstance(payload, kind):
+        raise Malformed(f"not a {kind.__name__}")
+    return payload
+
+
+def kind_of(body: Mapping[str, Any]) -> PayloadKind:
+    if "command" in body:
+        return PayloadKind.COMMAND
+    kind = body.get("type")
+    if not isinstance(kind, str) or kind not in PayloadKind.__members__.values():
+        raise Malformed("not a kind of request briefbot takes")
+    return PayloadKind(kind)
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    id: str
+    name: str = ""
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any]) -> SlackUser:
+        """An interaction's `user` object."""
+        user = fields.obj(raw, "user", required=True)
+        name = fields.text(user, "name", limit=fields.MAX_ID) or fields.text(user, "username", limit=fields.MAX_ID)
+        return cls(fields.ident(user, "id", required=True), name)
+
+
+def actor_of(user: SlackUser) -> Actor:
+    """Who is asking, for the core's rules and history."""
+    return Actor(PLATFORM, user.id, user.name)
 
 
 @dataclass(frozen=True)
@@ -29,18 +83,20 @@ class MessageEvent:
     retry_attempt: int | None
 
     @classmethod
-    def parse(cls, body: dict[str, Any], event: dict[str, Any]) -> MessageEvent:
+    def parse(cls, body: Mapping[str, Any], event: Mapping[str, Any]) -> MessageEvent:
+        subtype = fields.ident(event, "subtype") or None
+        retry = body.get("retry_attempt")
         return cls(
-            event_id=str(body.get("event_id") or ""),
-            user=str(event.get("user") or ""),
-            channel=str(event.get("channel") or ""),
-            channel_type=str(event.get("channel_type") or ""),
-            text=str(event.get("text") or ""),
-            ts=str(event.get("ts") or ""),
-            thread_ts=event.get("thread_ts") or None,
-            subtype=event.get("subtype") or None,
-            from_bot=bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message"),
-            retry_attempt=body.get("retry_attempt"),
+            event_id=fields.ident(body, "event_id"),
+            user=fields.ident(event, "user"),
+            channel=fields.ident(event, "channel"),
+            channel_type=fields.ident(event, "channel_type"),
+            text=fields.plain(fields.text(event, "text", limit=fields.MAX_TEXT)),
+            ts=fields.timestamp(event, "ts") or "",
+            thread_ts=fields.timestamp(event, "thread_ts"),
+            subtype=subtype,
+            from_bot=bool(event.get("bot_id") or event.get("bot_profile") or subtype == "bot_message"),
+            retry_attempt=retry if isinstance(retry, int) and not isinstance(retry, bool) else None,
         )
 
     @property
@@ -65,80 +121,44 @@ class MessageEvent:
 
 
 @dataclass(frozen=True)
-class ButtonClick:
-    """A press of one of our buttons: the question it carries, answered where the button was seen.
-
-    A button on an ephemeral message (a /brief or /rec answer, seen only by the person who asked) comes with no
-    `message` object and `container.is_ephemeral` true (Slack's block_actions payload reference,
-    https://docs.slack.dev/reference/interaction-payloads/block_actions-payload): there is no thread to answer
-    in, and a post to the channel would show everyone what only the asker saw (or fail, not_in_channel). Its
-    answer goes back through the payload's response_url, to the asker alone."""
-
-    user: str
-    channel: str
-    thread: str | None
-    question: str
-    click_id: str
-    response_url: str = ""
-    ephemeral: bool = False
-
-    @classmethod
-    def parse(cls, body: dict[str, Any], action: dict[str, Any]) -> ButtonClick:
-        message = body.get("message") or {}
-        container = body.get("container") or {}
-        channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
-        thread = message.get("thread_ts") or message.get("ts") or container.get("message_ts")
-        return cls(
-            user=str((body.get("user") or {}).get("id") or ""),
-            channel=str(channel),
-            thread=thread,
-            question=str(action.get("value") or ""),
-            click_id=str(body.get("trigger_id") or action.get("action_ts") or ""),
-            response_url=str(body.get("response_url") or ""),
-            ephemeral=bool(container.get("is_ephemeral")) or (container.get("type") == "message" and not message),
-        )
-
-    @property
-    def reply_to(self) -> Destination:
-        if self.ephemeral and self.response_url:
-            return Destination(PLATFORM, RESPONSE_URL + self.response_url)
-        return Destination(PLATFORM, self.channel, self.thread)
-
-    def inbound(self) -> Inbound:
-        return Inbound(
-            platform=PLATFORM,
-            user=self.user,
-            text=self.question,
-            reply_to=self.reply_to,
-            keys=(f"slack:action:{self.click_id}",) if self.click_id else (),
-            kind="action",
-        )
-
-
-@dataclass(frozen=True)
 class SlashCommand:
+    """/brief, /indicator, /rec or /meeting: `verb` is the first word (lower case), `rest` what follows."""
+
     command: str
     text: str
-    user: str
+    user: SlackUser
     channel: str
     response_url: str
     trigger_id: str
 
     @classmethod
-    def parse(cls, command: dict[str, Any]) -> SlashCommand:
+    def parse(cls, command: Mapping[str, Any]) -> SlashCommand:
+        user = SlackUser(fields.ident(command, "user_id", required=True), fields.ident(command, "user_name"))
         return cls(
-            command=str(command.get("command") or ""),
-            text=str(command.get("text") or ""),
-            user=str(command.get("user_id") or ""),
-            channel=str(command.get("channel_id") or ""),
-            response_url=str(command.get("response_url") or ""),
-            trigger_id=str(command.get("trigger_id") or ""),
+            command=fields.ident(command, "command", required=True),
+            text=fields.plain(fields.text(command, "text", limit=fields.MAX_TEXT)),
+            user=user,
+            channel=fields.ident(command, "channel_id"),
+            response_url=fields.text(command, "response_url", limit=2000),
+            trigger_id=fields.ident(command, "trigger_id"),
         )
 
-    def inbound(self, kind: str) -> Inbound:
+    @property
+    def verb(self) -> str:
+        return self.text.partition(" ")[0].lower()
+
+    @property
+    def rest(self) -> str:
+        return self.text.partition(" ")[2].strip()
+
+    @property
+    def actor(self) -> Actor:
+        return actor_of(self.user)
+
+    def inbound(self, kind: InboundKind) -> Inbound:
         return Inbound(
             platform=PLATFORM,
-            user=self.user,
+            user=self.user.id,
             text=self.text,
             reply_to=Destination(PLATFORM, RESPONSE_URL + self.response_url),
             keys=(f"slack:command:{self.trigger_id}",) if self.trigger_id else (),
@@ -147,23 +167,45 @@ class SlashCommand:
 
 
 @dataclass(frozen=True)
-class AreasChosen:
-    """The App Home's area picker changed."""
-
-    user: str
-    areas: tuple[str, ...]
-
-    @classmethod
-    def parse(cls, body: dict[str, Any], action: dict[str, Any]) -> AreasChosen:
-        chosen = tuple(str(option["value"]) for option in action.get("selected_options", []) if "value" in option)
-        return cls(user=str(body["user"]["id"]), areas=chosen)
-
-
-@dataclass(frozen=True)
 class HomeOpened:
     user: str
     tab: str
 
     @classmethod
-    def parse(cls, event: dict[str, Any]) -> HomeOpened:
-        return cls(user=str(event.get("user") or ""), tab=str(event.get("tab") or "home"))
+    def parse(cls, event: Mapping[str, Any]) -> HomeOpened:
+        return cls(user=fields.ident(event, "user"), tab=fields.ident(event, "tab") or "home")
+
+
+@dataclass(frozen=True)
+class FileShared:
+    """A file shared with the bot in a DM (a CSV of figures to preview)."""
+
+    user: SlackUser
+    channel: str
+    in_dm: bool
+    from_bot: bool
+    file_ids: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, event: Mapping[str, Any]) -> FileShared:
+        files = fields.objects(event, "files")
+        return cls(
+            user=SlackUser(fields.ident(event, "user")),
+            channel=fields.ident(event, "channel"),
+            in_dm=fields.ident(event, "channel_type") == "im",
+            from_bot=bool(event.get("bot_id")),
+            file_ids=tuple(fields.ident(shared, "id") for shared in files),
+        )
+
+
+def check_event(body: Mapping[str, Any]) -> object:
+    """An event_callback's event, parsed as the listener for it will read it."""
+    event = fields.obj(body, "event", required=True)
+    kind = fields.ident(event, "type", required=True)
+    if kind == "message" and event.get("subtype") == "file_share":
+        return FileShared.parse(event)
+    if kind in ("app_mention", "message"):
+        return MessageEvent.parse(body, event)
+    if kind == "app_home_opened":
+        return HomeOpened.parse(event)
+    return event

@@ -152,14 +152,3 @@ def done_view(text: str) -> dict[str, Any]:
         "close": plain("Close", 24),
         "blocks": [{"type": "section", "text": mrkdwn(escape(text))}],
     }
-
-
-def form_values(view: dict[str, Any]) -> dict[str, str]:
-    """What the form holds: the selected option's value, the chosen radio button, or the text typed."""
-    state = (view.get("state") or {}).get("values") or {}
-    found: dict[str, str] = {}
-    for field in FORM_FIELDS:
-        element = (state.get(field) or {}).get(field) or {}
-        chosen = element.get("selected_option") or {}
-        found[field] = str(chosen.get("value") or element.get("value") or "").strip()
-    return found

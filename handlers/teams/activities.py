@@ -9,21 +9,26 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.model import Destination, Inbound
+from bot.conversation.model import Destination, Inbound, InboundKind
+from handlers import strict
 
 PLATFORM = "teams"
 CHANNEL = "channel"
 ASK = "ask"  # the verb (Action.Execute) and the "briefbot" value (Action.Submit) our buttons carry
 THREAD_MARK = ";messageid="
 _TAGS = re.compile(r"<[^>]+>")
+MAX_ID = 256  # Teams' ids (a chat's "a:1...", a channel's "19:...@thread.tacv2;messageid=...") are far shorter
+MAX_TEXT = 100_000  # a Teams message is at most about 28 KB
 
 
 @dataclass(frozen=True)
-class ConversationReference:
-    """Everything needed to post into a conversation later: the connector to call, and whose it is."""
+class TeamsReference:
+    """The Bot Framework's conversation reference: everything needed to post into a Teams conversation later
+    (the connector to call, and whose it is). Stored as JSON in the store's ConversationReference rows."""
 
     service_url: str
     conversation_id: str  # without any ";messageid=" thread suffix
@@ -41,7 +46,7 @@ class ConversationReference:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ConversationReference:
+    def from_json(cls, data: dict[str, Any]) -> TeamsReference:
         return cls(
             service_url=str(data["serviceUrl"]),
             conversation_id=str(data["conversationId"]),
@@ -54,7 +59,7 @@ class ConversationReference:
         return json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
 
     @classmethod
-    def from_address(cls, address: str) -> ConversationReference | None:
+    def from_address(cls, address: str) -> TeamsReference | None:
         """The reference an address carries, or None for a bare conversation id (look it up instead)."""
         return cls.from_json(json.loads(address)) if address.startswith("{") else None
 
@@ -92,30 +97,32 @@ class Activity:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> Activity:
-        conversation = _object(body.get("conversation"))
-        sender = _object(body.get("from"))
-        channel_data = _object(body.get("channelData"))
-        tenant_id = conversation.get("tenantId") or _object(channel_data.get("tenant")).get("id")
+        """Raises Malformed for a field of the wrong type, a missing sender or conversation, or an id longer
+        than any Teams gives."""
+        conversation = strict.obj(body, "conversation", required=True)
+        sender = strict.obj(body, "from", required=True)
+        channel_data = dict(strict.obj(body, "channelData"))
+        tenant_id = _id(conversation, "tenantId") or _id(strict.obj(channel_data, "tenant"), "id")
         return cls(
-            type=str(body.get("type") or ""),
-            id=str(body.get("id") or ""),
-            name=str(body.get("name") or ""),
-            service_url=str(body.get("serviceUrl") or ""),
-            channel_id=str(body.get("channelId") or ""),
-            conversation_id=str(conversation.get("id") or ""),
-            conversation_type=str(conversation.get("conversationType") or "personal"),
-            tenant_id=str(tenant_id or ""),
-            sender_id=str(sender.get("id") or ""),
-            sender_aad_id=str(sender.get("aadObjectId") or ""),
-            sender_name=str(sender.get("name") or ""),
-            sender_is_bot=str(sender.get("role") or "") == "bot",
-            recipient_id=str(_object(body.get("recipient")).get("id") or ""),
-            text=str(body.get("text") or ""),
+            type=strict.text(body, "type", limit=MAX_ID, required=True),
+            id=_id(body, "id"),
+            name=_id(body, "name"),
+            service_url=strict.text(body, "serviceUrl", limit=2000),
+            channel_id=_id(body, "channelId"),
+            conversation_id=strict.text(conversation, "id", limit=MAX_ID, required=True),
+            conversation_type=_id(conversation, "conversationType") or "personal",
+            tenant_id=tenant_id,
+            sender_id=strict.text(sender, "id", limit=MAX_ID, required=True),
+            sender_aad_id=_id(sender, "aadObjectId"),
+            sender_name=_id(sender, "name"),
+            sender_is_bot=_id(sender, "role") == "bot",
+            recipient_id=_id(strict.obj(body, "recipient"), "id"),
+            text=strict.text(body, "text", limit=MAX_TEXT),
             value=body.get("value"),
-            entities=tuple(e for e in body.get("entities") or () if isinstance(e, dict)),
-            members_added=_ids(body.get("membersAdded")),
-            members_removed=_ids(body.get("membersRemoved")),
-            action=str(body.get("action") or ""),
+            entities=tuple(dict(entity) for entity in strict.objects(body, "entities")),
+            members_added=tuple(_id(member, "id") for member in strict.objects(body, "membersAdded")),
+            members_removed=tuple(_id(member, "id") for member in strict.objects(body, "membersRemoved")),
+            action=_id(body, "action"),
             channel_data=channel_data,
         )
 
@@ -125,8 +132,8 @@ class Activity:
         return self.conversation_id.split(THREAD_MARK, 1)[0]
 
     @property
-    def reference(self) -> ConversationReference:
-        return ConversationReference(
+    def reference(self) -> TeamsReference:
+        return TeamsReference(
             service_url=self.service_url,
             conversation_id=self.base_conversation_id,
             conversation_type=self.conversation_type,
@@ -163,7 +170,7 @@ class Activity:
         return any(self._is_bot_mention(entity) for entity in self.entities)
 
     def _is_bot_mention(self, entity: dict[str, Any]) -> bool:
-        mentioned = _object(entity.get("mentioned"))
+        mentioned = _loose(entity.get("mentioned"))
         return entity.get("type") == "mention" and str(mentioned.get("id") or "") == self.recipient_id
 
     def question(self) -> str:
@@ -186,8 +193,8 @@ class Activity:
         """An Action.Execute press (an adaptiveCard/action invoke): its verb and data, inputs included."""
         if self.type != "invoke" or self.name != "adaptiveCard/action":
             return None
-        action = _object(_object(self.value).get("action"))
-        return str(action.get("verb") or ""), _object(action.get("data"))
+        action = _loose(_loose(self.value).get("action"))
+        return str(action.get("verb") or ""), _loose(action.get("data"))
 
     def button_question(self) -> str | None:
         """The question one of our buttons carries: Action.Submit (a message with a value) or Action.Execute
@@ -198,7 +205,7 @@ class Activity:
             if verb != ASK:
                 return None
             return str(data.get("question") or "") or None
-        data = _object(self.value)
+        data = _loose(self.value)
         if self.type == "message" and data.get("briefbot") == ASK:
             return str(data.get("question") or "") or None
         return None
@@ -209,11 +216,11 @@ class Activity:
             return None
         pressed = self.button_question()
         if pressed is not None:
-            return self._inbound(pressed, kind="action")
+            return self._inbound(pressed, kind=InboundKind.ACTION)
         question = self.addressed_text()
         return self._inbound(question) if question else None
 
-    def _inbound(self, text: str, kind: str = "message") -> Inbound:
+    def _inbound(self, text: str, kind: InboundKind = InboundKind.MESSAGE) -> Inbound:
         return Inbound(
             platform=PLATFORM,
             user=self.sender_aad_id or self.sender_id,
@@ -233,22 +240,23 @@ class Activity:
             removed = self.recipient_id in self.members_removed
         if not (added or removed) or not self.service_url:
             return None
-        team = _object(self.channel_data.get("team"))
+        team = _loose(self.channel_data.get("team"))
         by = self.sender_aad_id or self.sender_id
         return Installation(self.reference, added=added, name=str(team.get("name") or ""), by=by)
 
 
 @dataclass(frozen=True)
 class Installation:
-    reference: ConversationReference
+    reference: TeamsReference
     added: bool
     name: str = ""
     by: str = ""  # who added or removed the bot (an Entra object id when Teams gives one)
 
 
-def _object(value: Any) -> dict[str, Any]:
+def _loose(value: Any) -> dict[str, Any]:
+    """Inside what briefbot sent itself (a button's data): a missing or odd part reads as empty."""
     return value if isinstance(value, dict) else {}
 
 
-def _ids(members: Any) -> tuple[str, ...]:
-    return tuple(str(m.get("id") or "") for m in members or () if isinstance(m, dict))
+def _id(raw: Mapping[str, Any], name: str) -> str:
+    return strict.text(raw, name, limit=MAX_ID)

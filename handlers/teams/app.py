@@ -16,10 +16,11 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from bot.conversation.flow import Conversation
 from bot.store import StoreUnavailable
+from handlers.strict import Malformed
 from handlers.teams.activities import Activity, Installation
 from handlers.teams.auth import Forbidden, KeysUnavailable, TokenValidator, Unauthorized, Verified
 from handlers.teams.loopback import is_loopback_url
-from handlers.teams.officers import OfficerDesk
+from handlers.teams.officers import OfficerCommands
 
 log = logging.getLogger(__name__)
 MESSAGES_PATH = "/api/messages"
@@ -33,6 +34,8 @@ OLD_BUTTON = {
     "value": "That button no longer works: ask again.",
 }
 
+REFUSED = "Sorry: that was not an activity Teams sends, so nothing was done."
+
 Remember = Callable[[Installation], None]
 
 
@@ -42,7 +45,7 @@ def teams_wsgi(
     validator: TokenValidator | None,
     tenant_id: str = "",
     remember: Remember = lambda _installation: None,
-    officers: OfficerDesk | None = None,
+    officers: OfficerCommands | None = None,
 ) -> WSGIApplication:
     """`validator` None is unauthenticated mode (tests on loopback only: the composition root decides when it is
     allowed), in which only activities whose service URL is on loopback are answered. With `tenant_id`, activities
@@ -56,7 +59,11 @@ def teams_wsgi(
                 verified = validator.verify(str(environ.get("HTTP_AUTHORIZATION") or ""))
             except (Unauthorized, Forbidden, KeysUnavailable) as refusal:
                 return _refuse(environ, start_response, refusal)
-        activity = Activity.parse(_body(environ))
+        try:
+            activity = Activity.parse(_body(environ))
+        except Malformed as error:
+            log.warning("malformed Teams activity refused (%s bytes): %s", environ.get("CONTENT_LENGTH"), error)
+            return _respond_text(start_response, "400 Bad Request", REFUSED)
         try:
             _admit(validator, verified, tenant_id, activity)
         except (Unauthorized, Forbidden) as refusal:
@@ -82,7 +89,7 @@ def _admit(validator: TokenValidator | None, verified: Verified | None, tenant_i
 
 
 def _handle(
-    conversation: Conversation, remember: Remember, officers: OfficerDesk | None, activity: Activity
+    conversation: Conversation, remember: Remember, officers: OfficerCommands | None, activity: Activity
 ) -> dict[str, Any] | None:
     installation = activity.installation()
     if installation is not None:
@@ -116,6 +123,12 @@ def _respond(start_response: StartResponse, status: str, body: dict[str, Any] | 
     if body is not None:
         headers.append(("Content-Type", "application/json; charset=utf-8"))
     start_response(status, headers)
+    return [payload]
+
+
+def _respond_text(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    payload = text.encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(payload)))])
     return [payload]
 
 

@@ -7,17 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.briefbot import Briefbot
-from bot.conversation.flow import process_name
-from bot.conversation.messenger import Messenger
-from bot.conversation.model import Card, Destination
+from bot.conversation.model import Card
 from bot.digest.cards import NOTE, POST, SKIP, Control
-from bot.digest.delivery import DigestDesk
-from bot.digest.preview import NOTE_LIMIT, ChannelMembers, PreviewDesk
-from bot.figures.updates import Actor, Roles
-from handlers.teams.activities import PLATFORM
+from bot.digest.preview import NOTE_LIMIT, PreviewDesk
+from bot.figures.updates import Actor
 from handlers.teams.cards import DELIVERY, DIGEST_VERB, Json, adaptive_card, text_block
-from handlers.teams.messenger import TeamsMessenger
 
 NOTE_SAVE, NOTE_CANCEL = DIGEST_VERB + "note.save", DIGEST_VERB + "note.cancel"
 CONTROLS = {DIGEST_VERB + verb: verb for verb in (POST, SKIP, NOTE)}
@@ -26,7 +20,6 @@ NOTE_INPUT = "note"
 EXPIRED = "That button no longer works: the preview is out of date."
 POSTING = "Posting the digest now: this preview will say when it is out."
 
-Pace = Callable[[str], None]
 Later = Callable[[Callable[[], None]], object]
 
 
@@ -34,34 +27,11 @@ def _at_once(work: Callable[[], None]) -> None:
     work()
 
 
-class _Pacer:
-    def __init__(self, pace: Pace) -> None:
-        self.pace = pace
-
-    def wait(self, key: str) -> None:
-        self.pace(key)
-
-
-class TeamsPoster:
-    """What the digest desk needs to post a digest now (Post now): the Teams messenger, paced."""
-
-    def __init__(self, messenger: TeamsMessenger, pace: Pace) -> None:
-        self.messengers: dict[str, Messenger] = {PLATFORM: messenger}
-        self.pacer = _Pacer(pace)
-
-    def post(self, messenger: Messenger, to: Destination, card: Card) -> str:
-        self.pacer.wait(to.pacing_key)
-        return messenger.post(to, card)
-
-
 class TeamsPreviews:
     """`later` runs Post now in the background: posting a digest and its charts outlasts an invoke's answer."""
 
-    def __init__(
-        self, bot: Briefbot, roles: Roles, messenger: TeamsMessenger, pace: Pace, later: Later = _at_once
-    ) -> None:
-        desk = DigestDesk(bot, TeamsPoster(messenger, pace), owner=process_name())
-        self.previews = PreviewDesk(desk, roles, members=ChannelMembers(messenger.member_ids))
+    def __init__(self, previews: PreviewDesk, later: Later = _at_once) -> None:
+        self.previews = previews
         self.later = later
 
     def press(self, actor: Actor, verb: str, data: Mapping[str, Any]) -> Json | str:

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from bot.conversation.messenger import CannotTell, Unreachable
 from bot.conversation.model import Card, ChartImage, Destination
-from handlers.teams.activities import PLATFORM, ConversationReference
+from handlers.teams.activities import PLATFORM, TeamsReference
 from handlers.teams.cards import MESSAGE_LIMIT, Json, adaptive_card, chart_card, counted_size, message, size_of
 from handlers.teams.connector import Connector, ConversationGone, TooLarge
 
@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 # Answers whose chart may still join their card: enough for every reply in flight, bounded for memory.
 REMEMBERED = 2000
 
-Resolve = Callable[[str], ConversationReference | None]
-Retire = Callable[[ConversationReference], None]
+Resolve = Callable[[str], TeamsReference | None]
+Retire = Callable[[TeamsReference], None]
 
 
 class UnknownConversation(Unreachable, LookupError):
@@ -58,11 +58,11 @@ class TeamsMessenger:
         self._lock = threading.Lock()
         # Personal chats opened with people (Entra object id -> reference), and the last reference seen, whose
         # connector and tenant a new personal chat is opened through.
-        self._people: dict[str, ConversationReference] = {}
-        self._known: ConversationReference | None = None
+        self._people: dict[str, TeamsReference] = {}
+        self._known: TeamsReference | None = None
 
-    def reference(self, to: Destination) -> ConversationReference:
-        reference = ConversationReference.from_address(to.address) or self.resolve(to.address)
+    def reference(self, to: Destination) -> TeamsReference:
+        reference = TeamsReference.from_address(to.address) or self.resolve(to.address)
         if reference is None and _is_person(to.address):
             reference = self._personal_chat(to.address)
         if reference is None:
@@ -73,7 +73,7 @@ class TeamsMessenger:
             self._known = reference
         return reference
 
-    def _personal_chat(self, person: str) -> ConversationReference | None:
+    def _personal_chat(self, person: str) -> TeamsReference | None:
         with self._lock:
             known, opened = self._known, self._people.get(person)
         if opened is not None or known is None:
@@ -88,7 +88,7 @@ class TeamsMessenger:
         conversation_id = self.connector.create_conversation(known.service_url, parameters)
         if not conversation_id:
             return None
-        reference = ConversationReference(known.service_url, conversation_id, "personal", known.tenant_id, known.bot_id)
+        reference = TeamsReference(known.service_url, conversation_id, "personal", known.tenant_id, known.bot_id)
         with self._lock:
             self._people[person] = reference
         return reference
@@ -131,7 +131,7 @@ class TeamsMessenger:
         activity = message(chart_card(chart), chart.title or chart.alt_text, reply_to=to.thread)
         self._send(reference, to.thread, activity)
 
-    def _join(self, reference: ConversationReference, to: Destination, posted: _Posted, chart: ChartImage) -> bool:
+    def _join(self, reference: TeamsReference, to: Destination, posted: _Posted, chart: ChartImage) -> bool:
         """The chart inside the answer's card, if the whole message, picture and all, stays within the limit
         (stricter than Teams' own count, which leaves pictures out: a card that big is slow to open)."""
         activity = message(adaptive_card(posted.card, chart), posted.card.text, reply_to=to.thread)
@@ -156,7 +156,7 @@ class TeamsMessenger:
             ),
         )
 
-    def _send(self, reference: ConversationReference, thread: str | None, activity: dict[str, object]) -> str:
+    def _send(self, reference: TeamsReference, thread: str | None, activity: dict[str, object]) -> str:
         if counted_size(activity) > self.limit:
             raise TooLarge(413, f"a message of {counted_size(activity):,} bytes (limit {self.limit:,})")
         sent: list[str] = []
@@ -168,7 +168,7 @@ class TeamsMessenger:
         )
         return sent[0]
 
-    def _guarded(self, reference: ConversationReference, call: Callable[[], object]) -> None:
+    def _guarded(self, reference: TeamsReference, call: Callable[[], object]) -> None:
         """A 403 means the bot was removed: the reference is retired (and the error still raised)."""
         try:
             call()

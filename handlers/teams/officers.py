@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
+from bot.digest.preview import PreviewDesk
 from bot.failures import log_failure
 from bot.figures.updates import Actor, FieldError, UpdateRequest, Updates
 from bot.figures.updates.reading import parse_command
@@ -92,22 +93,27 @@ def line_response(text: str) -> dict[str, Any]:
     return {"statusCode": 200, "type": MESSAGE_TYPE, "value": text}
 
 
-class OfficerDesk:
+class OfficerCommands:
+    """Officers' update commands and buttons in Teams (and digest previews' buttons), handed to the core's desks."""
+
     def __init__(
         self,
         updates: Updates,
+        previews: PreviewDesk,
         messenger: TeamsMessenger,
         *,
         once: Once,
+        work: Executor,
         pace: Pace = lambda _key: None,
-        workers: int = 4,
     ) -> None:
+        """`work` carries out what outlasts Teams' wait for an answer (a command's reply, a digest's Post now);
+        the composition root makes it and closes it at shutdown."""
         self.updates = updates
         self.messenger = messenger
         self.once = once
         self.pace = pace
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="teams-updates")
-        self.previews = TeamsPreviews(updates.bot, updates.roles, messenger, pace, later=self._later)
+        self.pool = work
+        self.previews = TeamsPreviews(previews, later=self._later)
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True)

@@ -17,6 +17,7 @@ from wsgiref.types import WSGIApplication
 
 import pytest
 
+from bot.app.slack_app import build_slack
 from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
@@ -25,7 +26,7 @@ from bot.conversation.pacing import TokenBucketPacer
 from data import db
 from data.store import prepare
 from fakes.slack import FakeSlack, button_click, post_signed, sign
-from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, slack_wsgi
 from handlers.slack.blocks import card_blocks, fallback_text
 from tests.support.wsgi import call, slack_signed
 
@@ -55,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     prepare(engine, seed=True, official=False)
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
     conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
-    app, _deps = build_app(conversation, token="xoxb-web", signing_secret=SECRET, base_url=fake.base_url)
+    app, _deps = build_slack(conversation, token="xoxb-web", signing_secret=SECRET, base_url=fake.base_url)
     application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
     wsgi = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=wsgi.run, daemon=True).start()

@@ -28,7 +28,7 @@ from data.models import Delivery
 from data.store import prepare
 from fakes.slack import FakeSlack
 from fakes.teams import BOT_ID, TENANT, FakeConnector
-from handlers.teams.activities import ConversationReference
+from handlers.teams.activities import TeamsReference
 from tests.conftest import BACKENDS
 from tests.support.serving import BRIEFBOT, free_port, wait_until_up
 
@@ -213,7 +213,7 @@ def test_teams_a_digest_killed_mid_post_is_in_the_channel_once_and_support_is_to
             run = committee_due_now(empty_engine, name, "teams", index)
             with Session(empty_engine) as session, session.begin():
                 for channel in (run.channel, run.support):
-                    reference = ConversationReference(fake.service_url, channel, "channel", TENANT, BOT_ID)
+                    reference = TeamsReference(fake.service_url, channel, "channel", TENANT, BOT_ID)
                     conversations.save(session, "teams", channel, reference.to_json(), scope="channel")
             runs.append(run)
             gaps.append(kill_mid_post(empty_engine, store_url, tmp_path, platform, run))

@@ -29,7 +29,7 @@ from fakes.slack import FakeSlack
 from fakes.teams import BOT_ID, TENANT, FakeConnector
 from handlers.slack.app import web_client
 from handlers.slack.messenger import DELIVERY_EVENT, SlackMessenger
-from handlers.teams.activities import ConversationReference
+from handlers.teams.activities import TeamsReference
 from handlers.teams.connector import Connector
 from handlers.teams.messenger import TeamsMessenger
 from tests.conftest import BACKENDS
@@ -107,8 +107,8 @@ class Platform:
         assert self.teams is not None
         service_url = self.teams.service_url
 
-        def resolve(address: str) -> ConversationReference:
-            return ConversationReference(service_url, address, "channel", TENANT, BOT_ID)
+        def resolve(address: str) -> TeamsReference:
+            return TeamsReference(service_url, address, "channel", TENANT, BOT_ID)
 
         return TeamsMessenger(Connector(None), resolve=resolve)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.app.commands import wards as wards_cli
 from bot.app.scheduler import JOB_PREFIX, DigestScheduler
 from bot.app.settings import Settings
+from bot.app.slack_app import build_slack
 from bot.app.teams_app import TeamsRoute
 from bot.app.teams_settings import TeamsSettings
 from bot.app.web import make_server, router
@@ -41,10 +42,10 @@ from data.store import prepare
 from fakes.slack import FakeSlack, block_action, post_signed, slash, view_submission
 from fakes.teams import BOT_ID, COUNCILLOR, TENANT, Call, FakeConnector, execute, post_activity
 from fakes.teams import OFFICER as TEAMS_OFFICER
-from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, slack_wsgi
 from handlers.slack.contract import DIGEST_NOTE_VIEW
 from handlers.slack.deps import SlackDeps
-from handlers.teams.activities import ConversationReference
+from handlers.teams.activities import TeamsReference
 from handlers.teams.cards import CARD_TYPE
 from handlers.teams.digest_cards import POSTING
 from handlers.teams.officers import MESSAGE_TYPE
@@ -97,7 +98,7 @@ def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     prepare(engine, seed=True, official=False)
     conversation = Conversation(Briefbot(engine), pacer=TokenBucketPacer(rate=100))
     access = Access(officers=frozenset({OFFICER}), admins=frozenset({ADMIN}))
-    app, deps = build_app(
+    app, deps = build_slack(
         conversation, token="xoxb-previews", signing_secret=SECRET, base_url=fake.base_url, access=access
     )
     server = make_server(router({EVENTS_PATH: slack_wsgi(app)}, ready=lambda: None), host="127.0.0.1", port=0)
@@ -311,7 +312,7 @@ def teams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamsHarness]:
     url, route, conversation, server = serve(engine, settings)
     with Session(engine) as session, session.begin():
         for channel in (IS_CHANNEL, SUPPORT):
-            reference = ConversationReference(fake.service_url, channel, "channel", TENANT, BOT_ID)
+            reference = TeamsReference(fake.service_url, channel, "channel", TENANT, BOT_ID)
             conversations.save(session, "teams", channel, reference.to_json(), scope="channel")
     yield TeamsHarness(fake, url, route, conversation, engine)
     server.close()
@@ -523,7 +524,7 @@ def test_skip_by_hand_in_the_outbox(seeded_engine: Engine) -> None:
     committee, meeting = set_inner_south(seeded_engine, date(2026, 12, 21))
     digest = planned(committee, meeting, "digest")
     now, lease = digest.due_at - timedelta(days=1), timedelta(minutes=5)
-    ana = outbox.Actor("slack:U-ana", "slack", "Ana")
+    ana = outbox.AuditActor("slack:U-ana", "slack", "Ana")
     with Session(seeded_engine) as session, session.begin():
         assert outbox.skip(session, digest.key, due_at=digest.due_at, now=now, by=ana) == "skipped"
         assert outbox.skip(session, digest.key, due_at=digest.due_at, now=now, by=ana) == "already skipped"

@@ -15,7 +15,7 @@ TYPE_ORDER = ("school_cluster", "ward", "committee_area", "local_authority", "co
 
 
 @dataclass(frozen=True)
-class Choice:
+class PlaceChoice:
     code: str
     tied: tuple[str, ...] = ()
 
@@ -32,7 +32,7 @@ def family_of(lexicon: Lexicon, indicators: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*indicators, *same_family]))
 
 
-def choose_place(mention: Mention, lexicon: Lexicon, indicators: tuple[str, ...], today: date) -> Choice:
+def choose_place(mention: Mention, lexicon: Lexicon, indicators: tuple[str, ...], today: date) -> PlaceChoice:
     """Strongest match first; among equals, the one with data; several with data is a question back."""
     candidates = widened(mention, lexicon)
     strongest = max(strength for _, strength in candidates)
@@ -41,12 +41,12 @@ def choose_place(mention: Mention, lexicon: Lexicon, indicators: tuple[str, ...]
     if len(with_data) > 1:
         current = [code for code in with_data if lexicon.is_current(code, today)]
         if len(current) == 1 and _same_name(lexicon, with_data):
-            return Choice(current[0])
-        return Choice(_smallest_first(lexicon, with_data)[0], tuple(_smallest_first(lexicon, with_data)))
+            return PlaceChoice(current[0])
+        return PlaceChoice(_smallest_first(lexicon, with_data)[0], tuple(_smallest_first(lexicon, with_data)))
     if with_data:
-        return Choice(with_data[0])
+        return PlaceChoice(with_data[0])
     current = [code for code in pool if lexicon.is_current(code, today)]
-    return Choice(_smallest_first(lexicon, current or pool)[0])
+    return PlaceChoice(_smallest_first(lexicon, current or pool)[0])
 
 
 def widened(mention: Mention, lexicon: Lexicon) -> tuple[tuple[str, int], ...]:

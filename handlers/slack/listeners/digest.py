@@ -10,88 +10,67 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.conversation.flow import process_name
-from bot.digest.cards import NOTE, Control, read_control
-from bot.digest.delivery import DigestDesk
+from bot.digest.cards import NOTE, Control
 from bot.digest.meetings import ChatCalendar
-from bot.digest.preview import NOTE_LIMIT, ChannelMembers, Pressed, PreviewDesk
+from bot.digest.preview import NOTE_LIMIT, Pressed, PreviewDesk
 from bot.failures import log_failure
 from bot.figures.updates import Actor
 from handlers.slack.blocks import plain
 from handlers.slack.contract import ASK_ACTION, DIGEST_NOTE_VIEW
 from handlers.slack.deps import SlackDeps
-from handlers.slack.payloads import PLATFORM
+from handlers.slack.interactions import BlockAction, ViewPayload
+from handlers.slack.payloads import SlashCommand, payload_of
 from handlers.slack.update_blocks import note_message
 
 log = logging.getLogger(__name__)
 NOTE_BLOCK = "note"
 
 
-def _actor(user: dict[str, Any] | str, name: str = "") -> Actor:
-    if isinstance(user, dict):
-        return Actor(PLATFORM, str(user.get("id") or ""), str(user.get("name") or user.get("username") or ""))
-    return Actor(PLATFORM, user, name)
-
-
-def _is_control(action: dict[str, Any]) -> bool:
-    return read_control(str(action.get("value") or "")) is not None
-
-
-def channel_members(client: WebClient, channel: str) -> frozenset[str]:
-    """conversations.members, every page (needs channels:read, and groups:read for a private channel)."""
-    members: list[str] = []
-    cursor = None
-    while True:
-        response = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
-        members += [str(user) for user in response.get("members") or ()]
-        cursor = (response.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return frozenset(members)
-
-
 def register(app: App, deps: SlackDeps) -> None:
-    desk = DigestDesk(deps.bot, deps.conversation, owner=process_name())
     client = deps.messenger.client
-    previews = PreviewDesk(desk, deps.updates.roles, members=ChannelMembers(lambda c: channel_members(client, c)))
-    work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-digest")
-    calendar = ChatCalendar(deps.bot, deps.updates.roles)
-
+    previews, work, calendar = deps.previews, deps.work, deps.calendar
     # Registered before the answers' buttons (listeners/__init__.py): Bolt runs the first listener that matches.
-    @app.action(re.compile(f"^{ASK_ACTION}"), matchers=[_is_control])
-    def on_control(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        control = read_control(str(action.get("value") or ""))
-        if control is None:  # the matcher lets none through: kept for the type checker
-            return
-        actor = _actor(body.get("user") or {})
-        click = f"slack:{body.get('trigger_id') or action.get('action_ts') or ''}"
-        if control.verb == NOTE:
-            _open_note(previews, client, str(body.get("trigger_id") or ""), actor, control, respond)
-            return
-        work.submit(_press, previews, actor, control, click, respond)
+    app.action(re.compile(f"^{ASK_ACTION}"), matchers=[is_control])(
+        lambda ack, context, respond: on_control(previews, work, client, payload_of(context, BlockAction), ack, respond)
+    )
+    app.view(DIGEST_NOTE_VIEW)(lambda ack, context: on_note(previews, work, payload_of(context, ViewPayload), ack))
+    app.command("/meeting")(lambda ack, context: on_meeting(calendar, payload_of(context, SlashCommand), ack))
 
-    @app.view(DIGEST_NOTE_VIEW)
-    def on_note(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        actor = _actor(body.get("user") or {})
-        metadata = str(view.get("private_metadata") or "")
-        text = _typed_note(view)
-        pressed = previews.save_note(actor, int(metadata) if metadata.isdigit() else 0, text)
-        if pressed.kind != "done":
-            ack(response_action="errors", errors={NOTE_BLOCK: pressed.message})
-            return
-        ack()
-        work.submit(previews.show, pressed)
 
-    @app.command("/meeting")
-    def on_meeting(ack: Ack, command: dict[str, Any]) -> None:
-        actor = _actor(str(command.get("user_id") or ""), str(command.get("user_name") or ""))
-        ack(**note_message(calendar.handle(actor, str(command.get("text") or ""))))
+def is_control(context: BoltContext) -> bool:
+    return payload_of(context, BlockAction).action.control is not None
+
+
+def on_control(
+    previews: PreviewDesk, work: Executor, client: WebClient, pressed: BlockAction, ack: Ack, respond: Respond
+) -> None:
+    ack()
+    control = pressed.action.control
+    if control is None:  # the matcher lets none through: kept for the type checker
+        return
+    if control.verb == NOTE:
+        _open_note(previews, client, pressed.trigger_id, pressed.actor, control, respond)
+        return
+    work.submit(_press, previews, pressed.actor, control, f"slack:{pressed.click_id}", respond)
+
+
+def on_note(previews: PreviewDesk, work: Executor, view: ViewPayload, ack: Ack) -> None:
+    pressed = previews.save_note(view.actor, view.number or 0, view.typed(NOTE_BLOCK))
+    if pressed.kind != "done":
+        ack(response_action="errors", errors={NOTE_BLOCK: pressed.message})
+        return
+    ack()
+    work.submit(previews.show, pressed)
+
+
+def on_meeting(calendar: ChatCalendar, command: SlashCommand, ack: Ack) -> None:
+    ack(**note_message(calendar.handle(command.actor, command.text)))
 
 
 def _press(previews: PreviewDesk, actor: Actor, control: Control, click: str, respond: Respond) -> None:
@@ -145,8 +124,3 @@ def note_view(delivery_id: int, note: str) -> dict[str, Any]:
             }
         ],
     }
-
-
-def _typed_note(view: dict[str, Any]) -> str:
-    state = (view.get("state") or {}).get("values") or {}
-    return str(((state.get(NOTE_BLOCK) or {}).get(NOTE_BLOCK) or {}).get("value") or "")

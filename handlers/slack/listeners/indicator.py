@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import logging
 import urllib.request
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.figures.updates import Actor, FieldError, Preview, UpdateRequest, read_csv
+from bot.figures.updates import Actor, FieldError, Preview, UpdateRequest, Updates, read_csv
 from bot.figures.updates.reading import parse_command
 from bot.figures.updates.wording import REFUSAL
 from handlers.slack.contract import UPDATE_CANCEL_ACTION, UPDATE_CONFIRM_ACTION, UPDATE_CONFIRM_VIEW, UPDATE_FORM_VIEW
 from handlers.slack.deps import SlackDeps
-from handlers.slack.payloads import PLATFORM
+from handlers.slack.interactions import BlockAction, ViewPayload
+from handlers.slack.payloads import FileShared, SlashCommand, actor_of, payload_of
 from handlers.slack.update_blocks import (
+    FORM_FIELDS,
     confirm_view,
     done_view,
-    form_values,
     form_view,
     note_message,
     preview_message,
@@ -36,101 +38,113 @@ HELP = (
 )
 
 
-def _actor(user: dict[str, Any] | str, name: str = "") -> Actor:
-    if isinstance(user, dict):
-        return Actor(PLATFORM, str(user.get("id") or ""), str(user.get("name") or user.get("username") or ""))
-    return Actor(PLATFORM, user, name)
+class IndicatorVerb(StrEnum):
+    FORM = ""
+    SET = "set"
+    HISTORY = "history"
+    UNDO = "undo"
+    IMPORT = "import"
 
 
 def register(app: App, deps: SlackDeps) -> None:
     updates = deps.updates
+    app.event({"type": "message", "subtype": "file_share"})(
+        lambda context, client: on_file_shared(updates, payload_of(context, FileShared), client)
+    )
+    app.command("/indicator")(
+        lambda ack, context, client: on_indicator(updates, payload_of(context, SlashCommand), ack, client)
+    )
+    app.action(UPDATE_CONFIRM_ACTION)(
+        lambda ack, context, respond: on_confirm(updates, payload_of(context, BlockAction), ack, respond)
+    )
+    app.action(UPDATE_CANCEL_ACTION)(
+        lambda ack, context, respond: on_cancel(updates, payload_of(context, BlockAction), ack, respond)
+    )
+    # The form: server-side checks answered as field errors, then a confirmation step in the same modal.
+    app.view(UPDATE_FORM_VIEW)(lambda ack, context: on_form(updates, payload_of(context, ViewPayload), ack))
+    app.view(UPDATE_CONFIRM_VIEW)(
+        lambda ack, context: on_form_confirmed(updates, payload_of(context, ViewPayload), ack)
+    )
+    app.view_closed(UPDATE_CONFIRM_VIEW)(
+        lambda ack, context: on_form_closed(updates, payload_of(context, ViewPayload), ack)
+    )
 
-    @app.event({"type": "message", "subtype": "file_share"})
-    def on_file_shared(event: dict[str, Any], client: Any) -> None:
-        if event.get("channel_type") != "im" or event.get("bot_id"):
+
+def on_file_shared(updates: Updates, shared: FileShared, client: Any) -> None:
+    if not shared.in_dm or shared.from_bot:
+        return
+    for file_id in shared.file_ids:
+        reply = _csv_preview(client, updates, actor_of(shared.user), file_id)
+        client.chat_postMessage(channel=shared.channel, **reply)
+
+
+def on_indicator(updates: Updates, command: SlashCommand, ack: Ack, client: Any) -> None:
+    actor, verb, rest = command.actor, command.verb, command.rest
+    if verb == IndicatorVerb.FORM:
+        if not updates.may_edit(actor):
+            ack(**note_message(REFUSAL))
             return
-        actor = _actor(str(event.get("user") or ""))
-        for shared in event.get("files") or ():
-            reply = _csv_preview(client, deps, actor, str(shared.get("id") or ""))
-            client.chat_postMessage(channel=event.get("channel"), **reply)
-
-    @app.command("/indicator")
-    def on_indicator(ack: Ack, command: dict[str, Any], client: Any) -> None:
-        actor = _actor(str(command.get("user_id") or ""), str(command.get("user_name") or ""))
-        verb, _, rest = str(command.get("text") or "").strip().partition(" ")
-        verb = verb.lower()
-        if not verb:
-            if not updates.may_edit(actor):
-                ack(**note_message(REFUSAL))
-                return
-            indicators, areas = updates.form_choices()
-            client.views_open(trigger_id=command.get("trigger_id"), view=form_view(indicators, areas))
-            ack()
-        elif verb == "set":
-            ack(**preview_message(updates.preview_text(actor, rest)))
-        elif verb == "history":
-            ack(**note_message(_history(deps, rest)))
-        elif verb == "undo":
-            ack(**note_message(updates.undo(actor).message))
-        elif verb == "import":
-            ack(**note_message(HELP.splitlines()[-1].removeprefix("/indicator import: ").capitalize() + "."))
-        else:
-            ack(**note_message(HELP))
-
-    @app.action(UPDATE_CONFIRM_ACTION)
-    def on_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        indicators, areas = updates.form_choices()
+        client.views_open(trigger_id=command.trigger_id, view=form_view(indicators, areas))
         ack()
-        outcome = updates.confirm(_actor(body.get("user") or {}), int(action.get("value") or 0))
-        if outcome.preview is not None:
-            respond(replace_original=True, **_with_note(outcome.message, outcome.preview))
-        else:
-            respond(replace_original=True, **note_message(outcome.message))
+    elif verb == IndicatorVerb.SET:
+        ack(**preview_message(updates.preview_text(actor, rest)))
+    elif verb == IndicatorVerb.HISTORY:
+        ack(**note_message(_history(updates, rest)))
+    elif verb == IndicatorVerb.UNDO:
+        ack(**note_message(updates.undo(actor).message))
+    elif verb == IndicatorVerb.IMPORT:
+        ack(**note_message(HELP.splitlines()[-1].removeprefix("/indicator import: ").capitalize() + "."))
+    else:
+        ack(**note_message(HELP))
 
-    @app.action(UPDATE_CANCEL_ACTION)
-    def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        outcome = updates.cancel(_actor(body.get("user") or {}), int(action.get("value") or 0))
+
+def on_confirm(updates: Updates, pressed: BlockAction, ack: Ack, respond: Respond) -> None:
+    ack()
+    outcome = updates.confirm(pressed.actor, pressed.action.change_set)
+    if outcome.preview is not None:
+        respond(replace_original=True, **_with_note(outcome.message, outcome.preview))
+    else:
         respond(replace_original=True, **note_message(outcome.message))
 
-    _register_form(app, deps)
+
+def on_cancel(updates: Updates, pressed: BlockAction, ack: Ack, respond: Respond) -> None:
+    ack()
+    outcome = updates.cancel(pressed.actor, pressed.action.change_set)
+    respond(replace_original=True, **note_message(outcome.message))
 
 
-def _register_form(app: App, deps: SlackDeps) -> None:
-    """The form: server-side checks answered as field errors, then a confirmation step in the same modal."""
-    updates = deps.updates
+def on_form(updates: Updates, view: ViewPayload, ack: Ack) -> None:
+    actor = view.actor
+    values = {field: view.typed(field) for field in FORM_FIELDS}
+    request = UpdateRequest(
+        values["indicator"], values["area"], values["period"], values["value"], values["note"], values["status"]
+    )
+    errors = updates.check(request) if updates.may_edit(actor) else (FieldError("value", REFUSAL),)
+    if errors:
+        # Slack shows each message under its field; anything not about one field goes under the value.
+        fields = {error.field if error.field in values else "value": error.message for error in errors}
+        ack(response_action="errors", errors=fields)
+        return
+    preview = updates.preview(actor, [request], note=values["note"] or None)
+    if preview.change_set is None:
+        ack(response_action="update", view=done_view(preview.headline))
+        return
+    ack(response_action="update", view=confirm_view(preview))
 
-    @app.view(UPDATE_FORM_VIEW)
-    def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        actor = _actor(body.get("user") or {})
-        values = form_values(view)
-        request = UpdateRequest(
-            values["indicator"], values["area"], values["period"], values["value"], values["note"], values["status"]
-        )
-        errors = updates.check(request) if updates.may_edit(actor) else (FieldError("value", REFUSAL),)
-        if errors:
-            # Slack shows each message under its field; anything not about one field goes under the value.
-            fields = {error.field if error.field in values else "value": error.message for error in errors}
-            ack(response_action="errors", errors=fields)
-            return
-        preview = updates.preview(actor, [request], note=values["note"] or None)
-        if preview.change_set is None:
-            ack(response_action="update", view=done_view(preview.headline))
-            return
-        ack(response_action="update", view=confirm_view(preview))
 
-    @app.view(UPDATE_CONFIRM_VIEW)
-    def on_form_confirmed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        outcome = updates.confirm(_actor(body.get("user") or {}), int(view.get("private_metadata") or 0))
-        if outcome.preview is not None and outcome.preview.change_set is not None:
-            ack(response_action="update", view=confirm_view(outcome.preview, outcome.message))
-            return
-        ack(response_action="update", view=done_view(outcome.message))
+def on_form_confirmed(updates: Updates, view: ViewPayload, ack: Ack) -> None:
+    outcome = updates.confirm(view.actor, view.number or 0)
+    if outcome.preview is not None and outcome.preview.change_set is not None:
+        ack(response_action="update", view=confirm_view(outcome.preview, outcome.message))
+        return
+    ack(response_action="update", view=done_view(outcome.message))
 
-    @app.view_closed(UPDATE_CONFIRM_VIEW)
-    def on_form_closed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack()
-        if view.get("private_metadata"):
-            updates.cancel(_actor(body.get("user") or {}), int(view["private_metadata"]))
+
+def on_form_closed(updates: Updates, view: ViewPayload, ack: Ack) -> None:
+    ack()
+    if view.number is not None:
+        updates.cancel(view.actor, view.number)
 
 
 def _with_note(message: str, preview: Preview) -> dict[str, Any]:
@@ -140,11 +154,11 @@ def _with_note(message: str, preview: Preview) -> dict[str, Any]:
     return reply
 
 
-def _history(deps: SlackDeps, rest: str) -> str:
+def _history(updates: Updates, rest: str) -> str:
     request = parse_command(f"{rest} 2000-01-01 0")
     if isinstance(request, FieldError):
         return "Which figure and place? e.g. /indicator history CPP_COUNT JESS"
-    found = deps.updates.history(request.indicator, request.area)
+    found = updates.history(request.indicator, request.area)
     if found and isinstance(found[0], FieldError):
         return " ".join(error.message for error in found if isinstance(error, FieldError))
     lines = [line for line in found if isinstance(line, str)]
@@ -152,9 +166,9 @@ def _history(deps: SlackDeps, rest: str) -> str:
     return "\n".join([title, *lines]) if lines else f"No changes recorded for {request.indicator} in {request.area}."
 
 
-def _csv_preview(client: Any, deps: SlackDeps, actor: Actor, file_id: str) -> dict[str, Any]:
+def _csv_preview(client: Any, updates: Updates, actor: Actor, file_id: str) -> dict[str, Any]:
     """A CSV shared in a DM: fetched with the bot's token, read, validated and previewed as one change."""
-    if not deps.updates.may_edit(actor):
+    if not updates.may_edit(actor):
         return note_message(REFUSAL)
     info = client.files_info(file=file_id).get("file") or {}
     if str(info.get("filetype") or "") != "csv" and not str(info.get("name") or "").lower().endswith(".csv"):
@@ -170,4 +184,4 @@ def _csv_preview(client: Any, deps: SlackDeps, actor: Actor, file_id: str) -> di
     rows = read_csv(text)
     if isinstance(rows, FieldError):
         return note_message(rows.message)
-    return preview_message(deps.updates.preview(actor, rows, kind="import", note=str(info.get("name") or "")))
+    return preview_message(updates.preview(actor, rows, kind="import", note=str(info.get("name") or "")))

@@ -7,11 +7,14 @@ parses Slack's payloads, calls it, and lays the answer out with the figures' upd
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.figures.updates import Actor, Outcome, Preview
+from bot.conversation.flow import Conversation
+from bot.conversation.model import InboundKind
+from bot.figures.updates import Outcome, Preview
 from bot.recommendations.updates import RecUpdates
 from handlers.slack.blocks import BUTTON_TEXT_LIMIT, Block, plain
 from handlers.slack.contract import (
@@ -22,7 +25,8 @@ from handlers.slack.contract import (
     UPDATE_CONFIRM_ACTION,
 )
 from handlers.slack.deps import SlackDeps
-from handlers.slack.payloads import PLATFORM, SlashCommand
+from handlers.slack.interactions import BlockAction
+from handlers.slack.payloads import SlashCommand, payload_of
 from handlers.slack.update_blocks import note_message, preview_message
 
 # The figures' preview blocks, with this command's buttons.
@@ -35,53 +39,64 @@ HELP = (
 )
 
 
-def _actor(user: dict[str, Any] | str, name: str = "") -> Actor:
-    if isinstance(user, dict):
-        return Actor(PLATFORM, str(user.get("id") or ""), str(user.get("name") or user.get("username") or ""))
-    return Actor(PLATFORM, user, name)
+class RecVerb(StrEnum):
+    STATUS = "status"
+    UPDATE = "update"
+    UNDO = "undo"
+    HELP = "help"
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    recs = RecUpdates(deps.bot, deps.updates.roles)
+    recs, conversation = deps.recs, deps.conversation
+    app.command("/rec")(lambda ack, context: on_rec(recs, conversation, payload_of(context, SlashCommand), ack))
+    app.action(REC_CONFIRM_ACTION)(
+        lambda ack, context, respond: on_confirm(recs, payload_of(context, BlockAction), ack, respond)
+    )
+    app.action(REC_CANCEL_ACTION)(
+        lambda ack, context, respond: on_cancel(recs, payload_of(context, BlockAction), ack, respond)
+    )
+    app.action(REC_UNDO_ACTION)(
+        lambda ack, context, respond: on_undo(recs, payload_of(context, BlockAction), ack, respond)
+    )
 
-    @app.command("/rec")
-    def on_rec(ack: Ack, command: dict[str, Any]) -> None:
-        actor = _actor(str(command.get("user_id") or ""), str(command.get("user_name") or ""))
-        text = str(command.get("text") or "").strip()
-        verb, _, rest = text.partition(" ")
-        verb = verb.lower()
-        if verb == "status":
-            ack(**rec_preview(recs.preview_status(actor, rest)))
-        elif verb == "update":
-            ack(**rec_preview(recs.preview_update(actor, rest)))
-        elif verb == "undo":
-            number = rest.strip()
-            ack(**outcome_message(recs.undo(actor, int(number) if number.isdigit() else None), undoable=False))
-        elif verb in {"", "help"}:
-            ack(**note_message(HELP))
-        else:
-            # A question: answered like any other (with its chart) through the command's response_url.
-            asked = replace(SlashCommand.parse(command), text=f"recommendations {text}")
-            deps.conversation.submit(asked.inbound("message"))
-            ack()
 
-    @app.action(REC_CONFIRM_ACTION)
-    def on_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+def on_rec(recs: RecUpdates, conversation: Conversation, command: SlashCommand, ack: Ack) -> None:
+    actor, verb, rest = command.actor, command.verb, command.rest
+    if verb == RecVerb.STATUS:
+        ack(**rec_preview(recs.preview_status(actor, rest)))
+    elif verb == RecVerb.UPDATE:
+        ack(**rec_preview(recs.preview_update(actor, rest)))
+    elif verb == RecVerb.UNDO:
+        ack(
+            **outcome_message(
+                recs.undo(actor, int(rest) if rest.isdigit() and len(rest) < 10 else None), undoable=False
+            )
+        )
+    elif verb in {"", RecVerb.HELP}:
+        ack(**note_message(HELP))
+    else:
+        # A question: answered like any other (with its chart) through the command's response_url.
+        asked = replace(command, text=f"recommendations {command.text.strip()}")
+        conversation.submit(asked.inbound(InboundKind.MESSAGE))
         ack()
-        outcome = recs.confirm(_actor(body.get("user") or {}), int(action.get("value") or 0))
-        respond(replace_original=True, **outcome_message(outcome, undoable=True))
 
-    @app.action(REC_CANCEL_ACTION)
-    def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        outcome = recs.cancel(_actor(body.get("user") or {}), int(action.get("value") or 0))
-        respond(replace_original=True, **note_message(outcome.message))
 
-    @app.action(REC_UNDO_ACTION)
-    def on_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        outcome = recs.undo(_actor(body.get("user") or {}), int(action.get("value") or 0))
-        respond(replace_original=True, **outcome_message(outcome, undoable=False))
+def on_confirm(recs: RecUpdates, pressed: BlockAction, ack: Ack, respond: Respond) -> None:
+    ack()
+    outcome = recs.confirm(pressed.actor, pressed.action.change_set)
+    respond(replace_original=True, **outcome_message(outcome, undoable=True))
+
+
+def on_cancel(recs: RecUpdates, pressed: BlockAction, ack: Ack, respond: Respond) -> None:
+    ack()
+    outcome = recs.cancel(pressed.actor, pressed.action.change_set)
+    respond(replace_original=True, **note_message(outcome.message))
+
+
+def on_undo(recs: RecUpdates, pressed: BlockAction, ack: Ack, respond: Respond) -> None:
+    ack()
+    outcome = recs.undo(pressed.actor, pressed.action.change_set)
+    respond(replace_original=True, **outcome_message(outcome, undoable=False))
 
 
 def rec_preview(preview: Preview) -> dict[str, Any]:

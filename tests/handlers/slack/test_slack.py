@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from bot.answer import Answer, Option, Status
 from bot.app.settings import SettingError, Settings, require_slack
+from bot.app.slack_app import build_slack
 from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
 from bot.conversation.cards import card_for
@@ -37,7 +38,7 @@ from fakes.slack import (
     slash,
 )
 from handlers.slack import contract
-from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, slack_wsgi
 from handlers.slack.blocks import MAX_BLOCKS, card_blocks, fallback_text, home_view
 from handlers.slack.deps import SlackDeps
 from tests.support.paths import ROOT
@@ -70,7 +71,7 @@ def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     prepare(engine, seed=True)
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
     conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
-    app, deps = build_app(conversation, token="xoxb-test", signing_secret=SECRET, base_url=fake.base_url)
+    app, deps = build_slack(conversation, token="xoxb-test", signing_secret=SECRET, base_url=fake.base_url)
     application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
     server = make_server(application, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from bot.app.slack_app import build_slack
 from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
@@ -20,7 +21,7 @@ from bot.figures.updates import Access
 from data import db
 from data.store import prepare
 from fakes.slack import FakeSlack, block_action, post_signed, slash
-from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, slack_wsgi
 from handlers.slack.contract import REC_CANCEL_ACTION, REC_CONFIRM_ACTION, REC_UNDO_ACTION
 from handlers.slack.deps import SlackDeps
 
@@ -64,7 +65,9 @@ def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
     conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
     access = Access(officers=frozenset({OFFICER}))
-    app, deps = build_app(conversation, token="xoxb-recs", signing_secret=SECRET, base_url=fake.base_url, access=access)
+    app, deps = build_slack(
+        conversation, token="xoxb-recs", signing_secret=SECRET, base_url=fake.base_url, access=access
+    )
     server = make_server(router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason), host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
     yield Harness(fake, f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}", deps, engine)

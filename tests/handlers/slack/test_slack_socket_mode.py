@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from slack_bolt import App
 
+from bot.app.slack_app import build_slack
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.pacing import TokenBucketPacer
@@ -26,7 +27,7 @@ from data import db
 from data.store import prepare
 from fakes.slack import FakeSlack, mention
 from fakes.slack_socket import FakeSocketMode
-from handlers.slack.app import SocketMode, SocketModeRefused, build_app, web_client
+from handlers.slack.app import SocketMode, SocketModeRefused, web_client
 from tests.support.serving import BRIEFBOT, free_port, wait_until_up
 
 APP_TOKEN = "xapp-1-A1-test"
@@ -54,7 +55,7 @@ def socket_mode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('socket') / 'store.sqlite3'}")
     prepare(engine, seed=True, official=False)
     conversation = Conversation(Briefbot(engine, today=lambda: date(2026, 11, 22)), pacer=TokenBucketPacer(rate=100))
-    app, _deps = build_app(conversation, token="xoxb-test", signing_secret="unused", base_url=fake.base_url)
+    app, _deps = build_slack(conversation, token="xoxb-test", signing_secret="unused", base_url=fake.base_url)
     handler = SocketMode(app, APP_TOKEN, arriving=conversation.arrivals.arriving)
     handler.open()
     yield Harness(fake, sockets, conversation)
