@@ -108,8 +108,9 @@ class Conversation:
         self._draw_and_attach(messenger, inbound, answer)
 
     def _answer(self, inbound: Inbound) -> Answer:
-        ask: Callable[[str], Answer] = self.bot.brief if inbound.kind == "brief" else self.bot.ask
-        return ask(inbound.text)
+        if inbound.kind == "brief":
+            return self.bot.brief(inbound.text)
+        return self.bot.ask(inbound.text, thread=inbound.thread_key)
 
     def _post_answer(self, messenger: Messenger, inbound: Inbound, answer: Answer) -> bool:
         try:

@@ -13,6 +13,12 @@ PLATFORM = "slack"
 RESPONSE_URL = "response_url:"
 
 
+def thread_key(channel: str, thread_ts: str | None) -> str:
+    """The thread a follow-up belongs to: a channel thread by its root message's ts; a DM outside threads by
+    its channel (channel ids are unique in the workspace)."""
+    return f"{PLATFORM}:{channel}:{thread_ts}" if thread_ts else f"{PLATFORM}:{channel}"
+
+
 @dataclass(frozen=True)
 class MessageEvent:
     """An app_mention or a message event: who said what, where."""
@@ -61,6 +67,7 @@ class MessageEvent:
             text=self.text,
             reply_to=Destination(PLATFORM, self.channel, thread),
             keys=tuple(keys),
+            thread_key=thread_key(self.channel, thread),
         )
 
 
@@ -112,6 +119,7 @@ class ButtonClick:
             reply_to=self.reply_to,
             keys=(f"slack:action:{self.click_id}",) if self.click_id else (),
             kind="action",
+            thread_key=None if self.ephemeral else thread_key(self.channel, self.thread),
         )
 
 
