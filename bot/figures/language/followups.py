@@ -35,7 +35,7 @@ PLACE_POINTER = re.compile(r"\b(?:there|they|them|their)\b")
 # Words a follow-up may hold that understanding does not know and that say nothing about the figure.
 FILLERS = frozenset(
     "same again ok okay right thanks great so but then also too instead just one ones please now "
-    "higher lower bigger smaller more less count counts total percentage percent proportion".split()
+    "higher lower bigger smaller more less count counts total percentage percent proportion end start".split()
 )
 # The city, which a question naming no place is about, as a place a follow-up can compare with England.
 LEEDS_NAMED = Mention("leeds", ((LEEDS, 2),), "leeds")
