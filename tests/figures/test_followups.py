@@ -5,12 +5,17 @@ children looked after file (row 285: Leeds, 31 Mar 2022, 1,374 and 81 per 10,000
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bot.answer import Answer, Status
+from bot.app.cli import Context, main
+from bot.app.settings import SettingError, Settings
 from bot.briefbot import Briefbot
 from bot.figures.language import followups
 from bot.figures.language.understanding import Intent, Question
@@ -207,3 +212,39 @@ def test_recommendation_questions_in_a_thread_are_not_follow_ups(bot: Briefbot) 
     bot.ask("cp plans jess", thread="test:recs")
     answer = bot.ask("what changed since March 2011?", thread="test:recs")
     assert answer.reading == "recommendation updates since Mar 2011"
+
+
+# -- the command line ---------------------------------------------------------------------------------------
+def test_ask_continues_a_named_session_across_runs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    runner = CliRunner()
+    lines = runner.invoke(
+        main,
+        ["--database-url", url, "ask", "-", "--session", "ward-surgery"],
+        input="cp plans jess\nand at 31/3/12?\n",
+    ).output.splitlines()
+    asked = [json.loads(line)["facts"][0] for line in lines]
+    assert [(fact["geography"], fact["period_end"], fact["value"]) for fact in asked] == [
+        (JESS, "2013-03-31", 149),
+        (JESS, "2012-03-31", 93),
+    ]
+    # A later run (a new process, a new engine) continues the session; without it nothing is carried.
+    later = runner.invoke(main, ["--database-url", url, "ask", "what about bcm?", "--session", "ward-surgery"])
+    assert later.output.startswith(
+        "Child protection plans, Beeston, Cottingley and Middleton cluster: 59 at 31 Mar 2012"
+    )
+    assert "(measure and period from your last question)" in later.output
+    alone = runner.invoke(main, ["--database-url", url, "ask", "what about bcm?", "--session", "another"])
+    assert alone.output.startswith("Which figure do you mean by “what about bcm?”?")
+
+
+def test_how_long_a_thread_remembers_is_a_setting(tmp_path: Path) -> None:
+    assert Settings.from_env({}, env_file=None).thread_memory == timedelta(hours=2)
+    settings = Settings.from_env(
+        {"BRIEFBOT_THREAD_MEMORY_MINUTES": "45", "DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}"}, env_file=None
+    )
+    assert settings.thread_memory == timedelta(minutes=45)
+    assert Context(settings).briefbot().threads.expiry == timedelta(minutes=45)
+    for wrong in ("0", "two hours", "-5"):
+        with pytest.raises(SettingError, match="BRIEFBOT_THREAD_MEMORY_MINUTES"):
+            Settings.from_env({"BRIEFBOT_THREAD_MEMORY_MINUTES": wrong}, env_file=None)
