@@ -110,6 +110,8 @@ class Conversation:
     def _answer(self, inbound: Inbound) -> Answer:
         if inbound.kind == "brief":
             return self.bot.brief(inbound.text)
+        if inbound.thread_key is None:  # nowhere to follow up (an ephemeral answer): the question alone
+            return self.bot.ask(inbound.text)
         return self.bot.ask(inbound.text, thread=inbound.thread_key)
 
     def _post_answer(self, messenger: Messenger, inbound: Inbound, answer: Answer) -> bool:
