@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from bot.figures.language.lexicon import Lexicon, load_lexicon, store_version
 from bot.figures.language.understanding import Question, understand
 from bot.recommendations import Recommendations
 from bot.store import Store, StoreUnavailable
+from bot.threads import DEFAULT_EXPIRY, Threads
 from data.chat import preferences
 from data.figures.catalogue import LEEDS
 
@@ -45,6 +46,7 @@ class Briefbot:
         charts: ChartCache | None = None,
         strict: bool = False,
         neighbours_on: date | None = None,
+        thread_expiry: timedelta = DEFAULT_EXPIRY,
     ) -> None:
         self.engine = engine
         self._charts = charts
@@ -56,6 +58,7 @@ class Briefbot:
         self.strict = strict
         self.neighbours_on = neighbours_on
         self.recommendations = Recommendations(self.sessions, today)
+        self.threads = Threads(self.store, thread_expiry)
 
     def lexicon(self, session: Session) -> Lexicon:
         """The cached lexicon, rebuilt when anything has been written since it was built."""
@@ -71,8 +74,11 @@ class Briefbot:
         with self.store.read() as session:
             return understand(text, self.lexicon(session), self.today())
 
-    def ask(self, text: str) -> Answer:
-        return self._safely(text, self._answer)
+    def ask(self, text: str, thread: str | None = None) -> Answer:
+        """Answer a question; in a thread (a key naming it), a follow-up is read with the thread's last question."""
+        if thread is None:
+            return self._safely(text, self._answer)
+        return self.threads.ask(thread, text, self._safely, self._answer)
 
     def _answer(self, answerer: Answerer, question: Question) -> Answer:
         # Recommendations decline (None) any question not about them, before reading the store.

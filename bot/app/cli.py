@@ -67,7 +67,12 @@ class Context:
         from bot.briefbot import Briefbot
 
         self.ready()
-        return Briefbot(self.engine, charts=charts, neighbours_on=self.settings.neighbours_on)
+        return Briefbot(
+            self.engine,
+            charts=charts,
+            neighbours_on=self.settings.neighbours_on,
+            thread_expiry=self.settings.thread_memory,
+        )
 
     def chart_cache(self) -> ChartCache:
         from charts.cache import ChartCache
@@ -303,21 +308,29 @@ def _safe_url(context: Context) -> str:
 @click.argument("question", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
 @click.option("--chart-dir", type=click.Path(file_okay=False, path_type=Path), help="Write charts here.")
+@click.option(
+    "--session",
+    metavar="NAME",
+    help='A conversation to continue: "and 2022?" is read with the last question asked in it (kept in the store).',
+)
 @pass_context
-def ask_command(context: Context, question: tuple[str, ...], as_json: bool, chart_dir: Path | None) -> None:
+def ask_command(
+    context: Context, question: tuple[str, ...], as_json: bool, chart_dir: Path | None, session: str | None
+) -> None:
     """Answer a question, e.g. briefbot ask "NEET in JESS". Use - to read one question per line from stdin."""
     # A cache (and with it matplotlib) only when charts are to be written.
     bot = context.briefbot(None if chart_dir is None else context.chart_cache())
+    thread = f"cli:{session}" if session else None
     if question == ("-",):
         for line in sys.stdin:
             if line.strip():
-                _print_answer(bot, line.strip(), as_json=True, chart_dir=chart_dir)
+                _print_answer(bot, line.strip(), as_json=True, chart_dir=chart_dir, thread=thread)
         return
-    _print_answer(bot, " ".join(question), as_json=as_json, chart_dir=chart_dir)
+    _print_answer(bot, " ".join(question), as_json=as_json, chart_dir=chart_dir, thread=thread)
 
 
-def _print_answer(bot: Briefbot, text: str, *, as_json: bool, chart_dir: Path | None) -> None:
-    answer = bot.ask(text)
+def _print_answer(bot: Briefbot, text: str, *, as_json: bool, chart_dir: Path | None, thread: str | None) -> None:
+    answer = bot.ask(text, thread=thread)
     chart_path = _write_chart(bot, answer, chart_dir)
     if as_json:
         click.echo(json.dumps(answer.to_json(chart_path), ensure_ascii=False))

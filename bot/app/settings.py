@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -62,6 +62,8 @@ class Settings:
     officers: frozenset[str] = frozenset()
     officer_group: str = ""
     admins: frozenset[str] = frozenset()
+    # How long a thread's last question is carried over to a follow-up ("and 2022?") in the same thread.
+    thread_memory: timedelta = timedelta(hours=2)
 
     @property
     def neighbours_on(self) -> date:
@@ -98,6 +100,11 @@ class Settings:
             officer_group=values.get("BRIEFBOT_OFFICER_GROUP", "").strip(),
             admins=_user_ids(values.get("BRIEFBOT_ADMINS", "")),
             shutdown_grace=_seconds("BRIEFBOT_SHUTDOWN_GRACE", values.get("BRIEFBOT_SHUTDOWN_GRACE", "20")),
+            thread_memory=timedelta(
+                minutes=_whole_number(
+                    "BRIEFBOT_THREAD_MEMORY_MINUTES", values.get("BRIEFBOT_THREAD_MEMORY_MINUTES", "120")
+                )
+            ),
             chart_cache_dir=Path(values["BRIEFBOT_CHART_CACHE_DIR"])
             if values.get("BRIEFBOT_CHART_CACHE_DIR")
             else None,

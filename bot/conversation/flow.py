@@ -111,8 +111,11 @@ class Conversation:
         self._draw_and_attach(messenger, inbound, answer)
 
     def _answer(self, inbound: Inbound) -> Answer:
-        ask: Callable[[str], Answer] = self.bot.brief if inbound.kind == InboundKind.BRIEF else self.bot.ask
-        return ask(inbound.text)
+        if inbound.kind == InboundKind.BRIEF:
+            return self.bot.brief(inbound.text)
+        if inbound.thread_key is None:  # nowhere to follow up (an ephemeral answer): the question alone
+            return self.bot.ask(inbound.text)
+        return self.bot.ask(inbound.text, thread=inbound.thread_key)
 
     def _post_answer(self, messenger: Messenger, inbound: Inbound, answer: Answer) -> bool:
         try:

@@ -43,7 +43,9 @@ class InboundKind(StrEnum):
 @dataclass(frozen=True)
 class Inbound:
     """A question as any platform delivers it. `keys` are the ids it can arrive under again (retries,
-    duplicate deliveries); the first is the event's own."""
+    duplicate deliveries); the first is the event's own. `thread_key` names the conversation thread it was
+    asked in (a Slack thread or DM, a Teams reply chain or chat), so that a follow-up there ("and 2022?") is
+    read with the thread's last question; None where a reply can't be followed up (an ephemeral answer)."""
 
     platform: str
     user: str
@@ -51,6 +53,7 @@ class Inbound:
     reply_to: Destination
     keys: tuple[str, ...] = ()
     kind: InboundKind = InboundKind.MESSAGE
+    thread_key: str | None = None
 
     @property
     def key(self) -> str:
@@ -64,6 +67,7 @@ class Inbound:
             "reply_to": self.reply_to.to_json(),
             "keys": list(self.keys),
             "kind": self.kind,
+            "thread_key": self.thread_key,
         }
 
     @classmethod
@@ -75,6 +79,7 @@ class Inbound:
             reply_to=Destination.from_json(data["reply_to"]),
             keys=tuple(data.get("keys", ())),
             kind=InboundKind(data.get("kind", InboundKind.MESSAGE)),
+            thread_key=data.get("thread_key"),
         )
 
 

@@ -20,6 +20,7 @@ from data.models.chat import (
     Delivery,
     Meeting,
     ProcessedEvent,
+    ThreadContext,
     UserPreference,
     WardCouncillor,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "RecommendationStatus",
     "RecommendationUpdate",
     "Target",
+    "ThreadContext",
     "UserPreference",
     "WardCouncillor",
 ]

@@ -156,3 +156,15 @@ class ConversationReference(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     dead_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     dead_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ThreadContext(Base):
+    """The last question asked in a chat thread (a Slack thread, a Teams reply chain, a DM, a CLI session),
+    as understanding read it, so that "and 2022?" in the same thread is read with its measure, place and
+    period. Keyed by a digest of the thread's key: platform ids can be long, and the key is all a lookup needs."""
+
+    __tablename__ = "thread_context"
+
+    thread: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question: Mapped[dict[str, Any]] = mapped_column(JSON)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

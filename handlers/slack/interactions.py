@@ -22,7 +22,7 @@ from handlers.slack.contract import (
     UPDATE_CONFIRM_VIEW,
 )
 from handlers.slack.fields import Malformed
-from handlers.slack.payloads import PLATFORM, RESPONSE_URL, SlackUser, actor_of
+from handlers.slack.payloads import PLATFORM, RESPONSE_URL, SlackUser, actor_of, thread_key
 
 CHANGE_SET_ACTIONS = frozenset(
     {UPDATE_CONFIRM_ACTION, UPDATE_CANCEL_ACTION, REC_CONFIRM_ACTION, REC_CANCEL_ACTION, REC_UNDO_ACTION}
@@ -131,6 +131,8 @@ class BlockAction:
             reply_to=self.reply_to,
             keys=(f"slack:action:{self.click_id}",) if self.click_id else (),
             kind=InboundKind.ACTION,
+            # An ephemeral answer has no thread to follow up in.
+            thread_key=None if self.ephemeral else thread_key(self.channel, self.thread_ts or self.message_ts),
         )
 
 

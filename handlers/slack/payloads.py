@@ -67,6 +67,12 @@ def actor_of(user: SlackUser) -> Actor:
     return Actor(PLATFORM, user.id, user.name)
 
 
+def thread_key(channel: str, thread_ts: str | None) -> str:
+    """The thread a follow-up belongs to: a channel thread by its root message's ts; a DM outside threads by
+    its channel (channel ids are unique in the workspace)."""
+    return f"{PLATFORM}:{channel}:{thread_ts}" if thread_ts else f"{PLATFORM}:{channel}"
+
+
 @dataclass(frozen=True)
 class MessageEvent:
     """An app_mention or a message event: who said what, where."""
@@ -117,6 +123,7 @@ class MessageEvent:
             text=self.text,
             reply_to=Destination(PLATFORM, self.channel, thread),
             keys=tuple(keys),
+            thread_key=thread_key(self.channel, thread),
         )
 
 

@@ -228,6 +228,7 @@ class Activity:
             reply_to=self.destination,
             keys=(self.key,),
             kind=kind,
+            thread_key=f"{PLATFORM}:{self.reference.conversation_for(self.thread)}",
         )
 
     # -- installs -----------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from wsgiref.types import WSGIApplication
 import pytest
 
 import bot.briefbot
+from bot.app.slack_app import build_slack
 from bot.app.teams_app import build_teams
 from bot.app.teams_settings import TeamsSettings
 from bot.app.web import router
@@ -27,7 +28,7 @@ from data import db
 from data.store import prepare
 from fakes.slack import FakeSlack, block_action, mention, slash
 from fakes.teams import FakeConnector, execute, personal_message
-from handlers.slack.app import EVENTS_PATH, build_app, slack_wsgi
+from handlers.slack.app import EVENTS_PATH, slack_wsgi
 from tests.support.wsgi import Reply, call, slack_signed
 
 PHRASE = "Purple Walrus Budget 7731"
@@ -56,7 +57,7 @@ def front(tmp_path: Path) -> Iterator[Front]:
     prepare(engine, seed=True, official=False)
     conversation = Conversation(Briefbot(engine, today=lambda: date(2026, 11, 22)), pacer=TokenBucketPacer(rate=100))
     slack, teams = FakeSlack(), FakeConnector()
-    slack_app, _deps = build_app(conversation, token="xoxb-logs", signing_secret=SECRET, base_url=slack.base_url)
+    slack_app, _deps = build_slack(conversation, token="xoxb-logs", signing_secret=SECRET, base_url=slack.base_url)
     route = build_teams(conversation, TeamsSettings(app_id="28:briefbot-app-id", allow_unauthenticated=True))
     routes = {EVENTS_PATH: slack_wsgi(slack_app), route.path: route.application}
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -191,6 +192,21 @@ def test_an_answer_posted_before_the_crash_is_not_posted_again(bot: Briefbot) ->
     assert messenger.wait_for(1)
     restarted.shutdown()
     assert [sent.action for sent in messenger.sent] == ["attach_chart"]
+
+
+def test_a_follow_up_claimed_by_a_process_that_died_keeps_its_thread(bot: Briefbot) -> None:
+    """The thread key travels with the claim: the process that takes it over reads "and 31/3/12?" with the
+    thread's last question (seed 000 §3.1.2: 93 on a plan in JESS at 31/3/12)."""
+    bot.ask("CP plans JESS", thread="test:C-crash-thread:1")
+    dead = _ledger(bot, "dead")
+    follow = replace(_inbound("and 31/3/12?", "crash-thread"), thread_key="test:C-crash-thread:1")
+    assert dead.claim(follow)
+    restarted, messenger = _conversation(bot, owner="restarted", now=T0 + LEASE * 2), RecordingMessenger()
+    restarted.add_messenger(messenger)
+    assert restarted.recover() == 1
+    assert messenger.wait_for(1)
+    restarted.shutdown()
+    assert messenger.posts()[0].title == "Child protection plans, JESS cluster: 93 at 31 Mar 2012."
 
 
 def test_a_live_process_keeps_its_lease(bot: Briefbot) -> None:

@@ -5,6 +5,7 @@ Teams' size limit)."""
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from bot.app.web import make_server, router
 from bot.briefbot import Briefbot
 from bot.conversation.flow import Conversation
 from bot.conversation.pacing import TokenBucketPacer
-from fakes.teams import Call
+from fakes.teams import Call, FakeConnector, post_activity
 from handlers.teams.cards import CARD_TYPE, MAX_IMAGE_BYTES, MESSAGE_LIMIT, counted_size
 from tests.support.teams_oracle import card_schema, check_card
 
@@ -54,3 +55,18 @@ def serve(engine: Engine, settings: TeamsSettings) -> tuple[str, TeamsRoute, Con
     server = make_server(router({route.path: route.application}, ready=bot.unready_reason), host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
     return f"http://127.0.0.1:{server.effective_port}{route.path}", route, conversation, server
+
+
+ADMIN = "aad-admin-0001"
+
+
+@dataclass
+class Harness:
+    fake: FakeConnector
+    url: str
+    route: TeamsRoute
+    conversation: Conversation
+    engine: Engine
+
+    def post(self, activity: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:
+        return post_activity(self.url, activity, token)

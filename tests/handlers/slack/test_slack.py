@@ -3,83 +3,30 @@
 from __future__ import annotations
 
 import ast
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from slack_sdk.models.blocks import Block
-from sqlalchemy import Engine
 
 from bot.answer import Answer, Option, Status
 from bot.app.settings import SettingError, Settings, require_slack
-from bot.app.slack_app import build_slack
-from bot.app.web import make_server, router
-from bot.briefbot import Briefbot
 from bot.conversation.cards import card_for
-from bot.conversation.flow import Conversation
-from bot.conversation.pacing import TokenBucketPacer
 from bot.store import StoreUnavailable
-from data import db
-from data.store import prepare
 from fakes.slack import (
-    FakeSlack,
     button_click,
     direct_message,
     event_callback,
     form,
     mention,
-    post_signed,
     slash,
 )
 from handlers.slack import contract
-from handlers.slack.app import EVENTS_PATH, slack_wsgi
 from handlers.slack.blocks import MAX_BLOCKS, card_blocks, fallback_text, home_view
-from handlers.slack.deps import SlackDeps
 from tests.support.paths import ROOT
 from tests.support.phrasings import PHRASINGS
-
-SECRET = "test-signing-secret"
-
-
-@dataclass
-class Harness:
-    fake: FakeSlack
-    url: str
-    deps: SlackDeps
-    engine: Engine
-
-    def post(self, body: str, **options: Any) -> Any:
-        return post_signed(self.url, body, SECRET, **options)
-
-    def messages(self, channel: str) -> list[dict[str, Any]]:
-        return [call for call in self.fake.to("chat.postMessage") if call.get("channel") == channel]
-
-    def completed_uploads(self, channel: str) -> list[dict[str, Any]]:
-        return [call for call in self.fake.to("files.completeUploadExternal") if call.get("channel_id") == channel]
-
-
-@pytest.fixture(scope="module")
-def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
-    fake = FakeSlack()
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('slack') / 'store.sqlite3'}")
-    prepare(engine, seed=True)
-    bot = Briefbot(engine, today=lambda: date(2026, 11, 22))
-    conversation = Conversation(bot, pacer=TokenBucketPacer(rate=100))
-    app, deps = build_slack(conversation, token="xoxb-test", signing_secret=SECRET, base_url=fake.base_url)
-    application = router({EVENTS_PATH: slack_wsgi(app)}, ready=bot.unready_reason)
-    server = make_server(application, host="127.0.0.1", port=0)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield Harness(fake, f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}", deps, engine)
-    server.close()
-    conversation.shutdown()
-    fake.stop()
-    engine.dispose()
+from tests.support.slack_harness import Harness
 
 
 def test_mention_gets_a_threaded_answer_and_a_chart(slack: Harness) -> None:

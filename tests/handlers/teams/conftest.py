@@ -7,8 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from bot.app.teams_settings import TeamsSettings
 from data import db
 from data.store import prepare
+from fakes.teams import FakeConnector
+from tests.support.teams_harness import ADMIN, Harness, serve
 
 
 @pytest.fixture(scope="module")
@@ -17,3 +20,14 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     prepare(engine, seed=True)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def teams(engine: Engine) -> Iterator[Harness]:
+    fake = FakeConnector()
+    settings = TeamsSettings(app_id="28:briefbot-app-id", allow_unauthenticated=True, admins=frozenset({ADMIN}))
+    url, route, conversation, server = serve(engine, settings)
+    yield Harness(fake, url, route, conversation, engine)
+    server.close()
+    conversation.shutdown()
+    fake.stop()

@@ -9,23 +9,17 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.app.teams_app import TeamsRoute
-from bot.app.teams_settings import TeamsSettings
 from bot.conversation.cards import card_for
-from bot.conversation.flow import Conversation
 from bot.conversation.model import Destination
 from data.chat import committees, conversations
 from data.models import AuditLog
 from fakes.teams import (
-    FakeConnector,
     bot_added,
     bot_removed,
     channel_mention,
@@ -34,40 +28,14 @@ from fakes.teams import (
     execute_action,
     installation_update,
     personal_message,
-    post_activity,
     submit_action,
 )
 from handlers.teams.cards import MESSAGE_LIMIT, adaptive_card, counted_size, message
 from handlers.teams.connector import ConversationGone
 from handlers.teams.messenger import UnknownConversation
 from handlers.teams.officers import MESSAGE_TYPE
-from tests.support.teams_harness import card_of, of_type, serve, texts
+from tests.support.teams_harness import ADMIN, Harness, card_of, of_type, texts
 from tests.support.teams_oracle import check_card
-
-ADMIN = "aad-admin-0001"
-
-
-@dataclass
-class Harness:
-    fake: FakeConnector
-    url: str
-    route: TeamsRoute
-    conversation: Conversation
-    engine: Engine
-
-    def post(self, activity: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:
-        return post_activity(self.url, activity, token)
-
-
-@pytest.fixture(scope="module")
-def teams(engine: Engine) -> Iterator[Harness]:
-    fake = FakeConnector()
-    settings = TeamsSettings(app_id="28:briefbot-app-id", allow_unauthenticated=True, admins=frozenset({ADMIN}))
-    url, route, conversation, server = serve(engine, settings)
-    yield Harness(fake, url, route, conversation, engine)
-    server.close()
-    conversation.shutdown()
-    fake.stop()
 
 
 def test_a_channel_mention_gets_a_threaded_card_with_the_chart(teams: Harness) -> None:

@@ -12,7 +12,7 @@ import pytest
 from bot.conversation.model import Destination, Inbound
 from fakes.teams import BOT_ID, TENANT, FakeConnector
 from handlers.retry_after import RETRY_BUDGET
-from handlers.teams.activities import ConversationReference
+from handlers.teams.activities import TeamsReference
 from handlers.teams.connector import Connector, ConnectorError
 from handlers.teams.messenger import TeamsMessenger
 from tests.support.patience import Sleeper, conversation_with
@@ -76,7 +76,7 @@ def test_the_apology_comes_only_after_the_budget(
     fake: FakeConnector, tmp_path: Path, retry_after: str, limited: int, answered: bool
 ) -> None:
     sleeper = Sleeper()
-    reference = ConversationReference(fake.service_url, CHAT, "personal", TENANT, BOT_ID)
+    reference = TeamsReference(fake.service_url, CHAT, "personal", TENANT, BOT_ID)
     messenger = TeamsMessenger(Connector(None, sleep=sleeper), resolve=lambda _address: reference)
     for _ in range(limited):
         fake.fail_once("POST", 429, {"Retry-After": retry_after})
