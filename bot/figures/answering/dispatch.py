@@ -26,6 +26,7 @@ from bot.figures.answering.fallbacks import (
 from bot.figures.answering.naming import Names
 from bot.figures.answering.overview import BRIEF_THEMES, answer_overview
 from bot.figures.answering.trend import answer_trend
+from bot.figures.answering.two_periods import answer_periods
 from bot.figures.answering.value import answer_value
 from bot.figures.language import places
 from bot.figures.language.lexicon import Lexicon
@@ -75,6 +76,8 @@ class Answerer:
             return answer_trend(self._ctx, question, focus, chosen[1:])
         if question.intent is Intent.COMPARE:
             return answer_compare(self._ctx, question, focus, chosen)
+        if question.intent is Intent.PERIODS:
+            return answer_periods(self._ctx, question, focus, chosen)
         return answer_value(self._ctx, question, focus)
 
     def brief(self, question: Question) -> Answer:

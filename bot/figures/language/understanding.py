@@ -15,7 +15,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 from bot.figures.language.lexicon import Lexicon, best_cover, covered
-from bot.figures.language.periods import PeriodAsk, extract_period
+from bot.figures.language.periods import PeriodAsk, extract_period, extract_periods
 from data.text import normalise
 
 SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?:[^>]*>")
@@ -109,6 +109,7 @@ class Intent(StrEnum):
     VALUE = "value"
     TREND = "trend"
     COMPARE = "compare"
+    PERIODS = "periods"  # one figure at two periods: both figures and the change between them
     OVERVIEW = "overview"
     HELP = "help"
 
@@ -133,6 +134,7 @@ class Question:
     indicators: tuple[Mention, ...] = ()
     places: tuple[Mention, ...] = ()
     period: PeriodAsk | None = None
+    periods: tuple[PeriodAsk, ...] = ()  # every period named, oldest first; `period` is the latest of them
     compare: bool = False
     across: bool = False
     wants_target: bool = False
@@ -155,7 +157,7 @@ def period_named(text: str, today: date) -> tuple[PeriodAsk | None, list[str]]:
 def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     cleaned = clean(text)
     lowered = cleaned.lower()
-    period, lowered, problems = extract_period(lowered, today)
+    periods, lowered, problems = extract_periods(lowered, today)
     # "within 12 months" is part of a measure's name, not "compare within an area".
     words = WITHIN_SPAN.sub(r"in \1", normalise(lowered))
     words, flags = _strip_keywords(words, lexicon)
@@ -170,7 +172,8 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
         intent=Intent.VALUE,
         indicators=tuple(indicators),
         places=tuple(places),
-        period=period,
+        period=periods[-1] if periods else None,
+        periods=periods,
         compare="compare" in flags,
         across="across" in flags,
         wants_target="target" in flags,
@@ -186,6 +189,9 @@ def _intent(question: Question, flags: set[str], cleaned: str) -> Intent:
         return Intent.HELP if (not cleaned.strip(" ?!.") or "help" in flags) else Intent.VALUE
     if "overview" in flags or (question.places and not question.indicators and not question.unknown_words):
         return Intent.OVERVIEW
+    if len(question.periods) > 1 and not question.across:
+        # "CP plans BCM 2012 v 2013": "vs" between two periods asks for the change, not another place.
+        return Intent.PERIODS
     if "trend" in flags or (question.period is not None and question.period.since):
         return Intent.TREND
     if "change" in flags and len(question.places) <= 1 and not question.across:
