@@ -9,6 +9,7 @@ from bot.figures.answering.context import Context, Focus
 from bot.figures.answering.wording import join, measure_words, shown, when
 from bot.figures.language import places
 from bot.figures.language.periods import PeriodAsk
+from bot.figures.language.spelling import BREAKDOWNS
 from bot.figures.language.suggest import examples, nearest
 from bot.figures.language.understanding import Mention, Question
 from data.figures.queries import Fact
@@ -159,19 +160,6 @@ def help_answer(ctx: Context) -> Answer:
         options=tuple(Option(question, question) for question in questions),
         reading="help",
     )
-
-
-# Words that narrow a measure to a part of it: the breakdowns councillors ask for that the store does not hold
-# separately (by sex, age, disability, category of abuse, ethnicity, need, legal status or placement). An
-# answer for the whole says so when one of these was asked; any other leftover word ("gone", "did") is chat.
-BREAKDOWNS = frozenset(
-    "boys girls male males female females sex gender disabled disability disabilities neglect abuse abused "
-    "emotional physical sexual ethnic ethnicity minority bme white black asian mixed age aged ages under over "
-    "babies baby infants toddlers fives teenagers teens adolescents older younger sen send ehcp fsm "
-    "disadvantaged poverty asylum unaccompanied uasc refugees repeat second subsequent first new "
-    "fostered foster fostering residential adopted adoption kinship placed placement placements "
-    "secondary primary special nursery reception post16 autism autistic mental health".split()
-)
 
 
 def with_unheld_qualifier(ctx: Context, question: Question, focus: Focus, answer: Answer) -> Answer:

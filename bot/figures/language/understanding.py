@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from bot.figures.language.lexicon import Lexicon, best_cover, covered
 from bot.figures.language.periods import PeriodAsk, extract_period, extract_periods
+from bot.figures.language.spelling import corrected
 from data.text import normalise
 
 SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?:[^>]*>")
@@ -101,6 +102,11 @@ STOPWORDS = set(
     "latest figure up down happening going".split()
 )
 CONNECTORS = {"and", "with", "to", "vs", "v", "versus"}
+# Words a question is made of besides the store's names: never "corrected" into a measure's word.
+QUESTION_WORDS = frozenset(
+    {*HELP_WORDS, *TREND_WORDS, *COMPARE_WORDS, *CHANGE_WORDS, *ACROSS_WORDS, *OVERVIEW_WORDS, *TARGET_WORDS}
+    | {*RATE_WORDS, *COUNT_WORDS, *STOPWORDS, *CONNECTORS, "between"}
+)
 FUZZY_CUTOFF = 85.0
 SHORT_FUZZY_CUTOFF = 88.0
 
@@ -160,8 +166,10 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     periods, lowered, problems = extract_periods(lowered, today)
     # "within 12 months" is part of a measure's name, not "compare within an area".
     words = WITHIN_SPAN.sub(r"in \1", normalise(lowered))
-    words, flags = _strip_keywords(words, lexicon)
+    tokens, typos = corrected(words.split(), lexicon, QUESTION_WORDS)
+    words, flags = _strip_keywords(" ".join(tokens), lexicon)
     indicators, places, leftovers = _match(words.split(), lexicon)
+    indicators, places = _as_typed(indicators, typos), _as_typed(places, typos)
     indicators = _best_named(words.split(), indicators, places, lexicon)
     own = {
         word for mention in indicators for code, _ in mention.candidates for word in lexicon.vocabulary.get(code, ())
@@ -182,6 +190,16 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
         problems=tuple(problems),
     )
     return replace(question, intent=_intent(question, flags, cleaned))
+
+
+def _as_typed(mentions: list[Mention], typos: dict[str, str]) -> list[Mention]:
+    """A mention of a corrected word keeps the words as typed, so a typo reads back as one."""
+    if not typos:
+        return mentions
+    return [
+        replace(mention, typed=" ".join(typos.get(word, word) for word in (mention.typed or mention.phrase).split()))
+        for mention in mentions
+    ]
 
 
 def _intent(question: Question, flags: set[str], cleaned: str) -> Intent:
