@@ -232,3 +232,16 @@ def test_two_bars_say_higher_and_counts_say_more(bot: Briefbot) -> None:
     assert isinstance(chart, ComparisonChart)
     assert chart.title.startswith("JESS had a higher NEET 16-18 than BCM: 9.9% against 6.1%")
     assert "'s" not in chart.title and "highest" not in chart.title
+
+
+@pytest.mark.parametrize("question", ["knife crime", "teenage pregnancy rates", "exclusions"])
+def test_a_question_not_understood_is_offered_nothing_unrelated(bot: Briefbot, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.status is Status.NOT_UNDERSTOOD, answer.text
+    # Before: "Child protection plans in England", "Leeds statistical neighbours" for "exclusions".
+    assert [option.question for option in answer.options] == ["help"]
+
+
+def test_a_place_not_understood_keeps_the_measure_asked(bot: Briefbot) -> None:
+    answer = bot.ask("neet in narnia")
+    assert [option.question for option in answer.options] == ["neet in Leeds"]

@@ -93,20 +93,23 @@ def _choice_label(ctx: Context, mention: Mention, code: str) -> str:
 
 
 def not_understood(ctx: Context, question: Question) -> Answer:
+    """Suggestions only from the words used: close spellings of names, with the measure understood kept."""
     words = question.unknown_words or tuple(question.text.split())
     indicators, areas = nearest(" ".join(words), ctx.lexicon)
-    if question.indicators and not areas:
+    measure = question.indicators[0].typed or question.indicators[0].phrase if question.indicators else ""
+    if measure and not areas:
         areas = ["Leeds"]
+    asks = [f"{measure} in {area}" for area in areas] if measure else [*indicators, *areas]
     sentences = []
-    if indicators or areas:
-        sentences.append("Did you mean " + join([*indicators, *areas]) + "?")
+    if asks:
+        sentences.append("Did you mean " + join([f"“{ask}”" for ask in asks[:MAX_SUGGESTIONS]]) + "?")
     sentences.append("Try “NEET in JESS”, “CP plans Beeston” or “CP rate Leeds vs England”, or type “help”.")
     quoted = ", ".join(f"“{word}”" for word in words[:MAX_UNKNOWN_QUOTED])
     return Answer(
         status=Status.NOT_UNDERSTOOD,
         headline=f"Sorry, I didn't understand {quoted}.",
         sentences=tuple(sentences),
-        options=tuple(Option(name, name) for name in [*indicators, *areas][:MAX_SUGGESTIONS]),
+        options=tuple(Option(ask, ask) for ask in asks[:MAX_SUGGESTIONS]),
         reading="not understood",
     )
 
@@ -122,12 +125,14 @@ def not_about_figures(ctx: Context, question: Question) -> Answer:
     if not question.text.strip(" ?!.") or not question.unknown_words:
         return help_answer(ctx)
     quoted = ", ".join(f"“{word}”" for word in question.unknown_words[:MAX_UNKNOWN_QUOTED])
-    questions = examples(ctx.lexicon)[:MAX_SUGGESTIONS]
+    # Only names close to the words used are offered: figures on another topic are no answer to this one.
+    indicators, areas = nearest(" ".join(question.unknown_words), ctx.lexicon)
+    close = [*indicators, *areas][:MAX_SUGGESTIONS]
     return Answer(
         status=Status.NOT_UNDERSTOOD,
         headline=f"Sorry, I didn't understand {quoted}: I hold no figures on that.",
         sentences=(ANSWERS_WHAT, "Type “indicators” in the terminal, or “help” here, for what can be asked."),
-        options=tuple(Option(text, text) for text in questions),
+        options=tuple(Option(text, text) for text in close) or (Option("What can I ask?", "help"),),
         reading="not understood",
     )
 
