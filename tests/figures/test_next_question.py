@@ -245,3 +245,10 @@ def test_a_question_not_understood_is_offered_nothing_unrelated(bot: Briefbot, q
 def test_a_place_not_understood_keeps_the_measure_asked(bot: Briefbot) -> None:
     answer = bot.ask("neet in narnia")
     assert [option.question for option in answer.options] == ["neet in Leeds"]
+
+
+def test_no_shared_period_names_only_the_places_asked_and_the_period(bot: Briefbot) -> None:
+    # Seed 000 §3.1.2: 149 in JESS at 31/3/13; Leeds' own count is held from 2016 (LAIT), not for 2013.
+    answer = bot.ask("cp plans jess vs leeds 2013")
+    assert "No figures on child protection plans for Leeds for 2013." in answer.text
+    assert "Portsmouth" not in answer.text and "statistical neighbours" not in answer.text

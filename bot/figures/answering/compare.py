@@ -32,7 +32,7 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
     ctx.facts.load([indicator], members)
     rows = _common_period(ctx, indicator, members, question.period)
     if rows is None:
-        return _not_like_for_like(ctx, indicator, members, question.period)
+        return _not_like_for_like(ctx, indicator, members, question.period, chosen)
     rows, group_sentences = _neighbour_rows(ctx, rows, members)
     if len(rows) < 2:
         return _nothing_beside(ctx, rows[0], group_sentences)
@@ -182,16 +182,21 @@ def _common_period(ctx: Context, indicator: str, members: list[str], period: Per
     return None
 
 
-def _not_like_for_like(ctx: Context, indicator: str, members: list[str], period: PeriodAsk | None) -> Answer:
+def _not_like_for_like(
+    ctx: Context, indicator: str, members: list[str], period: PeriodAsk | None, named: list[str]
+) -> Answer:
+    """No period shared. Only the places named are said to lack a figure (not every neighbour the comparison
+    reached for), and for the period asked where one was."""
     info = ctx.lexicon.indicators[indicator]
     latest = [(code, fact_rules.within(ctx.facts.series(indicator, code), period)) for code in members]
     held = [(code, facts[-1]) for code, facts in latest if facts]
     if not held:
         return no_data(ctx, indicator, members[0], period)
     sentences = [f"{ctx.names.name(code)}: {shown(fact, info)} {when(fact)}" for code, fact in held]
-    absent = [ctx.names.name(code) for code, facts in latest if not facts]
+    absent = [ctx.names.name(code) for code, facts in latest if not facts and code in named and len(named) > 1]
     if absent:
-        sentences.append(f"No figures on {measure_words(info)} for {join(absent)}.")
+        asked = f" for {period.description}" if period is not None else ""
+        sentences.append(f"No figures on {measure_words(info)} for {join(absent)}{asked}.")
     held_facts = [fact for _, fact in held]
     return Answer(
         status=Status.ANSWER if len(held) > 1 else Status.NO_DATA,

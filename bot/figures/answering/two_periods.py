@@ -92,12 +92,18 @@ def _one_definition(
 
 def _pair(ctx: Context, indicator: str, place: str, periods: tuple[PeriodAsk, PeriodAsk]) -> PlacePair:
     series = ctx.facts.series(indicator, place)
-    later = _latest(fact_rules.within(series, periods[1]))
+    later_held = fact_rules.within(series, periods[1])
+    later = _latest(later_held)
     earlier_held = fact_rules.within(series, periods[0])
     if later is not None:
         # Like with like: the earlier figure of the same kind (a year-end beside a year-end).
         earlier_held = [fact for fact in earlier_held if fact_rules.same_kind(fact, later)] or earlier_held
-    return PlacePair(place, _latest(earlier_held), later)
+    earlier = _latest(earlier_held)
+    if earlier is not None and later is not None and later.source_document != earlier.source_document:
+        # One source for both ends where it holds both: a report's rounded 410 is not set against DfE's 355.2.
+        same_source = [fact for fact in later_held if fact.source_document == earlier.source_document]
+        later = _latest(same_source) or later
+    return PlacePair(place, earlier, later)
 
 
 def _latest(facts: list[Fact]) -> Fact | None:
