@@ -34,6 +34,7 @@ class PerPopulation:
     info: IndicatorInfo  # how the rates are measured and shown
     populations: list[Fact]  # the population figures a derived rate was made from; empty when held
     held: bool
+    ages: str = ""  # the children a derived rate is per 10,000 of: "0-17"
 
 
 def per_population(ctx: Context, indicator: str, rows: list[Fact]) -> PerPopulation | None:
@@ -75,11 +76,11 @@ def _derived_rates(ctx: Context, rows: list[Fact]) -> PerPopulation | None:
         info = replace(
             count,
             name=f"{count.name} per {PER:,} children aged {ages} (derived from the population held)",
-            short_name=f"{count.short_name} per {PER:,} children aged {ages}",
+            short_name=f"Rate of {measure_words(count)}",
             unit="rate_per_10000",
             decimals=RATE_DECIMALS,
         )
-        return PerPopulation(rates, info, usable, False)
+        return PerPopulation(rates, info, usable, False, ages)
     return None
 
 
@@ -109,14 +110,10 @@ def sentences(ctx: Context, rows: list[Fact], per: PerPopulation | None) -> list
     else:
         lead = (
             "These are counts for places of different sizes, so they are compared per "
-            f"{PER:,} children aged {_ages(per)}, derived here from the populations held "
+            f"{PER:,} children aged {per.ages}, derived here from the populations held "
             f"({_populations(ctx, per)}): {listing}."
         )
     return [lead, _verdict(ctx, rows, per)]
-
-
-def _ages(per: PerPopulation) -> str:
-    return per.info.short_name.rsplit(" ", 1)[-1]
 
 
 def _populations(ctx: Context, per: PerPopulation) -> str:
