@@ -15,6 +15,7 @@ from bot.answer import Answer, Status
 from bot.briefbot import Briefbot
 from bot.figures.answering.formatting import difference, percent_change
 from bot.figures.language.lexicon import load_lexicon
+from bot.figures.language.periods import extract_periods
 from bot.figures.language.spelling import corrected
 from bot.figures.language.understanding import QUESTION_WORDS
 from charts.specs import ComparisonChart, TrendChart
@@ -252,3 +253,18 @@ def test_no_shared_period_names_only_the_places_asked_and_the_period(bot: Briefb
     answer = bot.ask("cp plans jess vs leeds 2013")
     assert "No figures on child protection plans for Leeds for 2013." in answer.text
     assert "Portsmouth" not in answer.text and "statistical neighbours" not in answer.text
+
+
+def test_from_one_year_to_another_is_a_trend_that_ends_there(bot: Briefbot) -> None:
+    # Seed 002, "Performance measures 2011 to 2018": CP rate 47 in 2014; the trend stops at 31 Mar 2017.
+    answer = bot.ask("cp rate leeds from 2014 to 2017")
+    series = [fact for fact in answer.facts if fact.role == "series"]
+    assert (series[0].period_end, series[-1].period_end) == (date(2014, 3, 31), date(2017, 3, 31))
+    assert series[0].value == 47.0
+
+
+def test_periods_are_read_oldest_first() -> None:
+    found, _rest, problems = extract_periods("neet 2013/14 vs 2012/13", TODAY)
+    assert [period.description for period in found] == ["2012/13", "2013/14"] and not problems
+    since, _rest, _problems = extract_periods("from 2010 to 2013", TODAY)
+    assert len(since) == 1 and since[0].since and since[0].end == date(2013, 12, 31)

@@ -76,13 +76,23 @@ def extract_periods(text: str, today: date) -> tuple[tuple[PeriodAsk, ...], str,
             continue
         remaining = rest
         if period.since:
-            return (period,), BETWEEN.sub(" ", remaining), problems
+            return (_until(period, remaining, today),), BETWEEN.sub(" ", remaining), problems
         if period not in found:
             found.append(period)
     ordered = tuple(sorted(found, key=lambda period: (period.end, period.start)))
     if len(ordered) == MAX_PERIODS:
         remaining = BETWEEN.sub(" ", remaining)
     return ordered, remaining, problems
+
+
+def _until(since: PeriodAsk, remaining: str, today: date) -> PeriodAsk:
+    """ "from 2010 to 2013": a trend that ends where the question says, not today."""
+    end, _rest, _problems = extract_period(remaining, today)
+    if end is None or end.since or end.end <= since.start:
+        return since
+    return PeriodAsk(
+        since.start, end.end, f"{since.description.removeprefix('since ')} to {end.description}", since=True
+    )
 
 
 def _year(text: str) -> int:
