@@ -23,10 +23,11 @@ def chart_for(info: IndicatorInfo, areas: list[AreaFigure], city: Fact | None, s
         if city and city.value is not None and info.unit != "count"
         else ()
     )
+    counts = info.unit in {"count", "money"}
     return ComparisonChart(
-        title=_highest_title(info, areas, fmt),
+        title=_counts_title(info, areas, fmt) if counts else _highest_title(info, areas, fmt),
         subtitle=info.name,
-        bars=_highest_first(areas),
+        bars=_as_listed(areas) if counts else _highest_first(areas),
         value_format=fmt,
         source=source,
         references=references,
@@ -72,6 +73,25 @@ def _highest_title(info: IndicatorInfo, areas: list[AreaFigure], fmt: ValueForma
     top = highest_first_by(held, _latest_value)[0]
     value = fmt.text(top.latest.value, decimals=top.latest.decimals)
     return f"{info.short_name}: highest in {top.name} ({value}) at {when}"
+
+
+def _counts_title(info: IndicatorInfo, areas: list[AreaFigure], fmt: ValueFormat) -> str:
+    """Counts of areas of different size are not ranked: "Children looked after at 31 Mar 2013: JESS 214,
+    BCM 88 (areas of different size)"."""
+    when = uk_date(areas[0].latest.period_end)
+    listing = ", ".join(
+        f"{area.name} {fmt.text(area.latest.value, decimals=area.latest.decimals)}"
+        for area in areas
+        if area.latest.value is not None
+    )
+    return f"{info.short_name} at {when}: {listing} (areas of different size)"
+
+
+def _as_listed(areas: list[AreaFigure]) -> tuple[Bar, ...]:
+    own = areas[0].name
+    return tuple(
+        Bar(area.name, area.latest.value, highlight=area.name == own, decimals=area.latest.decimals) for area in areas
+    )
 
 
 def _highest_first(areas: list[AreaFigure]) -> tuple[Bar, ...]:

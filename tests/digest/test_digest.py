@@ -302,3 +302,11 @@ def test_nothing_changed_and_nothing_open_says_nothing(seeded_engine: Engine) ->
     with Session(seeded_engine) as session:
         digest = compose(session, inner_south(session), MEETING, previous_meeting=date(2013, 3, 20))
     assert len(digest.intro) == 1 and "recommendation" not in digest.text.lower()
+
+
+def test_digest_charts_never_rank_counts_of_areas_of_different_size(digest_19_jun: Digest) -> None:
+    # Seed 000 §3.1.2: 214 looked after from JESS and 88 from BCM; §2.3/§2.5: 11,132 and 8,362 aged 0-18.
+    titles = {chart.title.split(":")[0]: chart.title for chart in digest_19_jun.charts}
+    looked_after = titles["Children looked after at 31 Mar 2013"]
+    assert "highest" not in looked_after and looked_after.endswith("(areas of different size)")
+    assert titles["NEET 16-18 (%)"].startswith("NEET 16-18 (%): highest in JESS (9.9%)")  # a rate may rank

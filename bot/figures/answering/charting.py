@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
 CLUSTER_ACRONYM_MAX = 4
+SIZED = frozenset({"count", "money"})  # figures that grow with the size of the place
 
 
 def _points(facts: list[Fact]) -> tuple[Point, ...]:
@@ -41,10 +42,6 @@ def short_name(lexicon: Lexicon, place: str) -> str:
     if info.type == "comparator_group":
         return "Statistical neighbours"
     return info.name.removesuffix(" cluster")
-
-
-def possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def title_measure(info: IndicatorInfo) -> str:
@@ -115,6 +112,8 @@ class Charts:
         lines = [Series(self._short(place), _points(series), focus=True, definition=info.name)]
         all_facts = list(series)
         for other in [*others, *places.comparators(self._lexicon, place, series[-1].period_end)]:
+            if info.unit in SIZED and self._lexicon.geographies[other].type != self._lexicon.geographies[place].type:
+                continue  # England's 49,420 on Leeds' axis flattens Leeds' change out of sight
             facts = [f for f in self._facts.series(indicator, other) if f.period_kind == kind and f.period_end >= start]
             if len(facts) >= 1 and all(line.name != self._short(other) for line in lines):
                 lines.append(Series(self._short(other), _points(facts), definition=info.name))
@@ -151,9 +150,17 @@ class Charts:
         )
 
     def comparison(
-        self, indicator: str, rows: list[Fact], focus: str | None, references: tuple[Fact, ...]
+        self,
+        indicator: str,
+        rows: list[Fact],
+        focus: str | None,
+        references: tuple[Fact, ...],
+        measure: IndicatorInfo | None = None,
+        extra_sources: list[Fact] | None = None,
     ) -> ComparisonChart:
-        info = self._lexicon.indicators[indicator]
+        """measure: how the bars are measured when not as the indicator (a rate derived from a population);
+        extra_sources: figures behind the bars that the source line names too (the populations)."""
+        info = measure or self._lexicon.indicators[indicator]
         ordered = highest_first(rows)
         highlight = focus or rows[0].geography
         bars = tuple(
@@ -167,11 +174,11 @@ class Charts:
             for fact in ordered
         )
         return ComparisonChart(
-            title=self._comparison_title(title_measure(info), ordered, focus),
+            title=self._comparison_title(info, ordered, focus),
             subtitle=info.name,
             bars=bars,
             value_format=ValueFormat(info.unit, info.decimals),
-            source=self._source_line([*rows, *references]),
+            source=self._source_line([*rows, *references, *(extra_sources or [])]),
             references=tuple(
                 Reference(self._short(ref.geography), ref.value, decimals=ref.decimals)
                 for ref in references
@@ -179,11 +186,14 @@ class Charts:
             ),
         )
 
-    def _comparison_title(self, measure: str, ordered: list[Fact], focus: str | None) -> str:
-        info = self._lexicon.indicators[ordered[0].indicator]
+    def _comparison_title(self, info: IndicatorInfo, ordered: list[Fact], focus: str | None) -> str:
+        measure = title_measure(info)
         period = period_of(ordered[0])
+        two = len(ordered) == 2  # of two, one is "higher", not "the highest of the 2"
         if focus is None or focus not in [fact.geography for fact in ordered]:
             leader = self._short(ordered[0].geography)
+            if two:
+                return f"{leader} had the higher {measure} of the two areas, {period}"
             return f"{leader} had the highest {measure} of the {len(ordered)} areas, {period}"
         mine = next(fact for fact in ordered if fact.geography == focus)
         others = [fact for fact in ordered if fact.geography != focus]
@@ -192,10 +202,9 @@ class Charts:
             other = others[0]
             if mine.value is None or other.value is None or mine.value == other.value:
                 return f"{name} and {self._short(other.geography)}: {measure}, {period}"
-            side = "higher" if mine.value > other.value else "lower"
             return (
-                f"{possessive(name)} {measure} was {side} than {possessive(self._short(other.geography))}: "
-                f"{shown(mine, info)} against {shown(other, info)}, {period}"
+                f"{name} had {_more_or_higher(info, mine.value > other.value, measure)} than "
+                f"{self._short(other.geography)}: {shown(mine, info)} against {shown(other, info)}, {period}"
             )
         rank = ordered.index(mine) + 1
         position = {1: "the highest"}.get(
@@ -213,6 +222,13 @@ class Charts:
         if any(fact.source_document.endswith(".csv") for fact in facts):
             line += " " + ATTRIBUTION
         return line
+
+
+def _more_or_higher(info: IndicatorInfo, above: bool, measure: str) -> str:
+    """ "more children looked after" for a count, "a higher NEET 16-18" for a rate or a percentage."""
+    if info.unit in {"count", "money"}:
+        return f"{'more' if above else 'fewer'} {measure}"
+    return f"a {'higher' if above else 'lower'} {measure}"
 
 
 def _same_day_each_year(facts: list[Fact]) -> bool:

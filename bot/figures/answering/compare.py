@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.answer import Answer, Status
+from dataclasses import replace
+
+from bot.answer import Answer, FactView, Status
 from bot.figures.answering import facts as fact_rules
-from bot.figures.answering import measures
+from bot.figures.answering import measures, sizes
 from bot.figures.answering.context import Context, Focus
 from bot.figures.answering.fallbacks import no_data
 from bot.figures.answering.follow_ups import follow_ups
@@ -13,6 +15,7 @@ from bot.figures.answering.wording import highest_first, join, measure_words, pe
 from bot.figures.language import places
 from bot.figures.language.periods import PeriodAsk
 from bot.figures.language.understanding import Question
+from charts.specs import ComparisonChart
 from data.figures.queries import Fact, IndicatorInfo
 
 MAX_PAIRWISE = 3  # beyond this many others, a ranking reads better than "x above A, y below B..."
@@ -29,7 +32,7 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
     ctx.facts.load([indicator], members)
     rows = _common_period(ctx, indicator, members, question.period)
     if rows is None:
-        return _not_like_for_like(ctx, indicator, members, question.period)
+        return _not_like_for_like(ctx, indicator, members, question.period, chosen)
     rows, group_sentences = _neighbour_rows(ctx, rows, members)
     if len(rows) < 2:
         return _nothing_beside(ctx, rows[0], group_sentences)
@@ -39,10 +42,11 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         others = highest_first(others)
         rows = [fact, *others]
     listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
-    rates: list[Fact] = []
-    if info.unit in measures.SIZED_UNITS and measures.needs_rate(ctx.lexicon, [row.geography for row in rows]):
-        rates = _rates_beside(ctx, indicator, rows)
-        sentences = [_counts_not_compared(ctx, rows, rates)]
+    per: sizes.PerPopulation | None = None
+    sized = info.unit in measures.SIZED_UNITS and measures.needs_rate(ctx.lexicon, [row.geography for row in rows])
+    if sized:
+        per = sizes.per_population(ctx, indicator, rows)
+        sentences = sizes.sentences(ctx, rows, per)
     elif len(others) <= MAX_PAIRWISE:
         sentences = [f"{ctx.names.name(fact.geography)} is {join([versus(fact, o, info) for o in others])}."]
     else:
@@ -61,41 +65,38 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         + (" vs " + ", ".join(ctx.names.name(row.geography) for row in others)),
         facts=(
             *(ctx.names.view(row, "asked" if index == 0 else "comparator") for index, row in enumerate(rows)),
-            *(ctx.names.view(rate, "companion") for rate in rates),
+            *_size_views(ctx, per),
         ),
-        sources=ctx.names.sources([*rows, *rates]),
-        chart=None
-        if sentences[0].startswith("These are counts")
-        else ctx.charts.comparison(indicator, rows, focus.place, ()),
+        sources=ctx.names.sources([*rows, *_size_facts(per)]),
+        chart=_chart(ctx, indicator, rows, focus.place, per, sized),
         follow_ups=follow_ups(ctx, focus, ctx.names.indicator_words(indicator, focus.mention)),
     )
 
 
-def _rates_beside(ctx: Context, indicator: str, rows: list[Fact]) -> list[Fact]:
-    """The family's rate for the same places and period, when every one of them has it: "how many in care,
-    Leeds vs England" is answered with the counts and, beside them, the figures that can be compared."""
-    for code in measures.of_kind(ctx.lexicon, measures.members(ctx.lexicon, [indicator]), "rate"):
-        if ctx.lexicon.indicators[code].unit not in measures.RATE_UNITS:
-            continue
-        ctx.facts.load([code], [row.geography for row in rows])
-        found = [fact_rules.same_period(ctx.facts.series(code, row.geography), row) for row in rows]
-        if all(found):
-            return [fact for fact in found if fact is not None]
-    return []
+def _size_facts(per: sizes.PerPopulation | None) -> list[Fact]:
+    """The store's figures behind the rates: the held rates, or the populations a rate was derived from."""
+    if per is None:
+        return []
+    return per.rates if per.held else per.populations
 
 
-def _counts_not_compared(ctx: Context, rows: list[Fact], rates: list[Fact]) -> str:
-    not_compared = "These are counts for places of different sizes, so they are not compared"
-    if not rates:
-        names = join([ctx.names.name(row.geography) for row in rows])
-        return f"{not_compared}; no rate is held for {names} alike."
-    info = ctx.lexicon.indicators[rates[0].indicator]
-    first, others = rates[0], rates[1:]
-    return (
-        f"{not_compared}. "
-        f"As {info.short_name.lower()}: {'; '.join(f'{r.geography_name} {shown(r, info)}' for r in rates)}; "
-        f"{ctx.names.name(first.geography)} is {join([versus(first, other, info) for other in others])}."
-    )
+def _size_views(ctx: Context, per: sizes.PerPopulation | None) -> tuple[FactView, ...]:
+    if per is None:
+        return ()
+    return ctx.names.views(per.rates, "companion") if per.held else ctx.names.views(per.populations, "related")
+
+
+def _chart(
+    ctx: Context, indicator: str, rows: list[Fact], focus: str, per: sizes.PerPopulation | None, sized: bool
+) -> ComparisonChart | None:
+    """Counts of places of different size are charted as their rates, never ranked as counts."""
+    if not sized:
+        return ctx.charts.comparison(indicator, rows, focus, ())
+    if per is None:
+        return None
+    if per.held:
+        return ctx.charts.comparison(per.rates[0].indicator, per.rates, focus, ())
+    return ctx.charts.comparison(indicator, per.rates, focus, (), measure=per.info, extra_sources=per.populations)
 
 
 def _neighbour_rows(ctx: Context, rows: list[Fact], members: list[str]) -> tuple[list[Fact], list[str]]:
@@ -181,16 +182,21 @@ def _common_period(ctx: Context, indicator: str, members: list[str], period: Per
     return None
 
 
-def _not_like_for_like(ctx: Context, indicator: str, members: list[str], period: PeriodAsk | None) -> Answer:
+def _not_like_for_like(
+    ctx: Context, indicator: str, members: list[str], period: PeriodAsk | None, named: list[str]
+) -> Answer:
+    """No period shared. Only the places named are said to lack a figure (not every neighbour the comparison
+    reached for), and for the period asked where one was."""
     info = ctx.lexicon.indicators[indicator]
     latest = [(code, fact_rules.within(ctx.facts.series(indicator, code), period)) for code in members]
     held = [(code, facts[-1]) for code, facts in latest if facts]
     if not held:
         return no_data(ctx, indicator, members[0], period)
     sentences = [f"{ctx.names.name(code)}: {shown(fact, info)} {when(fact)}" for code, fact in held]
-    absent = [ctx.names.name(code) for code, facts in latest if not facts]
+    absent = [ctx.names.name(code) for code, facts in latest if not facts and code in named and len(named) > 1]
     if absent:
-        sentences.append(f"No figures on {measure_words(info)} for {join(absent)}.")
+        asked = f" for {period.description}" if period is not None else ""
+        sentences.append(f"No figures on {measure_words(info)} for {join(absent)}{asked}.")
     held_facts = [fact for _, fact in held]
     return Answer(
         status=Status.ANSWER if len(held) > 1 else Status.NO_DATA,
@@ -209,6 +215,8 @@ def _compare_across(ctx: Context, question: Question, focus: Focus) -> Answer:
     rows = _parts_for_latest_shared_period(ctx, indicator, area, question.period)
     if rows is None:
         return no_data(ctx, indicator, area, question.period, within=True)
+    if info.unit in measures.SIZED_UNITS:
+        return _counts_across(ctx, indicator, area, rows)
     rows = highest_first(rows)
     references = [
         fact_rules.same_period(ctx.facts.series(indicator, code), rows[0])
@@ -229,6 +237,29 @@ def _compare_across(ctx: Context, question: Question, focus: Focus) -> Answer:
         facts=ctx.names.views(rows, "asked") + ctx.names.views(refs, "comparator"),
         sources=ctx.names.sources(rows + refs),
         chart=ctx.charts.comparison(indicator, rows, None, tuple(refs)),
+    )
+
+
+def _counts_across(ctx: Context, indicator: str, area: str, rows: list[Fact]) -> Answer:
+    """An area's parts differ in size: their counts are listed and compared through a rate, not ranked."""
+    info = ctx.lexicon.indicators[indicator]
+    per = sizes.per_population(ctx, indicator, rows)
+    if per is not None:
+        # Listed as the rate ranks them; the counts alone rank nothing.
+        order = [rate.geography for rate in highest_first(per.rates)]
+        rows = sorted(rows, key=lambda row: order.index(row.geography))
+        ranked = highest_first(per.rates)
+        populations = sorted(per.populations, key=lambda population: order.index(population.geography))
+        per = replace(per, rates=ranked, populations=populations)
+    listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
+    return Answer(
+        status=Status.ANSWER,
+        headline=f"{info.short_name} across {ctx.names.name(area)}, {when(rows[0])}: {listing}.",
+        sentences=tuple(sizes.sentences(ctx, rows, per)),
+        reading=ctx.names.reading(indicator, area, period_of(rows[0])) + ", by area",
+        facts=ctx.names.views(rows, "asked") + _size_views(ctx, per),
+        sources=ctx.names.sources([*rows, *_size_facts(per)]),
+        chart=_chart(ctx, indicator, rows, rows[0].geography, per, sized=True),
     )
 
 

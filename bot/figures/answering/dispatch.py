@@ -5,6 +5,7 @@ Never invents a figure: every number in an answer is a Fact read from the store 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -25,7 +26,9 @@ from bot.figures.answering.fallbacks import (
 )
 from bot.figures.answering.naming import Names
 from bot.figures.answering.overview import BRIEF_THEMES, answer_overview
+from bot.figures.answering.targets import answer_target, targets_for
 from bot.figures.answering.trend import answer_trend
+from bot.figures.answering.two_periods import answer_periods
 from bot.figures.answering.value import answer_value
 from bot.figures.language import places
 from bot.figures.language.lexicon import Lexicon
@@ -75,6 +78,13 @@ class Answerer:
             return answer_trend(self._ctx, question, focus, chosen[1:])
         if question.intent is Intent.COMPARE:
             return answer_compare(self._ctx, question, focus, chosen)
+        if question.intent is Intent.PERIODS:
+            return answer_periods(self._ctx, question, focus, chosen)
+        if question.wants_target:
+            # "NEET target 2010": the year is the target's, so the figure answered beside it is the latest.
+            held = targets_for(self._ctx, focus.indicator, focus.place)
+            asked = replace(question, period=None, periods=()) if held else question
+            return answer_target(self._ctx, question, focus, answer_value(self._ctx, asked, focus))
         return answer_value(self._ctx, question, focus)
 
     def brief(self, question: Question) -> Answer:

@@ -9,6 +9,7 @@ from bot.figures.answering.context import Context, Focus
 from bot.figures.answering.wording import join, measure_words, shown, when
 from bot.figures.language import places
 from bot.figures.language.periods import PeriodAsk
+from bot.figures.language.spelling import BREAKDOWNS
 from bot.figures.language.suggest import examples, nearest
 from bot.figures.language.understanding import Mention, Question
 from data.figures.queries import Fact
@@ -92,20 +93,23 @@ def _choice_label(ctx: Context, mention: Mention, code: str) -> str:
 
 
 def not_understood(ctx: Context, question: Question) -> Answer:
+    """Suggestions only from the words used: close spellings of names, with the measure understood kept."""
     words = question.unknown_words or tuple(question.text.split())
     indicators, areas = nearest(" ".join(words), ctx.lexicon)
-    if question.indicators and not areas:
+    measure = question.indicators[0].typed or question.indicators[0].phrase if question.indicators else ""
+    if measure and not areas:
         areas = ["Leeds"]
+    asks = [f"{measure} in {area}" for area in areas] if measure else [*indicators, *areas]
     sentences = []
-    if indicators or areas:
-        sentences.append("Did you mean " + join([*indicators, *areas]) + "?")
+    if asks:
+        sentences.append("Did you mean " + join([f"“{ask}”" for ask in asks[:MAX_SUGGESTIONS]]) + "?")
     sentences.append("Try “NEET in JESS”, “CP plans Beeston” or “CP rate Leeds vs England”, or type “help”.")
     quoted = ", ".join(f"“{word}”" for word in words[:MAX_UNKNOWN_QUOTED])
     return Answer(
         status=Status.NOT_UNDERSTOOD,
         headline=f"Sorry, I didn't understand {quoted}.",
         sentences=tuple(sentences),
-        options=tuple(Option(name, name) for name in [*indicators, *areas][:MAX_SUGGESTIONS]),
+        options=tuple(Option(ask, ask) for ask in asks[:MAX_SUGGESTIONS]),
         reading="not understood",
     )
 
@@ -121,12 +125,14 @@ def not_about_figures(ctx: Context, question: Question) -> Answer:
     if not question.text.strip(" ?!.") or not question.unknown_words:
         return help_answer(ctx)
     quoted = ", ".join(f"“{word}”" for word in question.unknown_words[:MAX_UNKNOWN_QUOTED])
-    questions = examples(ctx.lexicon)[:MAX_SUGGESTIONS]
+    # Only names close to the words used are offered: figures on another topic are no answer to this one.
+    indicators, areas = nearest(" ".join(question.unknown_words), ctx.lexicon)
+    close = [*indicators, *areas][:MAX_SUGGESTIONS]
     return Answer(
         status=Status.NOT_UNDERSTOOD,
         headline=f"Sorry, I didn't understand {quoted}: I hold no figures on that.",
         sentences=(ANSWERS_WHAT, "Type “indicators” in the terminal, or “help” here, for what can be asked."),
-        options=tuple(Option(text, text) for text in questions),
+        options=tuple(Option(text, text) for text in close) or (Option("What can I ask?", "help"),),
         reading="not understood",
     )
 
@@ -159,19 +165,6 @@ def help_answer(ctx: Context) -> Answer:
         options=tuple(Option(question, question) for question in questions),
         reading="help",
     )
-
-
-# Words that narrow a measure to a part of it: the breakdowns councillors ask for that the store does not hold
-# separately (by sex, age, disability, category of abuse, ethnicity, need, legal status or placement). An
-# answer for the whole says so when one of these was asked; any other leftover word ("gone", "did") is chat.
-BREAKDOWNS = frozenset(
-    "boys girls male males female females sex gender disabled disability disabilities neglect abuse abused "
-    "emotional physical sexual ethnic ethnicity minority bme white black asian mixed age aged ages under over "
-    "babies baby infants toddlers fives teenagers teens adolescents older younger sen send ehcp fsm "
-    "disadvantaged poverty asylum unaccompanied uasc refugees repeat second subsequent first new "
-    "fostered foster fostering residential adopted adoption kinship placed placement placements "
-    "secondary primary special nursery reception post16 autism autistic mental health".split()
-)
 
 
 def with_unheld_qualifier(ctx: Context, question: Question, focus: Focus, answer: Answer) -> Answer:

@@ -22,7 +22,7 @@ def difference(delta: float, unit: str, decimals: int) -> str:
     size = abs(delta)
     if unit == "percent":
         points = number(size, decimals)  # as precise as the figures it is the gap between
-        return f"{points} percentage point" + ("" if points in {"1", "1.0"} else "s")
+        return f"{points} percentage point" + ("" if float(points.replace(",", "")) == 1 else "s")
     if unit == "rate_per_10000":
         return f"{number(size, decimals)} per 10,000"
     if unit == "money":
@@ -33,6 +33,12 @@ def difference(delta: float, unit: str, decimals: int) -> str:
 
 
 def percent_change(previous: float, current: float) -> str | None:
+    """ "12%"; a change under 1% keeps one decimal ("0.4%") rather than round to a "0%" beside a real change."""
     if previous == 0:
         return None
-    return f"{(current - previous) / previous * 100:+.0f}%".replace("+", "")
+    share = (current - previous) / previous * 100
+    if round(abs(share)) >= 1:
+        return f"{share:+.0f}%".replace("+", "")
+    if round(abs(share), 1) > 0:
+        return f"{share:+.1f}%".replace("+", "")
+    return "less than 0.1%"

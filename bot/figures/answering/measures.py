@@ -10,6 +10,7 @@ from bot.figures.answering import facts as fact_rules
 from bot.figures.answering.context import Context
 from bot.figures.answering.wording import short_period
 from bot.figures.language.lexicon import Lexicon, own_name
+from bot.figures.language.places import group_members
 from bot.figures.language.understanding import Intent, Question
 from data.figures.queries import Fact
 
@@ -37,8 +38,9 @@ def of_kind(lexicon: Lexicon, codes: list[str], measure: str) -> list[str]:
 
 
 def needs_rate(lexicon: Lexicon, places: list[str]) -> bool:
-    """Counts compare only places of one kind: a cluster's 149 is not set against England's 49,420."""
-    return len({lexicon.geographies[code].type for code in places}) > 1
+    """Counts compare only like-sized places, and no two places are: a cluster's 149 is not set against
+    England's 49,420, nor JESS's 214 children (11,132 aged 0-18) against BCM's 88 (8,362)."""
+    return len(set(places)) > 1
 
 
 def choose(ctx: Context, question: Question, places: list[str]) -> str:
@@ -56,7 +58,7 @@ def choose(ctx: Context, question: Question, places: list[str]) -> str:
     measure = question.measure
     if not measure and question.intent is Intent.COMPARE and not question.across and needs_rate(lexicon, places):
         forced = _pick(ctx, question, places, named, "rate")
-        if forced is not None:
+        if forced is not None and _shares_a_period(ctx, question, forced, places):
             return forced
     return _pick(ctx, question, places, named, measure) or named[0]
 
@@ -97,6 +99,16 @@ def _score(ctx: Context, question: Question, code: str, places: list[str]) -> tu
         shared = [fact for fact in series if _shared_by(ctx, code, fact, places[1:])]
         return (1 if shared else 0, (shared or series)[-1].period_end, 0)
     return (1, series[-1].period_end, 0)
+
+
+def _shares_a_period(ctx: Context, question: Question, code: str, places: list[str]) -> bool:
+    """A rate is chosen over the count asked about only where another place has it for the same period."""
+    others = [
+        member for place in places[1:] for member in [place, *group_members(ctx.lexicon, place, ctx.neighbours_on)]
+    ]
+    ctx.facts.load([code], others)
+    series = fact_rules.within(ctx.facts.series(code, places[0]), question.period)
+    return any(_shared_by(ctx, code, fact, others) for fact in series)
 
 
 def _shared_by(ctx: Context, code: str, fact: Fact, others: list[str]) -> bool:

@@ -8,11 +8,11 @@ from bot.figures.answering import measures
 from bot.figures.answering.context import Context, Focus
 from bot.figures.answering.fallbacks import no_data
 from bot.figures.answering.follow_ups import follow_ups
-from bot.figures.answering.formatting import difference, figure
+from bot.figures.answering.formatting import difference
+from bot.figures.answering.targets import stated
 from bot.figures.answering.wording import change, join, measure_words, period_of, shown, versus, when
 from bot.figures.language import places
 from bot.figures.language.understanding import Question
-from data.figures.periods import uk_date
 from data.figures.queries import Fact, TargetInfo
 
 TARGET_DATE_SLACK_DAYS = 45  # a figure this close to a target's date is the one it is judged by
@@ -105,7 +105,7 @@ def target_sentences(ctx: Context, indicator: str, place: str, fact: Fact) -> li
 
 def _target_sentence(ctx: Context, indicator: str, place: str, fact: Fact, target: TargetInfo) -> str:
     info = ctx.lexicon.indicators[indicator]
-    goal = f"{target.label}: {figure(target.value, info.unit, info.decimals)} by {uk_date(target.by_date)}"
+    goal = stated(target, info.unit, info.decimals)
     on_date = [
         f
         for f in ctx.facts.series(indicator, place)

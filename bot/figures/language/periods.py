@@ -22,6 +22,9 @@ YEAR_PAIR = re.compile(rf"\b{YEAR}\s*[/-]\s*(\d{{2}})\b")
 MONTH_YEAR = re.compile(rf"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+{YEAR}\b")
 BARE_YEAR = re.compile(rf"\b(?:in\s+)?{YEAR}\b")
 RELATIVE_YEAR = re.compile(r"\b(last|this|current)\s+year\b")
+# "between 2010 and 2013" names two periods, not a span: the figure at each end and the change between them.
+BETWEEN = re.compile(r"\bbetween\b")
+MAX_PERIODS = 2
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,41 @@ def extract_period(text: str, today: date) -> tuple[PeriodAsk | None, str, list[
             problems.append(f"“{found.group(0)}” is not a date I recognise")
             return None, remaining, problems
     return None, text, problems
+
+
+def extract_periods(text: str, today: date) -> tuple[tuple[PeriodAsk, ...], str, list[str]]:
+    """Every period a question names, oldest first, at most two: "cp plans bcm 2012 v 2013", "neet 2012/13
+    vs 2013/14", "2013 compared with 2012". A "since" period is a trend's start and stands alone."""
+    found: list[PeriodAsk] = []
+    problems: list[str] = []
+    remaining = text
+    while len(found) < MAX_PERIODS:
+        period, rest, trouble = extract_period(remaining, today)
+        problems += trouble
+        if period is None:
+            if not trouble:
+                break
+            remaining = rest
+            continue
+        remaining = rest
+        if period.since:
+            return (_until(period, remaining, today),), BETWEEN.sub(" ", remaining), problems
+        if period not in found:
+            found.append(period)
+    ordered = tuple(sorted(found, key=lambda period: (period.end, period.start)))
+    if len(ordered) == MAX_PERIODS:
+        remaining = BETWEEN.sub(" ", remaining)
+    return ordered, remaining, problems
+
+
+def _until(since: PeriodAsk, remaining: str, today: date) -> PeriodAsk:
+    """ "from 2010 to 2013": a trend that ends where the question says, not today."""
+    end, _rest, _problems = extract_period(remaining, today)
+    if end is None or end.since or end.end <= since.start:
+        return since
+    return PeriodAsk(
+        since.start, end.end, f"{since.description.removeprefix('since ')} to {end.description}", since=True
+    )
 
 
 def _year(text: str) -> int:

@@ -6,7 +6,8 @@ from rapidfuzz import fuzz, process
 
 from bot.figures.language.lexicon import Lexicon
 
-SUGGEST_CUTOFF = 72.0
+# Whole-word closeness only: a partial match ("exclusions" in "Leeds statistical neighbours") is no suggestion.
+SUGGEST_CUTOFF = 82.0
 
 
 def nearest(text: str, lexicon: Lexicon, limit: int = 3) -> tuple[list[str], list[str]]:
@@ -31,7 +32,7 @@ def nearest(text: str, lexicon: Lexicon, limit: int = 3) -> tuple[list[str], lis
 
 
 def _closest(text: str, choices: list[str], limit: int) -> list[str]:
-    found = process.extract(text, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGEST_CUTOFF)
+    found = process.extract(text, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST_CUTOFF)
     return [str(choice) for choice, _score, _index in found]
 
 

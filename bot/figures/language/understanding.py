@@ -15,7 +15,8 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 from bot.figures.language.lexicon import Lexicon, best_cover, covered
-from bot.figures.language.periods import PeriodAsk, extract_period
+from bot.figures.language.periods import PeriodAsk, extract_period, extract_periods
+from bot.figures.language.spelling import corrected
 from data.text import normalise
 
 SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?:[^>]*>")
@@ -101,6 +102,11 @@ STOPWORDS = set(
     "latest figure up down happening going".split()
 )
 CONNECTORS = {"and", "with", "to", "vs", "v", "versus"}
+# Words a question is made of besides the store's names: never "corrected" into a measure's word.
+QUESTION_WORDS = frozenset(
+    {*HELP_WORDS, *TREND_WORDS, *COMPARE_WORDS, *CHANGE_WORDS, *ACROSS_WORDS, *OVERVIEW_WORDS, *TARGET_WORDS}
+    | {*RATE_WORDS, *COUNT_WORDS, *STOPWORDS, *CONNECTORS, "between"}
+)
 FUZZY_CUTOFF = 85.0
 SHORT_FUZZY_CUTOFF = 88.0
 
@@ -109,6 +115,7 @@ class Intent(StrEnum):
     VALUE = "value"
     TREND = "trend"
     COMPARE = "compare"
+    PERIODS = "periods"  # one figure at two periods: both figures and the change between them
     OVERVIEW = "overview"
     HELP = "help"
 
@@ -133,6 +140,7 @@ class Question:
     indicators: tuple[Mention, ...] = ()
     places: tuple[Mention, ...] = ()
     period: PeriodAsk | None = None
+    periods: tuple[PeriodAsk, ...] = ()  # every period named, oldest first; `period` is the latest of them
     compare: bool = False
     across: bool = False
     wants_target: bool = False
@@ -155,11 +163,13 @@ def period_named(text: str, today: date) -> tuple[PeriodAsk | None, list[str]]:
 def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     cleaned = clean(text)
     lowered = cleaned.lower()
-    period, lowered, problems = extract_period(lowered, today)
+    periods, lowered, problems = extract_periods(lowered, today)
     # "within 12 months" is part of a measure's name, not "compare within an area".
     words = WITHIN_SPAN.sub(r"in \1", normalise(lowered))
-    words, flags = _strip_keywords(words, lexicon)
+    tokens, typos = corrected(words.split(), lexicon, QUESTION_WORDS)
+    words, flags = _strip_keywords(" ".join(tokens), lexicon)
     indicators, places, leftovers = _match(words.split(), lexicon)
+    indicators, places = _as_typed(indicators, typos), _as_typed(places, typos)
     indicators = _best_named(words.split(), indicators, places, lexicon)
     own = {
         word for mention in indicators for code, _ in mention.candidates for word in lexicon.vocabulary.get(code, ())
@@ -170,7 +180,8 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
         intent=Intent.VALUE,
         indicators=tuple(indicators),
         places=tuple(places),
-        period=period,
+        period=periods[-1] if periods else None,
+        periods=periods,
         compare="compare" in flags,
         across="across" in flags,
         wants_target="target" in flags,
@@ -181,11 +192,24 @@ def understand(text: str, lexicon: Lexicon, today: date) -> Question:
     return replace(question, intent=_intent(question, flags, cleaned))
 
 
+def _as_typed(mentions: list[Mention], typos: dict[str, str]) -> list[Mention]:
+    """A mention of a corrected word keeps the words as typed, so a typo reads back as one."""
+    if not typos:
+        return mentions
+    return [
+        replace(mention, typed=" ".join(typos.get(word, word) for word in (mention.typed or mention.phrase).split()))
+        for mention in mentions
+    ]
+
+
 def _intent(question: Question, flags: set[str], cleaned: str) -> Intent:
     if not question.indicators and not question.places:
         return Intent.HELP if (not cleaned.strip(" ?!.") or "help" in flags) else Intent.VALUE
     if "overview" in flags or (question.places and not question.indicators and not question.unknown_words):
         return Intent.OVERVIEW
+    if len(question.periods) > 1 and not question.across:
+        # "CP plans BCM 2012 v 2013": "vs" between two periods asks for the change, not another place.
+        return Intent.PERIODS
     if "trend" in flags or (question.period is not None and question.period.since):
         return Intent.TREND
     if "change" in flags and len(question.places) <= 1 and not question.across:
