@@ -38,6 +38,8 @@ CATALOGUE_FILES = {
     "leeds_wards_community_committees.csv",
     "New_Statistical_Neighbour_Groupings_April_2021.csv",
     "sn_model_2025_wide.csv",
+    "place_names.csv",
+    "core_cities.csv",
 }
 
 

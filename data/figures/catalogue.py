@@ -128,7 +128,7 @@ def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_D
     _add_seed_geographies(catalogue, seed_dir)
     _add_regions_and_authorities(catalogue, reference_dir)
     _add_wards_and_committees(catalogue, reference_dir)
-    _add_statistical_neighbours(catalogue, reference_dir)
+    _add_groups(catalogue, reference_dir)
     _add_extra_aliases(catalogue, seed_dir)
     _add_part_aliases(catalogue)
     catalogue.memberships.extend(
@@ -335,33 +335,10 @@ def _add_wards_and_committees(catalogue: Catalogue, reference_dir: Path) -> None
         ]
 
 
-def _add_statistical_neighbours(catalogue: Catalogue, reference_dir: Path) -> None:
-    by_old_code = {
-        alias: spec.code
-        for spec in catalogue.geographies.values()
-        if spec.type == "local_authority" and spec.valid_to is None
-        for alias, kind in spec.aliases
-        if kind == "code"
-    }
-    for file_name, model, valid_from, valid_to in SN_MODELS:
-        for row in read_csv(reference_dir / file_name):
-            la_code = row.get("LA num") or row.get("old_la_code")
-            if la_code != LEEDS_OLD_CODE:
-                continue
-            neighbours = [value for key, value in row.items() if _is_neighbour_column(key) and value]
-            for old_code in neighbours:
-                catalogue.memberships.append(
-                    MembershipSpec(
-                        by_old_code[old_code],
-                        LEEDS_SN_GROUP,
-                        "member_of",
-                        valid_from,
-                        valid_to,
-                        f"DfE statistical neighbours, {model} ({file_name})",
-                    )
-                )
+def _add_groups(catalogue: Catalogue, reference_dir: Path) -> None:
+    """Everyday names of authorities and regions, every authority's statistical neighbours, core cities."""
+    from data.figures import groups  # it builds on this module's types
 
-
-def _is_neighbour_column(name: str) -> bool:
-    """SN1..SN10 (2021 model) or SN_1..SN_10 (2025 model), not the closeness columns."""
-    return name.replace("_", "").removeprefix("SN").isdigit()
+    groups.add_everyday_names(catalogue, reference_dir)
+    groups.add_neighbour_groups(catalogue, reference_dir)
+    groups.add_core_cities(catalogue, reference_dir)
