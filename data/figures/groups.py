@@ -35,6 +35,10 @@ def neighbour_group(authority: str) -> str:
     return LEEDS_SN_GROUP if authority == LEEDS else f"sn-{authority}"
 
 
+def is_neighbour_group(code: str) -> bool:
+    return code == LEEDS_SN_GROUP or code.startswith("sn-")
+
+
 def add_everyday_names(catalogue: Catalogue, reference_dir: Path) -> None:
     hand = hand_forms(reference_dir)
     places = catalogue.geographies
