@@ -64,7 +64,7 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         facts=(
             *(ctx.names.view(row, "asked" if index == 0 else "comparator") for index, row in enumerate(rows)),
             *(ctx.names.view(rate, "companion") for rate in rates),
-            *(ctx.names.view(average, "comparator") for average in averages),
+            *(ctx.names.view(average, "average") for average in averages),
         ),
         sources=ctx.names.sources([*rows, *rates]),
         chart=None
