@@ -123,11 +123,13 @@ def committee_area_code(name: str) -> str:
     return "leeds-cc-" + normalise(name).replace(" ", "-")
 
 
-def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_DIR) -> Catalogue:
+def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_DIR, *, local: bool = True) -> Catalogue:
+    """local: Leeds' own places (wards, committees, school clusters) too; False for another council at home."""
     catalogue = Catalogue()
-    _add_seed_geographies(catalogue, seed_dir)
+    _add_seed_geographies(catalogue, seed_dir, local=local)
     _add_regions_and_authorities(catalogue, reference_dir)
-    _add_wards_and_committees(catalogue, reference_dir)
+    if local:
+        _add_wards_and_committees(catalogue, reference_dir)
     _add_groups(catalogue, reference_dir)
     _add_extra_aliases(catalogue, seed_dir)
     _add_part_aliases(catalogue)
@@ -141,6 +143,7 @@ def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_D
             row["source"] or None,
         )
         for row in read_csv(seed_dir / "memberships.csv")
+        if local
     )
     catalogue.indicators.extend(_indicator(row) for row in read_csv(seed_dir / "indicators.csv"))
     catalogue.documents.extend(
@@ -167,8 +170,13 @@ def _indicator(row: dict[str, str]) -> IndicatorSpec:
     )
 
 
-def _add_seed_geographies(catalogue: Catalogue, seed_dir: Path) -> None:
+OFFICIAL_SEED_TYPES = ("country", "comparator_group")  # the seed's places that are not Leeds' own
+
+
+def _add_seed_geographies(catalogue: Catalogue, seed_dir: Path, *, local: bool) -> None:
     for row in read_csv(seed_dir / "geographies.csv"):
+        if not local and row["type"] not in OFFICIAL_SEED_TYPES:
+            continue
         aliases = _name_aliases(row["name"], *split_list(row["aliases"]))
         aliases += tuple((normalise(part), "part") for part in split_list(row["part_aliases"]))
         catalogue.add(
