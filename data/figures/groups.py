@@ -39,6 +39,13 @@ def is_neighbour_group(code: str) -> bool:
     return code == LEEDS_SN_GROUP or code.startswith("sn-")
 
 
+def group_authority(group: str) -> str | None:
+    """Whose statistical neighbours a group is (None for other groups)."""
+    if group == LEEDS_SN_GROUP:
+        return LEEDS
+    return group.removeprefix("sn-") if group.startswith("sn-") else None
+
+
 def add_everyday_names(catalogue: Catalogue, reference_dir: Path) -> None:
     hand = hand_forms(reference_dir)
     places = catalogue.geographies

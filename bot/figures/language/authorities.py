@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from bot.figures.language.lexicon import FULL, Lexicon
 from data.figures.catalogue import LEEDS
-from data.figures.groups import CORE_CITIES, neighbour_group
+from data.figures.groups import CORE_CITIES, group_authority, neighbour_group
 from data.figures.queries import Membership
 
 # Words that mean the home council (the seed gives Leeds some of them; they follow the setting).
@@ -123,14 +123,16 @@ def beside_authority(lexicon: Lexicon, home: Home, said: list[tuple[str, str]]) 
     other authority named: [("bradford", Bradford), ("statistical neighbours", leeds-sn)] -> Bradford's group.
 
     `said` pairs each mention's phrase with the place chosen for it, in the question's order."""
+    if not said:
+        return []
     others = [
         code
         for phrase, code in said
         if lexicon.geographies[code].type == "local_authority" and code != home.code and phrase not in HOME_WORDS
     ]
     named_home = any(code == home.code for _, code in said)
-    # "cp rate vs core cities": a group alone is compared with home.
-    chosen: list[str] = [] if _any_place(lexicon, said) else [home.code]
+    # "cp rate vs core cities": a group alone is compared with home; "bradford's neighbours" with Bradford.
+    chosen: list[str] = [] if _any_place(lexicon, said) else [group_authority(said[0][1]) or home.code]
     for phrase, code in said:
         place = _theirs(lexicon, phrase, code, others[0]) if len(others) == 1 and not named_home else code
         if place not in chosen:
