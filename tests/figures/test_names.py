@@ -227,3 +227,24 @@ def test_manchester_at_home_against_its_neighbours(manchester_engine: Engine) ->
     with Session(manchester_engine) as session:
         lexicon = load_lexicon(session)
     assert not any(info.type in {"ward", "school_cluster", "committee_area"} for info in lexicon.geographies.values())
+
+
+def test_the_regions_councils_side_by_side(engine: Engine) -> None:
+    """ "the region's LAs": every council of the region with the figure, each its own row (inserted here)."""
+    written = {"E08000032": 51.0, "E08000033": 44.5, "E08000036": 39.25}
+    rows = [
+        ObservationInput(
+            "CPP_RATE", code, snapshot(date(2026, 3, 31)), value, source_document="test", source_locator="r"
+        )
+        for code, value in written.items()
+    ]
+    with Session(engine) as session, session.begin():
+        write_observations(session, rows, actor="test", channel="cli", reason="test")
+    bot = Briefbot(engine, today=lambda: TODAY, strict=True)
+    for text in (
+        "cp rate the region's LAs 2026",
+        "compare cp rate across yorkshire 2026",
+        "cp rate councils in y&h 2026",
+    ):
+        answer = bot.ask(text)
+        assert {fact.geography: fact.value for fact in answer.facts if fact.role == "asked"} == written, text

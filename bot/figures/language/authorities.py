@@ -70,6 +70,10 @@ REGION_WORDS = (
 )
 
 
+# "the region's LAs", "councils in Yorkshire": the councils of a region side by side (read as "across").
+COUNCILS_IN = ("las", "local authorities", "councils", "authorities", "each la", "every la", "by la", "all las")
+
+
 @dataclass(frozen=True)
 class Home:
     """The council briefbot serves; core_cities replaces the shipped core cities list when given."""

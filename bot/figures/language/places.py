@@ -144,14 +144,17 @@ def comparators(lexicon: Lexicon, place: str, day: date) -> list[str]:
     return _smallest_first(lexicon, seen)
 
 
+_PARTS = {False: {"ward", "school_cluster", "committee_area"}, True: {"local_authority"}}
+
+
 def inside(lexicon: Lexicon, area: str, day: date) -> list[str]:
-    """Places within an area on a day: its wards, and the school clusters related to it."""
+    """Places within an area on a day: its wards, and the school clusters related to it; a region's councils."""
     found = [
         link.child
         for link in lexicon.children.get(area, ())
         if _in_force(link.valid_from, link.valid_to, day)
         and link.relation in {"part_of", "related_to"}
-        and lexicon.geographies[link.child].type in {"ward", "school_cluster", "committee_area"}
+        and lexicon.geographies[link.child].type in _PARTS[lexicon.geographies[area].type == "region"]
     ]
     return _smallest_first(lexicon, list(dict.fromkeys(found)))
 
