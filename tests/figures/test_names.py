@@ -152,6 +152,8 @@ def test_home_decides_we_the_city_neighbours_and_the_region(store_lexicon: Lexic
     manchester = Home(MANCHESTER)
     assert _places(store_lexicon, "cp rate vs statistical neighbours", manchester) == [MANCHESTER, f"sn-{MANCHESTER}"]
     assert _places(store_lexicon, "how are we doing on cp rate", manchester) == [MANCHESTER]
+    assert _places(store_lexicon, "how do we compare with bradford on cp rate") == [LEEDS, BRADFORD]
+    assert _places(store_lexicon, "our neet rate in jess") == ["cluster-jess"]
     assert _places(store_lexicon, "cla rate the city vs the region", manchester) == [MANCHESTER, NORTH_WEST]
     assert _places(store_lexicon, "cla rate the city vs the region") == [LEEDS, YORKSHIRE]
     # named beside another council, the general words are that council's own

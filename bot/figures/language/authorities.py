@@ -127,6 +127,7 @@ def beside_authority(lexicon: Lexicon, home: Home, said: list[tuple[str, str]]) 
     other authority named: [("bradford", Bradford), ("statistical neighbours", leeds-sn)] -> Bradford's group.
 
     `said` pairs each mention's phrase with the place chosen for it, in the question's order."""
+    said = _without_pronouns(lexicon, said)
     if not said:
         return []
     others = [
@@ -142,6 +143,17 @@ def beside_authority(lexicon: Lexicon, home: Home, said: list[tuple[str, str]]) 
         if place not in chosen:
             chosen.append(place)
     return chosen
+
+
+PRONOUNS = frozenset({"we", "us", "our", "ours"})
+LOCAL_TYPES = frozenset({"ward", "school_cluster", "committee_area"})
+
+
+def _without_pronouns(lexicon: Lexicon, said: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """ "our neet rate in JESS" is JESS's, not Leeds against JESS; "how do we compare with Bradford" keeps us."""
+    if any(lexicon.geographies[code].type in LOCAL_TYPES for phrase, code in said if phrase not in PRONOUNS):
+        return [(phrase, code) for phrase, code in said if phrase not in PRONOUNS]
+    return said
 
 
 def _any_place(lexicon: Lexicon, said: list[tuple[str, str]]) -> bool:
