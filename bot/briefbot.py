@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from bot.answer import Answer, Status
 from bot.failures import log_failure
 from bot.figures.answering import Answerer
+from bot.figures.language.authorities import Home, at_home
 from bot.figures.language.lexicon import Lexicon, load_lexicon, store_version
 from bot.figures.language.understanding import Question, understand
 from bot.recommendations import Recommendations
 from bot.store import Store, StoreUnavailable
 from bot.threads import DEFAULT_EXPIRY, Threads
 from data.chat import preferences
-from data.figures.catalogue import LEEDS
 
 if TYPE_CHECKING:
     # Drawing needs matplotlib; a command that answers without a chart should not pay for importing it.
@@ -47,7 +47,9 @@ class Briefbot:
         strict: bool = False,
         neighbours_on: date | None = None,
         thread_expiry: timedelta = DEFAULT_EXPIRY,
+        home: Home | None = None,
     ) -> None:
+        self.home = home or Home()
         self.engine = engine
         self._charts = charts
         self.store = Store(engine)
@@ -67,7 +69,7 @@ class Briefbot:
             return current
         with self._lock:
             if self._lexicon is None or store_version(session) != self._lexicon.version:
-                self._lexicon = load_lexicon(session)
+                self._lexicon = at_home(load_lexicon(session), self.home)
             return self._lexicon
 
     def understand(self, text: str) -> Question:
@@ -91,7 +93,7 @@ class Briefbot:
                 lexicon = self.lexicon(session)
                 today = self.today()
                 question = understand(text, lexicon, today)
-                return respond(Answerer(session, lexicon, today, self.neighbours_on), question)
+                return respond(Answerer(session, lexicon, today, self.neighbours_on, self.home), question)
         except StoreUnavailable:
             raise  # the store is down or locked: not the question's fault. Callers that can wait (chat) retry.
         except Exception:
@@ -140,7 +142,7 @@ class Briefbot:
         return chosen
 
     def area_choices(self) -> list[tuple[str, str]]:
-        """Areas worth following: Leeds, its community committee areas and the school clusters with figures."""
+        """Areas worth following: the home council, its committee areas and the school clusters with figures."""
         with self.store.read() as session:
             lexicon = self.lexicon(session)
         wanted = {"local_authority": 0, "committee_area": 1, "school_cluster": 2}
@@ -148,7 +150,7 @@ class Briefbot:
             (code, info.name)
             for code, info in lexicon.geographies.items()
             if info.type in wanted
-            and (info.type != "local_authority" or code == LEEDS)
+            and (info.type != "local_authority" or code == self.home.code)
             and (info.type == "committee_area" or lexicon.indicators_with_data(code))
         ]
         return sorted(choices, key=lambda item: (wanted[lexicon.geographies[item[0]].type], item[1]))
@@ -160,4 +162,4 @@ class Briefbot:
     def key_figures(self, area: str) -> Answer:
         with self.store.read() as session:
             lexicon = self.lexicon(session)
-            return Answerer(session, lexicon, self.today(), self.neighbours_on).brief_for(area)
+            return Answerer(session, lexicon, self.today(), self.neighbours_on, self.home).brief_for(area)

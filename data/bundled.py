@@ -21,13 +21,14 @@ from data.recommendations import load_recommendations
 
 
 def load_bundled(
-    session: Session, *, official: bool = True, wait: float = DEFAULT_WAIT_SECONDS
-) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
+    session: Session, *, official: bool = True, wait: float = DEFAULT_WAIT_SECONDS, local: bool = True
+) -> tuple[WriteSummary | None, tuple[ImportReport, ...]]:
     """The seed, then (unless not wanted) the official files, in the caller's transaction under the import
     lock: `briefbot seed`, a first run and an officer's import must not write the same figures at once. Raises
-    ImportBusy when another import holds the lock past `wait` seconds."""
+    ImportBusy when another import holds the lock past `wait` seconds. local=False: not Leeds' reports."""
     hold_import_lock(session, wait=wait)
-    seeded = load_seed(session)  # first, so an official file that revises a report's figure keeps history
+    # Leeds' reports only with Leeds at home; first, so an official file that revises a report's figure keeps history
+    seeded = load_seed(session) if local else None
     return seeded, tuple(load_official(session)) if official else ()
 
 

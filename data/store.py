@@ -38,6 +38,8 @@ CATALOGUE_FILES = {
     "leeds_wards_community_committees.csv",
     "New_Statistical_Neighbour_Groupings_April_2021.csv",
     "sn_model_2025_wide.csv",
+    "place_names.csv",
+    "core_cities.csv",
 }
 
 
@@ -49,8 +51,10 @@ class PrepareReport:
     official: tuple[ImportReport, ...] = ()
 
 
-def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> PrepareReport:
-    """Make any database ready for use. Idempotent: a ready store is left as it is."""
+def prepare(engine: Engine, *, seed: bool = True, official: bool = True, local: bool = True) -> PrepareReport:
+    """Make any database ready for use. Idempotent: a ready store is left as it is.
+
+    local=False (another council than Leeds at home): no Leeds wards, committees, clusters or report figures."""
     migrated = db.upgrade(engine)
     with Session(engine) as session, session.begin():
         fresh = session.scalar(select(func.count()).select_from(Indicator)) == 0
@@ -58,20 +62,26 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> Prep
         stored = session.get(Meta, CATALOGUE_KEY)
         synced = fresh or stored is None or stored.value != fingerprint
         if synced:
-            sync_catalogue(session, build_catalogue(), reason="first use" if fresh else "bundled catalogue changed")
+            sync_catalogue(
+                session, build_catalogue(local=local), reason="first use" if fresh else "bundled catalogue changed"
+            )
             session.merge(Meta(key=CATALOGUE_KEY, value=fingerprint))
-        seeded, imported = _load_bundled_figures(session, official=official) if fresh and seed else (None, ())
+        seeded, imported = (
+            _load_bundled_figures(session, official=official, local=local) if fresh and seed else (None, ())
+        )
         if migrated and seed and not fresh:
             _load_new_seed_tables(session)
     return PrepareReport(migrated=migrated, catalogue_loaded=synced, seed=seeded, official=imported)
 
 
-def _load_bundled_figures(session: Session, *, official: bool) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
+def _load_bundled_figures(
+    session: Session, *, official: bool, local: bool
+) -> tuple[WriteSummary | None, tuple[ImportReport, ...]]:
     # Imported here, not at the top: only a new store needs the importers, and every `briefbot ask`
     # prepares a store that is already ready.
     from data.bundled import load_bundled
 
-    return load_bundled(session, official=official)
+    return load_bundled(session, official=official, local=local)
 
 
 def _load_new_seed_tables(session: Session) -> None:
@@ -104,7 +114,7 @@ def sync_catalogue(session: Session, catalogue: Catalogue, *, reason: str) -> di
     counts["memberships"] = _sync_memberships(session, catalogue)
     counts["committees"] = _sync_committees(session, catalogue)
     session.flush()
-    counts["meetings"] = seed_meetings(session)
+    counts["meetings"] = seed_meetings(session) if catalogue.committees else 0
     record_audit(
         session,
         actor=SEED_ACTOR,

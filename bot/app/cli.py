@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.app.settings import SettingError, Settings, require_platforms
 from data import db
+from data.figures.catalogue import LEEDS
 from data.models import UNITS
 from data.store import prepare
 
@@ -60,17 +61,25 @@ class Context:
         self.settings = settings
         self.engine = db.make_engine(settings.database_url)
 
+    @property
+    def local(self) -> bool:
+        """Leeds' own places and report figures: only with Leeds at home."""
+        return self.settings.home_la == LEEDS
+
     def ready(self) -> None:
-        prepare(self.engine, seed=self.settings.seed)
+        prepare(self.engine, seed=self.settings.seed, local=self.local)
 
     def briefbot(self, charts: ChartCache | None = None) -> Briefbot:
         from bot.briefbot import Briefbot
+        from bot.figures.language.authorities import Home
 
         self.ready()
+        home = Home(self.settings.home_la, self.settings.core_cities)
         return Briefbot(
             self.engine,
             charts=charts,
             neighbours_on=self.settings.neighbours_on,
+            home=home,
             thread_expiry=self.settings.thread_memory,
         )
 
@@ -164,7 +173,7 @@ def db_group() -> None:
 @pass_context
 def db_upgrade(context: Context) -> None:
     """Create or migrate the schema, and load the catalogue (and seed) into a new database."""
-    report = prepare(context.engine, seed=context.settings.seed)
+    report = prepare(context.engine, seed=context.settings.seed, local=context.local)
     click.echo(f"Database: {_safe_url(context)}")
     click.echo("Schema migrated to the newest version." if report.migrated else "Schema already up to date.")
     if report.catalogue_loaded:
@@ -184,15 +193,18 @@ def seed_command(context: Context, no_official: bool) -> None:
     from data.bundled import load_bundled
     from data.figures.importers import ImportProblem
 
-    prepare(context.engine, seed=False)
+    prepare(context.engine, seed=False, local=context.local)
     try:
         with Session(context.engine) as session, session.begin():
-            summary, official = load_bundled(session, official=not no_official)
+            summary, official = load_bundled(session, official=not no_official, local=context.local)
     except ImportProblem as error:  # another import holds the lock past its wait: one line
         raise click.ClickException(str(error)) from None
-    click.echo(
-        f"Seed figures: {summary.created:,} added, {summary.updated:,} corrected, {summary.unchanged:,} unchanged."
-    )
+    if summary is None:
+        click.echo("Seed figures: none (Leeds' reports apply only with Leeds at home).")
+    else:
+        click.echo(
+            f"Seed figures: {summary.created:,} added, {summary.updated:,} corrected, {summary.unchanged:,} unchanged."
+        )
     for report in official:
         figures = report.figures
         click.echo(

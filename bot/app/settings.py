@@ -13,6 +13,8 @@ from dotenv import dotenv_values
 from bot.app.errors import SettingError
 from bot.app.slow_clients import HttpLimits
 from bot.app.teams_settings import TeamsSettings, require_teams
+from data.figures.catalogue import LEEDS, REFERENCE_DIR
+from data.figures.place_names import authority_code, hand_forms, load_authorities
 
 __all__ = ["SettingError", "Settings", "require_platforms", "require_slack", "slack_configured"]
 DEFAULT_SQLITE_NAME = "briefbot.sqlite3"
@@ -31,6 +33,24 @@ def _seconds(name: str, value: str) -> int:
     return int(value)
 
 
+def _authority(name: str, value: str) -> str:
+    """A live English local authority named by its code (E08000035 or 383) or any of its names ("Leeds", "Hull")."""
+    code = authority_code(value, load_authorities(REFERENCE_DIR), hand_forms(REFERENCE_DIR))
+    if code is None:
+        raise SettingError(f"{name}: no single English local authority is called {value.strip()!r}; give its code")
+    return code
+
+
+def _home_la(value: str) -> str:
+    return _authority("BRIEFBOT_HOME_LA", value) if value.strip() else LEEDS
+
+
+def _core_cities(value: str) -> tuple[str, ...]:
+    """Authorities separated by semicolons ("Leeds; Bristol; Newcastle") or commas; empty: the shipped list."""
+    parts = [part for part in value.replace(";", ",").split(",") if part.strip()]
+    return tuple(dict.fromkeys(_authority("BRIEFBOT_CORE_CITIES", part) for part in parts))
+
+
 def _neighbour_model(value: str) -> str:
     if value.strip() not in NEIGHBOUR_MODELS:
         raise SettingError(f"BRIEFBOT_SN_MODEL must be one of {', '.join(NEIGHBOUR_MODELS)}, not {value!r}")
@@ -45,6 +65,9 @@ class Settings:
     timezone: str = "Europe/London"
     chart_cache_dir: Path | None = None
     neighbour_model: str = "2025"
+    # The council at home: what "we", "the city", "statistical neighbours" and "the region" mean.
+    home_la: str = LEEDS
+    core_cities: tuple[str, ...] = ()  # empty: data/reference/core_cities.csv
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""
@@ -84,6 +107,8 @@ class Settings:
             seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
             timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
             neighbour_model=_neighbour_model(values.get("BRIEFBOT_SN_MODEL", "2025")),
+            home_la=_home_la(values.get("BRIEFBOT_HOME_LA", "")),
+            core_cities=_core_cities(values.get("BRIEFBOT_CORE_CITIES", "")),
             slack_bot_token=values.get("SLACK_BOT_TOKEN", ""),
             slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
             slack_app_token=values.get("SLACK_APP_TOKEN", ""),

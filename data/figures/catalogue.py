@@ -123,12 +123,14 @@ def committee_area_code(name: str) -> str:
     return "leeds-cc-" + normalise(name).replace(" ", "-")
 
 
-def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_DIR) -> Catalogue:
+def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_DIR, *, local: bool = True) -> Catalogue:
+    """local: Leeds' own places (wards, committees, school clusters) too; False for another council at home."""
     catalogue = Catalogue()
-    _add_seed_geographies(catalogue, seed_dir)
+    _add_seed_geographies(catalogue, seed_dir, local=local)
     _add_regions_and_authorities(catalogue, reference_dir)
-    _add_wards_and_committees(catalogue, reference_dir)
-    _add_statistical_neighbours(catalogue, reference_dir)
+    if local:
+        _add_wards_and_committees(catalogue, reference_dir)
+    _add_groups(catalogue, reference_dir)
     _add_extra_aliases(catalogue, seed_dir)
     _add_part_aliases(catalogue)
     catalogue.memberships.extend(
@@ -141,6 +143,7 @@ def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_D
             row["source"] or None,
         )
         for row in read_csv(seed_dir / "memberships.csv")
+        if local
     )
     catalogue.indicators.extend(_indicator(row) for row in read_csv(seed_dir / "indicators.csv"))
     catalogue.documents.extend(
@@ -167,8 +170,13 @@ def _indicator(row: dict[str, str]) -> IndicatorSpec:
     )
 
 
-def _add_seed_geographies(catalogue: Catalogue, seed_dir: Path) -> None:
+OFFICIAL_SEED_TYPES = ("country", "comparator_group")  # the seed's places that are not Leeds' own
+
+
+def _add_seed_geographies(catalogue: Catalogue, seed_dir: Path, *, local: bool) -> None:
     for row in read_csv(seed_dir / "geographies.csv"):
+        if not local and row["type"] not in OFFICIAL_SEED_TYPES:
+            continue
         aliases = _name_aliases(row["name"], *split_list(row["aliases"]))
         aliases += tuple((normalise(part), "part") for part in split_list(row["part_aliases"]))
         catalogue.add(
@@ -335,33 +343,10 @@ def _add_wards_and_committees(catalogue: Catalogue, reference_dir: Path) -> None
         ]
 
 
-def _add_statistical_neighbours(catalogue: Catalogue, reference_dir: Path) -> None:
-    by_old_code = {
-        alias: spec.code
-        for spec in catalogue.geographies.values()
-        if spec.type == "local_authority" and spec.valid_to is None
-        for alias, kind in spec.aliases
-        if kind == "code"
-    }
-    for file_name, model, valid_from, valid_to in SN_MODELS:
-        for row in read_csv(reference_dir / file_name):
-            la_code = row.get("LA num") or row.get("old_la_code")
-            if la_code != LEEDS_OLD_CODE:
-                continue
-            neighbours = [value for key, value in row.items() if _is_neighbour_column(key) and value]
-            for old_code in neighbours:
-                catalogue.memberships.append(
-                    MembershipSpec(
-                        by_old_code[old_code],
-                        LEEDS_SN_GROUP,
-                        "member_of",
-                        valid_from,
-                        valid_to,
-                        f"DfE statistical neighbours, {model} ({file_name})",
-                    )
-                )
+def _add_groups(catalogue: Catalogue, reference_dir: Path) -> None:
+    """Everyday names of authorities and regions, every authority's statistical neighbours, core cities."""
+    from data.figures import groups  # it builds on this module's types
 
-
-def _is_neighbour_column(name: str) -> bool:
-    """SN1..SN10 (2021 model) or SN_1..SN_10 (2025 model), not the closeness columns."""
-    return name.replace("_", "").removeprefix("SN").isdigit()
+    groups.add_everyday_names(catalogue, reference_dir)
+    groups.add_neighbour_groups(catalogue, reference_dir)
+    groups.add_core_cities(catalogue, reference_dir)

@@ -493,9 +493,12 @@ def test_no_article_before_a_place_name(bot: Briefbot) -> None:
 def test_neighbours_listed_leeds_first_then_highest_to_lowest(bot: Briefbot) -> None:
     answer = bot.ask("LAC rate Leeds vs statistical neighbours")
     assert answer.facts[0].geography_name == "Leeds"
-    values = [fact.value or 0.0 for fact in answer.facts[1:]]
+    values = [fact.value or 0.0 for fact in answer.facts[1:] if fact.role != "average"]
     assert values == sorted(values, reverse=True)
     assert "figures for 10 of 10 neighbours" in answer.text
+    # and their average, as LAIT makes it: the unweighted mean of the ten, beside them
+    (average,) = [fact for fact in answer.facts if fact.role == "average"]
+    assert average.value == pytest.approx(sum(values) / 10)
 
 
 def test_a_button_is_offered_only_if_it_answers(bot: Briefbot) -> None:

@@ -11,11 +11,13 @@ from bot.figures.answering.context import Context, Focus
 from bot.figures.answering.fallbacks import no_data
 from bot.figures.answering.follow_ups import follow_ups
 from bot.figures.answering.formatting import ordinal
+from bot.figures.answering.group_average import average_clause, group_average
 from bot.figures.answering.wording import highest_first, join, measure_words, period_of, shown, versus, when
 from bot.figures.language import places
 from bot.figures.language.periods import PeriodAsk
 from bot.figures.language.understanding import Question
 from charts.specs import ComparisonChart
+from data.figures.groups import is_neighbour_group
 from data.figures.queries import Fact, IndicatorInfo
 
 MAX_PAIRWISE = 3  # beyond this many others, a ranking reads better than "x above A, y below B..."
@@ -33,7 +35,7 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
     rows = _common_period(ctx, indicator, members, question.period)
     if rows is None:
         return _not_like_for_like(ctx, indicator, members, question.period, chosen)
-    rows, group_sentences = _neighbour_rows(ctx, rows, members)
+    rows, group_sentences, averages = _neighbour_rows(ctx, rows, members)
     if len(rows) < 2:
         return _nothing_beside(ctx, rows[0], group_sentences)
     fact, others = rows[0], rows[1:]
@@ -66,6 +68,7 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         facts=(
             *(ctx.names.view(row, "asked" if index == 0 else "comparator") for index, row in enumerate(rows)),
             *_size_views(ctx, per),
+            *(ctx.names.view(average, "average") for average in averages),
         ),
         sources=ctx.names.sources([*rows, *_size_facts(per)]),
         chart=_chart(ctx, indicator, rows, focus.place, per, sized),
@@ -99,11 +102,12 @@ def _chart(
     return ctx.charts.comparison(indicator, per.rates, focus, (), measure=per.info, extra_sources=per.populations)
 
 
-def _neighbour_rows(ctx: Context, rows: list[Fact], members: list[str]) -> tuple[list[Fact], list[str]]:
+def _neighbour_rows(ctx: Context, rows: list[Fact], members: list[str]) -> tuple[list[Fact], list[str], list[Fact]]:
     """Name the neighbour group used and how many of its members have a figure; never mix one model's
     members with another period's group figure (a 2013 group figure is the report's own group)."""
     groups = [code for code in members if ctx.lexicon.geographies[code].type == "comparator_group"]
     sentences: list[str] = []
+    averages: list[Fact] = []
     for group in groups:
         listed = places.group_members(ctx.lexicon, group, ctx.neighbours_on)
         model = places.group_model(ctx.lexicon, group, ctx.neighbours_on)
@@ -115,9 +119,16 @@ def _neighbour_rows(ctx: Context, rows: list[Fact], members: list[str]) -> tuple
                 "so its members' figures are not set beside them."
             )
             continue
-        held = [row for row in rows if row.geography in listed]
-        sentences.append(f"{ctx.names.name(group)}{when_model}: figures for {len(held)} of {len(listed)} neighbours.")
-    return rows, sentences
+        others = [code for code in listed if code != rows[0].geography]  # Leeds is one of the core cities
+        held = [row for row in rows if row.geography in others]
+        kind = "neighbours" if is_neighbour_group(group) else "other members"
+        said = f"{ctx.names.name(group)}{when_model}: figures for {len(held)} of {len(others)} {kind}"
+        made = None if any(row.geography == group for row in rows) else group_average(ctx, group, rows, rows[0])
+        if made is not None:
+            averages.append(made)
+            said += average_clause(ctx, made, rows[0])
+        sentences.append(said + ".")
+    return rows, sentences, averages
 
 
 def _nothing_beside(ctx: Context, fact: Fact, group_sentences: list[str]) -> Answer:

@@ -10,6 +10,7 @@ from bot.figures.answering.facts import FactLoader
 from bot.figures.answering.naming import Names
 from bot.figures.language.lexicon import Lexicon
 from bot.figures.language.understanding import Mention
+from data.figures.catalogue import LEEDS
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Context:
     facts: FactLoader
     names: Names
     charts: Charts
+    home: str = LEEDS  # the council at home (BRIEFBOT_HOME_LA): the place a question without one is about
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,21 @@ from bot.figures.answering.trend import answer_trend
 from bot.figures.answering.two_periods import answer_periods
 from bot.figures.answering.value import answer_value
 from bot.figures.language import places
+from bot.figures.language.authorities import Home, beside_authority
 from bot.figures.language.lexicon import Lexicon
 from bot.figures.language.understanding import Intent, Question
-from data.figures.catalogue import LEEDS
 
 
 class Answerer:
-    def __init__(self, session: Session, lexicon: Lexicon, today: date, neighbours_on: date | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        lexicon: Lexicon,
+        today: date,
+        neighbours_on: date | None = None,
+        home: Home | None = None,
+    ) -> None:
+        self._home = home or Home()
         facts = FactLoader(session, lexicon)
         self._ctx = Context(
             lexicon=lexicon,
@@ -46,6 +54,7 @@ class Answerer:
             facts=facts,
             names=Names(lexicon),
             charts=Charts(lexicon, facts),
+            home=self._home.code,
         )
 
     def answer(self, question: Question) -> Answer:
@@ -102,16 +111,15 @@ class Answerer:
     def _choose_places(self, question: Question) -> list[str] | Answer:
         """The places named, in order; a place that could be two with figures is asked back."""
         if not question.places:
-            return [LEEDS]
+            return [self._ctx.home]
         asked = tuple(code for mention in question.indicators for code, _ in mention.candidates)
-        chosen: list[str] = []
+        said: list[tuple[str, str]] = []
         for mention in question.places:
             choice = places.choose_place(mention, self._ctx.lexicon, asked, self._ctx.today)
             if choice.tied:
                 return clarify(self._ctx, question, mention, choice.tied)
-            if choice.code not in chosen:
-                chosen.append(choice.code)
-        return chosen
+            said.append((mention.phrase, choice.code))
+        return beside_authority(self._ctx.lexicon, self._home, said)
 
     def _first_place(self, question: Question) -> str:
         """The likeliest of the places named, without asking which (for saying a topic is not held)."""

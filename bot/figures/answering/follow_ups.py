@@ -10,7 +10,8 @@ from bot.answer import Option
 from bot.figures.answering import facts as fact_rules
 from bot.figures.answering.context import Context, Focus
 from bot.figures.language import places
-from data.figures.catalogue import ENGLAND, LEEDS, LEEDS_SN_GROUP
+from data.figures.catalogue import ENGLAND
+from data.figures.groups import neighbour_group
 
 MIN_ACROSS = 2  # places inside an area with the figure, for "compare across" to be a comparison
 
@@ -20,8 +21,9 @@ def follow_ups(ctx: Context, focus: Focus, phrase: str) -> tuple[Option, ...]:
     options: list[Option] = []
     if _has_trend(ctx, focus):
         options.append(Option("Trend", f"trend {phrase} {place_words}"))
-    if focus.place != LEEDS and _held(ctx, focus.indicator, LEEDS):
-        options.append(Option("Compare with Leeds", f"{phrase} {place_words} vs leeds"))
+    if focus.place != ctx.home and _held(ctx, focus.indicator, ctx.home):
+        home_words = ctx.names.place_words(ctx.home)
+        options.append(Option(f"Compare with {ctx.names.name(ctx.home)}", f"{phrase} {place_words} vs {home_words}"))
     compare = _compare_areas_question(ctx, focus, phrase, place_words)
     if compare is not None:
         options.append(Option("Compare areas", compare))
@@ -47,7 +49,7 @@ def _compare_areas_question(ctx: Context, focus: Focus, phrase: str, place_words
     kind = ctx.lexicon.geographies[place].type
     if kind == "local_authority":
         return f"{phrase} {place_words} vs statistical neighbours" if _neighbours_hold(ctx, focus) else None
-    if parent is not None and parent != LEEDS:
+    if parent is not None and ctx.lexicon.geographies[parent].type != "local_authority":
         return f"compare {phrase} across {ctx.names.place_words(parent)}" if _across(ctx, indicator, parent) else None
     if kind == "committee_area":
         return f"compare {phrase} across {place_words}" if _across(ctx, indicator, place) else None
@@ -57,10 +59,11 @@ def _compare_areas_question(ctx: Context, focus: Focus, phrase: str, place_words
 def _neighbours_hold(ctx: Context, focus: Focus) -> bool:
     """A neighbour has the figure for the place's latest period, under a model that fits that period."""
     series = ctx.facts.series(focus.indicator, focus.place)
-    model = places.group_model(ctx.lexicon, LEEDS_SN_GROUP, ctx.neighbours_on)
+    group = neighbour_group(focus.place)
+    model = places.group_model(ctx.lexicon, group, ctx.neighbours_on)
     if not series or not places.model_fits(model, series[-1].period_end):
         return False
-    neighbours = places.group_members(ctx.lexicon, LEEDS_SN_GROUP, ctx.neighbours_on)
+    neighbours = places.group_members(ctx.lexicon, group, ctx.neighbours_on)
     ctx.facts.load([focus.indicator], neighbours)
     return any(
         fact_rules.same_period(ctx.facts.series(focus.indicator, code), series[-1]) is not None

@@ -9,7 +9,6 @@ from bot.figures.answering import facts as fact_rules
 from bot.figures.answering.context import Context
 from bot.figures.answering.wording import shown, when
 from bot.figures.language import places
-from data.figures.catalogue import LEEDS
 from data.figures.queries import Fact
 from data.text import normalise
 
@@ -120,13 +119,15 @@ def _overview_elsewhere(ctx: Context, place: str) -> Answer:
     linked = [
         code
         for code in places.related(ctx.lexicon, place)
-        if ctx.lexicon.indicators_with_data(code) and ctx.lexicon.geographies[code].type != "country" and code != LEEDS
+        if ctx.lexicon.indicators_with_data(code)
+        and ctx.lexicon.geographies[code].type != "country"
+        and code != ctx.home
     ][:MAX_LINKED_PLACES]
     if not linked:
         return Answer(
             status=Status.NO_DATA,
             headline=f"No figures are held for {ctx.names.name(place)} yet.",
-            sentences=("Ask for Leeds, a cluster such as JESS, or type “help” for examples.",),
+            sentences=(f"Ask for {ctx.names.name(ctx.home)}, another place, or type “help” for examples.",),
             reading=f"overview, {ctx.names.name(place)}",
         )
     sections: list[Section] = []

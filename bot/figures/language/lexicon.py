@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bot.figures.language.measure_words import everyday_words
 from data.figures import queries
 from data.figures.queries import GeographyInfo, IndicatorInfo, Membership, TargetInfo
 from data.text import normalise
@@ -64,6 +65,9 @@ def load_lexicon(session: Session) -> Lexicon:
     for alias in queries.indicator_aliases(session):
         indicator_words[alias.alias].add(alias.code)
     indicators = {info.code: info for info in queries.indicators(session)}
+    for phrase, code in everyday_words():  # officers' abbreviations: s47, ICPC, EHCPs (measure_words.py)
+        if code in indicators:
+            indicator_words[phrase].add(code)
     for code, described in indicators.items():
         for phrase in own_words(described):
             indicator_words[phrase].add(code)

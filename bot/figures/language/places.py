@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.figures.language.lexicon import FULL, PART, Lexicon
 from bot.figures.language.understanding import Mention
-from data.figures.catalogue import LEEDS, LEEDS_SN_GROUP
+from data.figures.groups import neighbour_group
 from data.text import normalise
 
 MODEL_LEAD_DAYS = 366  # a neighbour model published in May 2025 is built for the 31 Mar 2025 figures
@@ -129,7 +129,7 @@ def parents(lexicon: Lexicon, place: str, day: date) -> list[str]:
 
 
 def comparators(lexicon: Lexicon, place: str, day: date) -> list[str]:
-    """Parent areas nearest first, then Leeds' statistical neighbours, the region and England."""
+    """Parent areas nearest first, then the authority's statistical neighbours, the region and England."""
     seen: list[str] = []
     queue = [place]
     while queue:
@@ -138,19 +138,23 @@ def comparators(lexicon: Lexicon, place: str, day: date) -> list[str]:
             if parent not in seen and parent != place:
                 seen.append(parent)
                 queue.append(parent)
-    if (place == LEEDS or LEEDS in seen) and LEEDS_SN_GROUP in lexicon.geographies:
-        seen.append(LEEDS_SN_GROUP)
+    authority = next((code for code in [place, *seen] if lexicon.geographies[code].type == "local_authority"), None)
+    if authority is not None and neighbour_group(authority) in lexicon.geographies:
+        seen.append(neighbour_group(authority))
     return _smallest_first(lexicon, seen)
 
 
+_PARTS = {False: {"ward", "school_cluster", "committee_area"}, True: {"local_authority"}}
+
+
 def inside(lexicon: Lexicon, area: str, day: date) -> list[str]:
-    """Places within an area on a day: its wards, and the school clusters related to it."""
+    """Places within an area on a day: its wards, and the school clusters related to it; a region's councils."""
     found = [
         link.child
         for link in lexicon.children.get(area, ())
         if _in_force(link.valid_from, link.valid_to, day)
         and link.relation in {"part_of", "related_to"}
-        and lexicon.geographies[link.child].type in {"ward", "school_cluster", "committee_area"}
+        and lexicon.geographies[link.child].type in _PARTS[lexicon.geographies[area].type == "region"]
     ]
     return _smallest_first(lexicon, list(dict.fromkeys(found)))
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
+from bot.figures.language.authorities import COUNCILS_IN
 from bot.figures.language.lexicon import Lexicon, best_cover, covered
 from bot.figures.language.periods import PeriodAsk, extract_period, extract_periods
 from bot.figures.language.spelling import corrected
@@ -68,7 +69,7 @@ CHANGE_WORDS = {
     "than before",
     "before",
 }
-ACROSS_WORDS = {"across", "by cluster", "by ward", "each cluster", "each ward", "breakdown", "within"}
+ACROSS_WORDS = {"across", "by cluster", "by ward", "each cluster", "each ward", "breakdown", "within", *COUNCILS_IN}
 OVERVIEW_WORDS = {
     "what do we know about",
     "what do we know",
