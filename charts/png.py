@@ -39,7 +39,7 @@ def encode(canvas: FigureCanvasAgg) -> bytes:
         (
             SIGNATURE,
             _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(memoryview(rows), LEVEL)),
+            _chunk(b"IDAT", zlib.compress(rows.data, LEVEL)),
             _chunk(b"IEND", b""),
         )
     )
