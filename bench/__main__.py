@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench import ask, charts, digest, ees, slack, slow_clients, store, teams
+from bench import ask, ask_charts, charts, digest, ees, slack, slow_clients, store, teams
 from bench.table import Result, render
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -35,6 +35,7 @@ def main() -> int:
     results: list[Result] = []
     results += ask.measure(work)
     results += charts.measure()
+    results += ask_charts.measure(work)
     results += ees.measure(work)
     results += slack.measure(work)
     results += teams.measure(work)

@@ -24,7 +24,7 @@ def measure(runs: int = 60) -> list[Result]:
             return render(_variant(spec, index))
 
         timings = time_calls(uncached, runs, warmup=5)
-        results.append(summarise(f"chart: {kind}, uncached", "-", timings, median_under=60))
+        results.append(summarise(f"chart: {kind}, uncached", "-", timings, median_under=30))
     cache = ChartCache()
     for spec in ALL.values():
         cache.render(spec)

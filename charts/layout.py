@@ -141,6 +141,22 @@ def lay_out(figure: Figure, axes: Axes, page: Page, plot: Plot, renderer: Render
             break
         height += math.ceil(short)
     plot.finish()
+    hold_axis_labels(axes)
+
+
+def hold_axis_labels(axes: Axes) -> None:
+    """Keeps the axis labels where the last fitting pass put them. Unheld, every draw measures each tick label
+    again (and those of any sibling axes) to place the axis label: a fifth of a chart's time, to arrive where the
+    layout already has. Ticks only thin after the last pass, so the label's room is the same.
+    Axis.set_label_coords would also hold them, but in axes units that go stale as the next chart resizes."""
+    for axis in (axes.xaxis, axes.yaxis):
+        axis._autolabelpos = False  # type: ignore[union-attr]  # private in mpl: placing the label at each draw
+
+
+def release_axis_labels(axes: Axes) -> None:
+    """The template's next chart measures afresh."""
+    for axis in (axes.xaxis, axes.yaxis):
+        axis._autolabelpos = True  # type: ignore[union-attr]
 
 
 def _fit(figure: Figure, axes: Axes, region: Bbox, renderer: RendererBase, tighten: Callable[[], bool]) -> None:
@@ -163,6 +179,7 @@ def _fit(figure: Figure, axes: Axes, region: Bbox, renderer: RendererBase, tight
             return
         inner = wanted
     axes.set_position(_fraction(inner, figure))
+    _drawn_extent(axes, renderer)  # measured at the size kept, so the axis labels the layout holds sit there
 
 
 def _drawn_extent(axes: Axes, renderer: RendererBase) -> Bbox:

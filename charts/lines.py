@@ -24,12 +24,29 @@ BREAK_BASE_PT = 3.0  # between the plot and a break's label, and between labels
 LINE_SPACING = 1.2  # matplotlib's, in lines of the font size
 
 
+GAP_STEPS = 1.5  # a step this many times the series' usual one means periods are missing between
+
+
 def _values(series: Series) -> np.ndarray:
     return np.array([np.nan if point.value is None else point.value for point in series.points], dtype=float)
 
 
 def _xs(points: tuple[Point, ...]) -> np.ndarray:
     return np.array([x_of(point.when) for point in points], dtype=float)
+
+
+def _with_gaps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A period missing from a series is a break in its line, not a straight bridge from the year before to the
+    year after: a point with no value goes where the series skips more than its usual step."""
+    if len(x) < 3:
+        return x, y
+    steps = np.diff(x)
+    usual = float(np.min(steps[steps > 0])) if np.any(steps > 0) else 0.0
+    skips = np.flatnonzero(steps > usual * GAP_STEPS)
+    if not len(skips):
+        return x, y
+    middles = (x[skips] + x[skips + 1]) / 2
+    return np.insert(x, skips + 1, middles), np.insert(y, skips + 1, np.nan)
 
 
 def _colours(series: tuple[Series, ...]) -> Iterator[tuple[str, str]]:
@@ -50,8 +67,7 @@ def draw_trend(axes: Axes, spec: TrendChart, measure: Measure) -> Plot:
     labels: list[EndLabel] = []
     for line, (colour, label_colour) in zip(spec.series, _colours(spec.series), strict=True):
         axes.plot(
-            _xs(line.points),
-            _values(line),
+            *_with_gaps(_xs(line.points), _values(line)),
             color=colour,
             linewidth=2.8 if line.focus else 2.0,
             marker="o",
@@ -84,16 +100,18 @@ def draw_trend(axes: Axes, spec: TrendChart, measure: Measure) -> Plot:
 
 
 def _end_label(measure: Measure, spec: TrendChart, line: Series, latest: date, colour: str) -> EndLabel | None:
-    """The line's last figure; with its period where the line stops before the others."""
+    """The line's last figure. A line that stops before the others is named with the period it is held to, not
+    given a figure: its figure would stand in the column beside the others' figures for a different year."""
     held = [point for point in line.points if point.value is not None]
     if not held:
         return None
     last = held[-1]
-    value = spec.value_format.text(last.value, decimals=last.decimals)
     if last.when < latest:
         period = tick_label(last.label, last.when).replace("\n", " ")
-        value += f" ({period})"
-    return EndLabel(float(last.value or 0.0), line_label(measure, line.name, value), colour)
+        words = f"(held to {period})"
+    else:
+        words = spec.value_format.text(last.value, decimals=last.decimals)
+    return EndLabel(float(last.value or 0.0), line_label(measure, line.name, words), colour)
 
 
 def _target_label(measure: Measure, target: TargetLine, value_format: ValueFormat) -> EndLabel:

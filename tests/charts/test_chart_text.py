@@ -6,6 +6,7 @@ line-end labels, bar and reference labels, legend. Measured in pixels from the r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -329,3 +330,41 @@ def test_a_figure_keeps_the_precision_it_was_published_with() -> None:
     )
     assert "Leeds 62 per 10,000" in " ".join(_texts(spec)).replace("\n", " ")
     assert "62.0" not in " ".join(_texts(spec))
+
+
+def _yearly(values: dict[int, float | None], name: str = "Leeds", focus: bool = True) -> Series:
+    return Series(
+        name,
+        tuple(Point(date(year, 3, 31), str(year), value) for year, value in sorted(values.items())),
+        focus=focus,
+    )
+
+
+def test_a_missing_year_is_a_gap_in_the_line_not_a_bridge() -> None:
+    # 2016 and 2017 are not held: the line stops at 2015 and starts again at 2018.
+    spec = TrendChart(
+        "T", "S", (_yearly({2013: 40, 2014: 42, 2015: 44, 2018: 30, 2019: 31}),), ValueFormat("percent"), "Src."
+    )
+    line = next(line for line in build_figure(spec).axes[0].get_lines() if line.get_marker() == "o")
+    xs, ys = line.get_xdata(), line.get_ydata()
+    gap = [index for index, value in enumerate(ys) if math.isnan(value)]  # where the line breaks
+    assert len(gap) == 1 and date(2015, 3, 31).toordinal() < xs[gap[0]] < date(2018, 3, 31).toordinal()
+    even = TrendChart("T", "S", (_yearly({2013: 40, 2014: 42, 2015: 44}),), ValueFormat("percent"), "Src.")
+    drawn = next(line for line in build_figure(even).axes[0].get_lines() if line.get_marker() == "o")
+    assert len(drawn.get_ydata()) == 3  # every year held: nothing inserted
+
+
+def test_end_labels_never_set_different_years_side_by_side() -> None:
+    spec = TrendChart(
+        "T",
+        "S",
+        (
+            _yearly({2016: 34.7, 2017: 35.0, 2018: 36.0}),
+            _yearly({2016: 50.0, 2017: 53.0}, name="Statistical neighbours", focus=False),
+        ),
+        ValueFormat("rate_per_10000", 1),
+        "Src.",
+    )
+    texts = " ".join(_texts(spec)).replace("\n", " ")
+    assert "Leeds 36.0 per 10,000" in texts and "(held to 2017)" in texts
+    assert "53.0" not in texts  # the earlier year's figure is not set beside 2018's

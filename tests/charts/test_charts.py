@@ -50,8 +50,9 @@ def test_trend_structure() -> None:
     assert [tuple(_ys(line)) for line in dashed] == [(40, 40)]
     assert len(dotted) == 1 and _xs(dotted[0])[0] == date(2019, 3, 31).toordinal()
     texts = _texts(TREND)
-    # Lines that stop before the last period say when their figure is from: their label is not beside it.
-    assert "Leeds\n31 per 10,000 (2018)" in texts and "England\n45 per 10,000 (2018)" in texts
+    # Lines that stop before the last period say when they stop, with no figure beside the others' figures.
+    assert "Leeds (held to 2018)" in texts and "England\n(held to 2018)" in texts, texts
+    assert not any(text.endswith("per 10,000 (2018)") for text in texts)
     assert "Leeds: new measure\n29 per 10,000" in texts and "Definition changes" in texts
     assert "Target 40 per 10,000\nIllustrative target" in texts
     assert TREND.title in texts[0].replace("\n", " ")

@@ -92,7 +92,7 @@ class Charts:
                 replace(line, points=tuple(replace(p, label=str(p.when.year)) for p in line.points)) for line in lines
             ]
         first = series[0]
-        subtitle = info.name + (f", at {first.period_end.day} {first.period_end:%B} each year" if yearly else "")
+        subtitle = info.name + (f", {_each_year(first)}" if yearly and not _says_the_day(info.name, first) else "")
         return TrendChart(
             title=self._trend_title(info, place, series, yearly),
             subtitle=subtitle,
@@ -108,13 +108,18 @@ class Charts:
     ) -> tuple[list[Series], list[Fact]]:
         """The place's line, then each other place's and comparator's over the same span."""
         info = self._lexicon.indicators[indicator]
-        kind, start = series[-1].period_kind, series[0].period_end
+        kind, start, end = series[-1].period_kind, series[0].period_end, series[-1].period_end
         lines = [Series(self._short(place), _points(series), focus=True, definition=info.name)]
         all_facts = list(series)
         for other in [*others, *places.comparators(self._lexicon, place, series[-1].period_end)]:
             if info.unit in SIZED and self._lexicon.geographies[other].type != self._lexicon.geographies[place].type:
                 continue  # England's 49,420 on Leeds' axis flattens Leeds' change out of sight
-            facts = [f for f in self._facts.series(indicator, other) if f.period_kind == kind and f.period_end >= start]
+            # Over the place's own span: a chart for "X in 2016" ends every line at 2016.
+            facts = [
+                f
+                for f in self._facts.series(indicator, other)
+                if f.period_kind == kind and start <= f.period_end <= end
+            ]
             if len(facts) >= 1 and all(line.name != self._short(other) for line in lines):
                 lines.append(Series(self._short(other), _points(facts), definition=info.name))
                 all_facts += facts
@@ -134,15 +139,16 @@ class Charts:
             if yearly
             else f"{short_period(first)} to {short_period(last)}"
         )
-        # One precision for both ends, the coarser one: a report's 62 beside DfE's 36.0 reads as "62 to 36".
-        decimals = min(published_places(first, info), published_places(last, info))
+        # Each end as published, as the answer's sentences and the line's end label print it: a report's 62 and
+        # DfE's 36.0 are "62 to 36.0", never a 36 that neither the text nor the label shows.
+        start_places, end_places = published_places(first, info), published_places(last, info)
         # The unit is said once, at the end: "fell from 62 to 31 per 10,000".
         start_value = (
-            figure(first.value, info.unit, decimals, first.symbol)
+            figure(first.value, info.unit, start_places, first.symbol)
             if info.unit in {"percent", "money"}
-            else bare_number(first.value, decimals, first.symbol)
+            else bare_number(first.value, start_places, first.symbol)
         )
-        end_value = figure(last.value, info.unit, decimals, last.symbol)
+        end_value = figure(last.value, info.unit, end_places, last.symbol)
         measure = title_measure(info)
         return (
             f"{measure[0].upper()}{measure[1:]} in {self._short(place)} "
@@ -229,6 +235,15 @@ def _more_or_higher(info: IndicatorInfo, above: bool, measure: str) -> str:
     if info.unit in {"count", "money"}:
         return f"{'more' if above else 'fewer'} {measure}"
     return f"a {'higher' if above else 'lower'} {measure}"
+
+
+def _each_year(first: Fact) -> str:
+    return f"at {first.period_end.day} {first.period_end:%B} each year"
+
+
+def _says_the_day(name: str, first: Fact) -> bool:
+    """The measure's name already gives the day ("... at 31 March"): saying it again reads as a stutter."""
+    return f"{first.period_end.day} {first.period_end:%B}".lower() in name.lower()
 
 
 def _same_day_each_year(facts: list[Fact]) -> bool:
