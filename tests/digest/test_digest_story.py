@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.digest.compose import compose
+from bot.digest.meetings import add_meeting
 from bot.digest.model import Digest
 from data.chat import committees
 
@@ -74,3 +75,63 @@ def test_every_figure_held_before_is_held_and_said(digest: Digest) -> None:
     assert [figure for figure in HELD_BEFORE if figure not in held] == []
     unsaid = [figure for *_, figure, _ in HELD_BEFORE if not _said(digest.text, figure)]
     assert unsaid == [] and all(_said(digest.text, count) for count in COUNTS_IN_TEXT)
+
+
+def test_neet_says_the_increase_the_report_says(digest: Digest) -> None:
+    """Line 87: "In previous reports the number of NEET in Inner South has been around 7.5%, compared with a
+    city figure of 6.0%. Data for 31/3/13 shows 234 young people NEET in Inner South, representing an increase
+    to 8.6%." """
+    neet = next(s for s in digest.sections if "NEET" in s.title)
+    assert neet.text.startswith(
+        "- The proportion of young people NEET has increased in Inner South, with 8.6% (234 young people NEET) at "
+        "31 Mar 2013 (around 7.5% in previous reports, when the city figure was 6.0%); it was 9.9% (163) in JESS "
+        "and 6.1% (71) in Beeston, Cottingley and Middleton."
+    )
+    earlier = {(f.geography, f.display, f.role) for f in neet.facts if f.period_label == "previous reports"}
+    assert earlier == {("leeds-cc-inner-south", "7.5%", "earlier"), ("E08000035", "6.0%", "city earlier")}
+    assert all(f.source.endswith("§3.5.1") for f in neet.facts)
+
+
+def test_the_digest_opens_with_the_area_as_the_report_sets_it_out(digest: Digest) -> None:
+    """§2.3 line 37: "4 children's centres, 14 primary schools and South Leeds Academy. The current population of
+    0-18 year olds is 11,132 (Jan 2013 data) and this represents a 17% growth due to population change and the
+    movement of Sharp Lane Primary into this cluster"; §2.5 line 44: "3 children's centres, 8 primary schools
+    and Cockburn High School. The current population is 8,362 (Jan 2013 data) and this represents a 3 %
+    population increase on the previous year." """
+    context = next(s for s in digest.sections if s.title == "Context")
+    assert context.lines == (
+        "JESS has 4 children's centres and 14 primary schools (Jun 2013), and 11,132 children and young people aged "
+        "0-18 (Jan 2013), up 17% on the year before (growth includes Sharp Lane Primary joining the cluster: not "
+        "like-for-like).",
+        "Beeston, Cottingley and Middleton has 3 children's centres and 8 primary schools (Jun 2013), and 8,362 "
+        "children and young people aged 0-18 (Jan 2013), up 3% on the year before.",
+    )
+    assert {f.source.rsplit(", ", 1)[1] for f in context.facts} == {"§2.3", "§2.5"}
+
+
+def test_the_committee_is_named_as_it_was_called_at_the_meeting(seeded_engine: Engine, digest: Digest) -> None:
+    # Line 5: "Report to Inner South Area Committee"; today it is the Inner South Community Committee.
+    assert digest.title.startswith("Inner South Area Committee: ") and digest.committee == "Inner South Area Committee"
+    with Session(seeded_engine) as session, session.begin():
+        add_meeting(session, "Inner South", date(2026, 12, 9), actor="test", channel="cli")
+    with Session(seeded_engine) as session:
+        today = compose(session, committees.find_committee(session, "Inner South"), date(2026, 12, 9))
+    assert today.committee == "Inner South Community Committee"
+
+
+def test_what_is_not_held_is_one_plain_sentence(digest: Digest, seeded_engine: Engine) -> None:
+    absence = next(s for s in digest.sections if "absence" in s.title)
+    assert absence.lines == ("No school absence figures are held for these areas for periods before the meeting.",)
+    with Session(seeded_engine) as session:
+        march = compose(session, committees.find_committee(session, "Inner South"), date(2013, 3, 20))
+    looked_after = next(s for s in march.sections if "looked after" in s.title)
+    assert looked_after.lines[-1] == "Nothing is held before the meeting on children looked after and CAFs open."
+    assert "No figures before the meeting for:" not in march.text + digest.text
+
+
+def test_each_source_document_is_named_once(digest: Digest) -> None:
+    assert digest.sources == (
+        "Update Report from Children's Services: report to Inner South Area Committee (19 Jun 2013), §2.3, §2.5, "
+        "§3.1.2 and §3.5.1",
+    )
+    assert digest.text.count("Update Report from Children's Services") == 1
