@@ -287,7 +287,7 @@ def add_rec_entry(engine: Engine, code: str, dated: date, label: str, status: st
 def test_no_recommendation_changed_is_one_line_with_the_open_count(digest_19_jun: Digest) -> None:
     assert digest_19_jun.intro[1] == (
         "No recommendation has changed since the last meeting (20 Mar 2013); 36 are open (Improvement Plan: 33; "
-        "safeguarding inquiry interim report: 1; safeguarding inquiry final report: 2)."
+        "safeguarding inquiry interim report: 1; untitled scrutiny tables: 2)."
     )
     assert all("Recommendations" not in section.title for section in digest_19_jun.sections)
 
@@ -305,8 +305,8 @@ def test_recommendations_changed_since_the_last_meeting_as_at_the_meeting(seeded
     assert section.lines == (
         "Recommendation 2.1.5 (Improvement Plan, theme 2): 10 Apr 2013, Status changed to Closed: Status changed to "
         "Closed for the board.",
-        "35 recommendations are open (Improvement Plan: 32; safeguarding inquiry interim report: 1; safeguarding "
-        "inquiry final report: 2).",
+        "35 recommendations are open (Improvement Plan: 32; safeguarding inquiry interim report: 1; untitled "
+        "scrutiny tables: 2).",
     )
     assert digest.sections[-1] == section and len(digest.intro) == 1
     assert "Before the last meeting" not in digest.text and "On the meeting day" not in digest.text
