@@ -185,11 +185,6 @@ def test_migration_0011_widens_the_kind_check_with_hand_set_figures_held(seeded_
 
 
 # -- questions ------------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Briefbot:
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('recs') / 'store.sqlite3'}")
-    prepare(engine, seed=True, official=False)
-    return Briefbot(engine, today=lambda: TODAY, strict=True)
 
 
 @pytest.mark.parametrize(

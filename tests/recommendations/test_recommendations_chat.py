@@ -25,18 +25,10 @@ from data import recommendations as recs
 from data.models import Recommendation
 from data.store import prepare
 
-TODAY = date(2026, 11, 22)
 # 003 line 4: "a caseload of 20 cases"; its latest entry, line 6 (March 2011 update): "'Social work staff have
 # manageable caseloads, regular supervision and access to appropriate training'".
 INTERIM_1 = "Recommendation 1 (safeguarding inquiry interim report): 4 Not achieved (progress made acceptable"
 INTERIM_1_LATEST = "Latest, March 2011 update (Mar 2011): The unannounced inspection of contact and referral"
-
-
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Briefbot:
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('chat') / 'store.sqlite3'}")
-    prepare(engine, seed=True, official=False)
-    return Briefbot(engine, today=lambda: TODAY, strict=True)
 
 
 @pytest.mark.parametrize(
