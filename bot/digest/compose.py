@@ -111,8 +111,8 @@ def _figures(
         if (bullet := _bullet(infos[code], places, by_key, meeting, citations)) is not None
     }
     sections = _sections(wanted, bullets, infos)
-    if committee.indicators is None and (context := _context(session, infos, places, meeting, citations)):
-        sections.insert(0, context)
+    if committee.indicators is None and (opening := _context(session, infos, places, meeting, citations)):
+        sections.insert(0, opening)
     if previous_meeting is not None:
         sections.insert(0, _since_last(previous_meeting, meeting, bullets, infos))
     return Digest(
