@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.digest.bullets import value_text
+from bot.digest.bullets import STALE_MONTHS, months_between, value_text
 from data.figures.queries import Fact, IndicatorInfo
 
 TITLE = "Context"
@@ -42,7 +42,7 @@ def context_lines(
     for code, name in places:
         held = {indicator: latest[(indicator, code)] for indicator in CODES if (indicator, code) in latest}
         if held:
-            lines.append(ContextLine(_line(infos, name, held), tuple(held.values())))
+            lines.append(ContextLine(_line(infos, name, held) + _age(held, meeting), tuple(held.values())))
     return lines
 
 
@@ -63,6 +63,12 @@ def _line(infos: dict[str, IndicatorInfo], name: str, held: dict[str, Fact]) -> 
     elif GROWTH in held:
         parts.append(f"a 0-18 population{_growth(infos, held)}")
     return f"{name} has {', and '.join(parts)}."
+
+
+def _age(held: dict[str, Fact], meeting: date) -> str:
+    """Flagged as every digest figure is: an area described years ago may have changed since."""
+    months = min(months_between(fact.period_end, meeting) for fact in held.values())
+    return f" The newest of these is {months} months old." if months > STALE_MONTHS else ""
 
 
 def _counted(fact: Fact, code: str) -> str:

@@ -135,3 +135,11 @@ def test_each_source_document_is_named_once(digest: Digest) -> None:
         "§3.1.2 and §3.5.1",
     )
     assert digest.text.count("Update Report from Children's Services") == 1
+
+
+def test_context_years_before_the_meeting_is_flagged(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        later = compose(session, committees.find_committee(session, "Inner South"), date(2014, 9, 17))
+    context = next(s for s in later.sections if s.title == "Context")
+    # Newest: the provision counts as at the 19 Jun 2013 report (14 whole months before 17 Sep 2014).
+    assert all(line.endswith(" The newest of these is 14 months old.") for line in context.lines)
