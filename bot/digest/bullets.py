@@ -53,6 +53,10 @@ class AreaFigure:
     latest: Fact
     previous: Fact | None
     companion: Fact | None = None
+    # Where no figure of the same kind comes before, the earlier level the same report measured the latest
+    # against (seed 000 §3.5.1: "around 7.5% [in previous reports] ... an increase to 8.6%"), with the city's.
+    earlier: Fact | None = None
+    earlier_city: Fact | None = None
 
 
 def phrase_for(info: IndicatorInfo) -> Phrase:
@@ -124,7 +128,19 @@ def _changes(info: IndicatorInfo, phrase: Phrase, areas: list[AreaFigure]) -> st
         subject = _capital(phrase.subject) if index == 0 else "it"
         clauses.append(f"{subject} {clause}")
         said = periods
-    return "; ".join(clauses) + "."
+    return "; ".join(_joined_levels(clauses)) + "."
+
+
+def _joined_levels(clauses: list[str]) -> list[str]:
+    """Levels in a row read as one clause: "it was 9.9% (163) in JESS and 6.1% (71) in Beeston, ...", not "it
+    was ...; it was ..."."""
+    joined: list[list[str]] = []
+    for clause in clauses:
+        if clause.startswith("it was ") and joined and joined[-1][0].startswith("it was "):
+            joined[-1].append(clause.removeprefix("it was "))
+        else:
+            joined.append([clause])
+    return [group[0] if len(group) == 1 else ", ".join(group[:-1]) + " and " + group[-1] for group in joined]
 
 
 def _clause(
@@ -132,6 +148,8 @@ def _clause(
 ) -> tuple[str, str]:
     """One area's part. Where the periods are those just stated, they and the noun go unsaid: "52 (59)"."""
     shown = _with_companion(info, area, phrase.noun, terse=same_periods)
+    if area.previous is None and area.earlier is not None and _both_held(area.earlier, area.latest):
+        return _against_earlier(info, area, shown)
     if area.previous is None or area.latest.value is None or area.previous.value is None:
         at = "" if same_periods else f" {when(area.latest)}"
         return f"was {shown} in {area.name}{at}", ""
@@ -141,6 +159,29 @@ def _clause(
     terse = f"{shown} ({before})"
     detail = terse if same_periods else f"{shown} {when(area.latest)} ({before} {when(area.previous)})"
     return f"has {also}{moved} in {area.name}, with {detail}", moved
+
+
+def _against_earlier(info: IndicatorInfo, area: AreaFigure, shown: str) -> tuple[str, str]:
+    """ "has increased in Inner South, with 8.6% (234 young people NEET) at 31 Mar 2013 (around 7.5% in previous
+    reports, when the city figure was 6.0%)": the report's own comparison, in its words."""
+    earlier = area.earlier
+    assert earlier is not None and earlier.value is not None and area.latest.value is not None
+    moved = direction(earlier.value, area.latest.value)
+    before = f"{_around(earlier)}{value_text(info, earlier)} in {earlier.period_label}"
+    city = area.earlier_city
+    if city is not None and city.value is not None:
+        before += f", when the city figure was {value_text(info, city)}"
+    return f"has {moved} in {area.name}, with {shown} {when(area.latest)} ({before})", moved
+
+
+def _both_held(one: Fact, other: Fact) -> bool:
+    return one.value is not None and other.value is not None
+
+
+def _around(fact: Fact) -> str:
+    """ "around " where the source gave the figure as approximate (its note quotes "'around 7.5%'")."""
+    note = (fact.note or "").lower().lstrip("'\"")
+    return "around " if note.startswith(("around", "about", "approximately")) else ""
 
 
 def _with_companion(info: IndicatorInfo, area: AreaFigure, noun: str, *, terse: bool) -> str:

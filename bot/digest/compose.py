@@ -14,12 +14,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bot.digest import context
 from bot.digest.bullets import COMPANIONS, AreaFigure, bullet_text, is_stale, months_between, value_text
 from bot.digest.charts import chart_for
 from bot.digest.model import Bullet, Digest, DigestFact, DigestSection, meeting_title
 from bot.digest.recommendations import recommendations_news
 from bot.figures.answering.facts import previous, same_period
 from charts.specs import ChartSpec
+from data.chat import committees
 from data.chat.committees import CommitteeInfo
 from data.figures import queries
 from data.figures.catalogue import LEEDS
@@ -44,6 +46,12 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 OTHER_SECTION = "Other figures"
+# What a section's figures are, for the sentence that says none is held.
+SECTION_NOUNS = {
+    SECTIONS[0][0]: "figures on children looked after or in need of protection",
+    SECTIONS[1][0]: "NEET figures",
+    SECTIONS[2][0]: "school absence figures",
+}
 AREA_ORDER = {"committee_area": 0, "school_cluster": 1, "ward": 2}
 
 
@@ -62,6 +70,7 @@ def compose(
     session: Session, committee: CommitteeInfo, meeting: date, *, previous_meeting: date | None = None
 ) -> Digest:
     """The digest as at the meeting: nothing for a period ending on or after its day."""
+    committee = replace(committee, name=name_at(session, committee, meeting))
     places = committee_places(session, committee, meeting)
     digest = _figures(session, committee, meeting, places, previous_meeting)
     recommendations = recommendations_news(session, meeting, previous_meeting)
@@ -102,6 +111,8 @@ def _figures(
         if (bullet := _bullet(infos[code], places, by_key, meeting, citations)) is not None
     }
     sections = _sections(wanted, bullets, infos)
+    if committee.indicators is None and (opening := _context(session, infos, places, meeting, citations)):
+        sections.insert(0, opening)
     if previous_meeting is not None:
         sections.insert(0, _since_last(previous_meeting, meeting, bullets, infos))
     return Digest(
@@ -111,9 +122,40 @@ def _figures(
         title=meeting_title(committee.name, meeting),
         intro=(_intro(places, meeting, name_wards=name_wards),),
         sections=tuple(sections),
-        sources=_sources(bullets.values()),
+        sources=_sources(sections, citations),
         charts=_charts(sections),
     )
+
+
+def _context(
+    session: Session,
+    infos: dict[str, IndicatorInfo],
+    places: list[Place],
+    meeting: date,
+    citations: dict[str, str],
+) -> DigestSection | None:
+    """The committee's own context figures (clusters' provision and populations), only with the default list: a
+    committee that chose its indicators chose what it reads."""
+    facts = queries.facts(session, list(context.CODES), [p.code for p in places])
+    lines = context.context_lines(infos, [(p.code, p.name) for p in places], facts, meeting)
+    if not lines:
+        return None
+    bullets = tuple(
+        Bullet(
+            context.TITLE,
+            line.text,
+            tuple(
+                _digest_fact(infos[f.indicator], f, _name_of(places, f.geography), "context", meeting, citations)
+                for f in line.facts
+            ),
+        )
+        for line in lines
+    )
+    return DigestSection(context.TITLE, bullets)
+
+
+def _name_of(places: list[Place], code: str) -> str:
+    return next(place.name for place in places if place.code == code)
 
 
 def _charts(sections: list[DigestSection]) -> tuple[ChartSpec, ...]:
@@ -123,6 +165,16 @@ def _charts(sections: list[DigestSection]) -> tuple[ChartSpec, ...]:
     rounds = max((len(charts) for charts in per_section), default=0)
     ordered = [charts[i] for i in range(rounds) for charts in per_section if i < len(charts)]
     return tuple(ordered[:MAX_CHARTS])
+
+
+def name_at(session: Session, committee: CommitteeInfo, meeting: date) -> str:
+    """The committee as it was called at the meeting: its meeting record's title where that names it ("Inner
+    South Area Committee" in 2013; Leeds' area committees became community committees in 2014)."""
+    held = committees.meeting_on(session, committee.id, meeting)
+    title = (held.title or "").strip() if held is not None else ""
+    if title and replace(committee, name=title).short_name.lower() == committee.short_name.lower():
+        return title if title != committee.short_name else committee.name
+    return committee.name
 
 
 def committee_places(session: Session, committee: CommitteeInfo, meeting: date) -> list[Place]:
@@ -173,7 +225,22 @@ def _area_figure(info: IndicatorInfo, place: Place, by_key: dict[tuple[str, str]
     latest = series[-1]
     companion_code = COMPANIONS.get(info.code)
     companion = same_period(by_key.get((companion_code, place.code), []), latest) if companion_code else None
-    return AreaFigure(place.name, latest, previous(series, latest), companion)
+    before = previous(series, latest)
+    earlier = _earlier_in_same_report(series, latest) if before is None else None
+    city = _city(by_key.get((info.code, LEEDS), []), earlier) if earlier is not None else None
+    return AreaFigure(place.name, latest, before, companion, earlier, city)
+
+
+def _earlier_in_same_report(series: list[Fact], latest: Fact) -> Fact | None:
+    """The earlier level the latest figure's own report set it against, where it is of another kind (a range
+    such as "previous reports" before a day's snapshot): a comparison the source made, not one made here."""
+    found = [
+        fact
+        for fact in series
+        if fact.period_end < latest.period_start
+        and (fact.source_document, fact.source_locator) == (latest.source_document, latest.source_locator)
+    ]
+    return found[-1] if found else None
 
 
 def _city(series: list[Fact], like: Fact) -> Fact | None:
@@ -189,6 +256,10 @@ def _facts_of(
         facts.append(_digest_fact(info, area.latest, area.name, "latest", meeting, citations))
         if area.previous is not None:
             facts.append(_digest_fact(info, area.previous, area.name, "previous", meeting, citations))
+        if area.earlier is not None:
+            facts.append(_digest_fact(info, area.earlier, area.name, "earlier", meeting, citations))
+        if area.earlier_city is not None:
+            facts.append(_digest_fact(info, area.earlier_city, "Leeds", "city earlier", meeting, citations))
     return facts
 
 
@@ -226,13 +297,28 @@ def _sections(wanted: list[str], bullets: dict[str, Bullet], infos: dict[str, In
         if not chosen:
             continue
         held = tuple(bullets[code] for code in chosen if code in bullets)
-        missing = [infos[code].short_name for code in chosen if code not in bullets]
-        note = f"No figures before the meeting for: {', '.join(missing)}." if missing else ""
+        missing = [infos[code] for code in chosen if code not in bullets]
+        note = _not_held(title, missing, everything=not held)
         sections.append(DigestSection(title, held, note))
     others = tuple(bullets[code] for code in wanted if code not in placed and code in bullets)
     if others:
         sections.append(DigestSection(OTHER_SECTION, others))
     return sections
+
+
+def _not_held(title: str, missing: list[IndicatorInfo], *, everything: bool) -> str:
+    """One plain sentence, as a report says it (seed 000 §3.6.2: "there was little updated published
+    information available"), not a list of indicator labels."""
+    if not missing:
+        return ""
+    if everything:
+        return f"No {SECTION_NOUNS.get(title, 'figures')} are held for these areas for periods before the meeting."
+    names = [_lower_first(info.short_name.removesuffix(" (%)")) for info in missing]
+    return f"Nothing is held before the meeting on {_and_list(names)}."
+
+
+def _lower_first(text: str) -> str:
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _since_last(
@@ -262,8 +348,14 @@ def _and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _sources(bullets: Iterable[Bullet]) -> tuple[str, ...]:
-    found: list[str] = []
-    for bullet in bullets:
-        found += [fact.source for fact in bullet.facts]
-    return tuple(dict.fromkeys(found))
+def _sources(sections: Iterable[DigestSection], citations: dict[str, str]) -> tuple[str, ...]:
+    """Each document once, with the parts cited: "Update Report ... (19 Jun 2013), §2.3, §3.1.2 and §3.5.1"."""
+    parts: dict[str, list[str]] = {}
+    titles = sorted(set(citations.values()), key=len, reverse=True)
+    for fact in (fact for section in sections for fact in section.facts):
+        title = next((t for t in titles if fact.source == t or fact.source.startswith(t + ", ")), fact.source)
+        where = fact.source[len(title) + 2 :]
+        listed = parts.setdefault(title, [])
+        if where and where not in listed:
+            listed.append(where)
+    return tuple(f"{title}, {_and_list(where)}" if where else title for title, where in parts.items())

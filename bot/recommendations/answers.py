@@ -71,7 +71,7 @@ def list_answer(ask: RecAsk, found: list[RecommendationInfo], ctx: Context) -> A
 def one_answer(ask: RecAsk, matches: list[RecommendationInfo], ctx: Context) -> Answer:
     code = ask.code or ""
     if not matches:
-        return unknown_code(code, ctx)
+        return unknown_code(code, ctx, ask.wanted.plans)
     if len(matches) > 1:
         return Answer(
             status=Status.CLARIFY,
@@ -101,12 +101,17 @@ def one_answer(ask: RecAsk, matches: list[RecommendationInfo], ctx: Context) -> 
     )
 
 
-def unknown_code(code: str, ctx: Context) -> Answer:
-    """Not held: say so, how each plan numbers its recommendations, and the closest codes held."""
-    numbering = [_numbering(plan, ctx.vocabulary.codes) for plan in ctx.vocabulary.plans]
-    codes = list(dict.fromkeys(ref.code for ref in ctx.vocabulary.codes))
+def unknown_code(code: str, ctx: Context, plans: tuple[str, ...] = ()) -> Answer:
+    """Not held: say so, how each plan numbers its recommendations, and the closest codes held. Where the
+    question named a plan ("recommendation 3 of the safeguarding inquiry"), only that plan's."""
+    named = [plan for plan in ctx.vocabulary.plans if plan.key in plans] or list(ctx.vocabulary.plans)
+    keys = {plan.key for plan in named}
+    refs = [ref for ref in ctx.vocabulary.codes if ref.plan in keys]
+    numbering = [_numbering(plan, ctx.vocabulary.codes) for plan in named]
+    codes = list(dict.fromkeys(ref.code for ref in refs))
     closest = difflib.get_close_matches(code, codes, n=CLOSEST, cutoff=0.0) if codes else []
-    sentences = ["The plans held number them like this:", *numbering]
+    intro = "The plans held number them like this:" if len(named) > 1 else "What is held:"
+    sentences = [intro, *numbering]
     if closest:
         sentences.append(f"The closest held: {', '.join(closest)}.")
     return Answer(

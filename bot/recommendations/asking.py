@@ -4,6 +4,7 @@ and the command line share. A question not about recommendations is declined (No
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -68,7 +69,10 @@ def _respond(session: Session, ask: RecAsk, ctx: Context) -> Answer:
     if ask.kind is Kind.CHANGES:
         changes = store.changed_since(session, ask.since, ask.wanted) if ask.since else []
         return changes_answer(ask, changes, None if changes else _latest(session, ask.wanted), ctx)
-    return list_answer(ask, store.recommendations(session, ask.wanted), ctx)
+    found = store.recommendations(session, ask.wanted)
+    if ask.progress and ask.wanted.words and len(found) == 1:
+        return one_answer(replace(ask, kind=Kind.ONE, code=found[0].code), found, ctx)
+    return list_answer(ask, found, ctx)
 
 
 def _latest(session: Session, wanted: RecFilter) -> str | None:

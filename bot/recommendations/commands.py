@@ -3,7 +3,7 @@
     status [PLAN] CODE STATUS [note...]     status 2.1.5 Closed actions complete
     update [PLAN] CODE "LABEL: text"        update 1 "March 2011 update: ..."  (update interim 1 "...")
 
-PLAN is any of the words the plan is known by ("interim", "final report", "improvement plan"), needed only where
+PLAN is any of the words the plan is known by ("interim", "untitled tables", "improvement plan"), needed only where
 a code is in more than one plan. A status is read from the plan's own vocabulary: its code ("CSIB", "4"), its
 label, or "stage 4"."""
 

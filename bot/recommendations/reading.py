@@ -23,6 +23,12 @@ CODE = re.compile(r"(?<![\d./])(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\d./])")
 NUMBERED = re.compile(r"\b(?:recommendations?|recs?|number|no\.?)\s*#?\s*(\d{1,2})\b(?![./]\d)")
 THEME = re.compile(r"\btheme\s*(\d{1,2})\b")
 ASKS_ABOUT_ONE = re.compile(r"\b(status|progress|updates?|latest|news)\b")
+# How people ask where one recommendation has got to: answered with its status and latest entry when the words
+# find exactly one ("where are we on the caseload recommendation", "what happened to the social worker rec").
+ASKS_PROGRESS = re.compile(
+    r"\b(status|progress|updates?|latest|news|where are we|where(?:'s| is| has) (?:it|that|the)|what(?:'s)? "
+    r"happen(?:ed|ing)|how (?:is|are) .+ (?:going|getting on)|any (?:news|word|movement))\b"
+)
 CHANGES = re.compile(r"\b(changed?|changes|new|updated?|updates|happened)\b.*\bsince\b|\bsince\b.*\bchanged?\b")
 SUMMARY = re.compile(
     r"\b(summary|summari[sz]e|breakdown|table|how many|count|totals?|by theme|by category|overview|overall|"
@@ -43,7 +49,8 @@ STOPWORDS = frozenset(
     "updates news recommendation recommendations rec recs action actions item items number no theme themes "
     "category categories summary summarise summarize breakdown table count total totals changed change changes "
     "new since happened updated anything board boards inquiry report reports plan plans scrutiny council leeds "
-    "say said held kept under monitoring monitored doing going getting track overview overall things".split()
+    "say said held kept under monitoring monitored doing going getting track overview overall things where wheres "
+    "whereabouts s happen happening become became".split()
 )
 # The words of a date ("since March 2011", "in the last month"), read as the date, not searched for.
 DATE_WORDS = frozenset(
@@ -87,6 +94,7 @@ class RecAsk:
     since: date | None = None
     since_words: str = ""  # "Mar 2011"; set with no `since` when the date could not be read
     plan_words: tuple[str, ...] = ()
+    progress: bool = False  # asks where things have got to: one match is answered in full
 
 
 def is_about(text: str, *, figures_named: bool) -> bool:
@@ -122,7 +130,7 @@ def read(text: str, vocabulary: Vocabulary, today: date) -> RecAsk:
         return RecAsk(Kind.SUMMARY, wanted, plan_words=plan_words)
     if code is not None:
         return RecAsk(Kind.ONE, wanted, code, plan_words=plan_words)
-    return RecAsk(Kind.LIST, wanted, plan_words=plan_words)
+    return RecAsk(Kind.LIST, wanted, plan_words=plan_words, progress=bool(ASKS_PROGRESS.search(lowered)))
 
 
 def _code(lowered: str) -> str | None:
@@ -198,11 +206,14 @@ def _free_words(
 
 
 def stem(word: str) -> str:
-    """A plural's singular, near enough for a substring search: caseloads -> caseload, policies -> polic."""
+    """A plural's singular, near enough for a substring search: caseloads -> caseload, policies -> polic; a
+    doer's work: social workers -> social work (recommendations say "social work service" as often)."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3]
     if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("er"):
+        return word[:-2]
     return word
 
 

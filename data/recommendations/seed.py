@@ -152,6 +152,10 @@ def _load_recommendations(session: Session, seed_dir: Path) -> int:
 
 def _load_updates(session: Session, seed_dir: Path) -> int:
     ids = _held_recommendations(session)
+    vocabularies = {plan.key: plan.vocabulary for plan in session.scalars(select(RecommendationPlan))}
+    status_ids = {
+        (status.vocabulary, status.code): status.id for status in session.scalars(select(RecommendationStatus))
+    }
     held = set(session.execute(select(RecommendationUpdate.recommendation_id, RecommendationUpdate.label)).tuples())
     now = datetime.now(UTC)
     added = 0
@@ -162,6 +166,12 @@ def _load_updates(session: Session, seed_dir: Path) -> int:
         if (recommendation_id, row["label"]) in held:
             continue
         dated, precision = read_dated(row["dated"])
+        # An entry that set a status (Annex A's categorisation) carries it, so it reads as a change.
+        status_id = None
+        if row.get("status"):
+            status_id = status_ids.get((vocabularies[row["plan"]], row["status"]))
+            if status_id is None:
+                raise SeedProblem(f"{UPDATES} line {line}: {row['status']!r} is not a status of {row['plan']!r}")
         session.add(
             RecommendationUpdate(
                 recommendation_id=recommendation_id,
@@ -169,7 +179,7 @@ def _load_updates(session: Session, seed_dir: Path) -> int:
                 dated=dated,
                 date_precision=precision,
                 text=row["text"],
-                status_id=None,
+                status_id=status_id,
                 source_document=row["source_document"],
                 source_locator=row["source_locator"],
                 recorded_by=SEED_ACTOR,

@@ -41,7 +41,8 @@ def _export(engine: Engine) -> str:
 def test_first_use_creates_schema_catalogue_seed_and_official_figures(empty_engine: Engine) -> None:
     report = prepare(empty_engine, seed=True)
     assert report.migrated and report.catalogue_loaded
-    assert report.seed is not None and report.seed.created == 108
+    # 110: with seed 000 §3.5.1's earlier NEET levels (7.5%, city 6.0%)
+    assert report.seed is not None and report.seed.created == 110
     official = sum(item.figures.created for item in report.official)
     assert len(report.official) == 7 and official > 4000
     assert _count(empty_engine, Observation) == report.seed.created + official

@@ -28,9 +28,6 @@ from tests.support.cli import FakeApp
 
 REPORT = next((SEED_DIR / "reports").glob("000_*.txt"))
 MEETING = date(2013, 6, 19)
-# §3.5.1's "around 7.5%" and "6.0%" are earlier reports' rounded levels, which the store does not hold as
-# figures (no period, no source table): the digest cannot state them.
-NOT_STORED = {"7.5%", "6.0%"}
 
 
 def _section(number: str) -> str:
@@ -44,7 +41,8 @@ def _section(number: str) -> str:
 def report_figures(number: str) -> list[str]:
     """The figures a section states, as the digest prints them: dates and years left out."""
     body = re.sub(r"\d{1,2}/\d{1,2}/\d{2}|\d{4}/\d{2}|3\.\d\.\d", " ", _section(number))
-    return [token for token in re.findall(r"\d[\d,]*(?:\.\d+)?%?", body) if token not in NOT_STORED]
+    found: list[str] = re.findall(r"\d[\d,]*(?:\.\d+)?%?", body)
+    return found
 
 
 def inner_south(session: Session) -> committees.CommitteeInfo:
@@ -127,7 +125,8 @@ def test_stale_figures_are_flagged(seeded_engine: Engine, digest_19_jun: Digest)
 def test_sections_charts_json_and_card(digest_19_jun: Digest) -> None:
     assert 0 < len(digest_19_jun.charts) <= MAX_CHARTS
     data = digest_19_jun.to_json()
-    assert data["committee"] == "Inner South Community Committee" and data["meeting"] == "2013-06-19"
+    # Named as it was called in 2013 (its meeting record's title), not today's "Community Committee".
+    assert data["committee"] == "Inner South Area Committee" and data["meeting"] == "2013-06-19"
     titles = [section["title"] for section in data["sections"]]
     assert titles[0] == "Since the last meeting (20 Mar 2013)"
     assert "Reduce the number of young people who are NEET" in titles
@@ -164,7 +163,7 @@ def test_cli_digest_dry_run_json_and_out(app: FakeApp, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert len(list(out.glob("chart-*.png"))) == len(list(out.glob("chart-*.txt"))) > 0
     markdown = next(out.glob("digest-*.md")).read_text(encoding="utf-8")
-    assert markdown.startswith("# Inner South Community Committee") and "![chart-1.png](chart-1.png)" in markdown
+    assert markdown.startswith("# Inner South Area Committee") and "![chart-1.png](chart-1.png)" in markdown
 
 
 def test_cli_digest_explains_a_missing_meeting_or_channel(app: FakeApp) -> None:
@@ -265,7 +264,7 @@ def add_rec_entry(engine: Engine, code: str, dated: date, label: str, status: st
 def test_no_recommendation_changed_is_one_line_with_the_open_count(digest_19_jun: Digest) -> None:
     assert digest_19_jun.intro[1] == (
         "No recommendation has changed since the last meeting (20 Mar 2013); 36 are open (Improvement Plan: 33; "
-        "safeguarding inquiry interim report: 1; safeguarding inquiry final report: 2)."
+        "safeguarding inquiry interim report: 1; untitled scrutiny tables: 2)."
     )
     assert all("Recommendations" not in section.title for section in digest_19_jun.sections)
 
@@ -283,8 +282,8 @@ def test_recommendations_changed_since_the_last_meeting_as_at_the_meeting(seeded
     assert section.lines == (
         "Recommendation 2.1.5 (Improvement Plan, theme 2): 10 Apr 2013, Status changed to Closed: Status changed to "
         "Closed for the board.",
-        "35 recommendations are open (Improvement Plan: 32; safeguarding inquiry interim report: 1; safeguarding "
-        "inquiry final report: 2).",
+        "35 recommendations are open (Improvement Plan: 32; safeguarding inquiry interim report: 1; untitled "
+        "scrutiny tables: 2).",
     )
     assert digest.sections[-1] == section and len(digest.intro) == 1
     assert "Before the last meeting" not in digest.text and "On the meeting day" not in digest.text

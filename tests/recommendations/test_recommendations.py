@@ -157,7 +157,8 @@ def test_reloading_the_seed_adds_nothing_and_keeps_an_officers_change(seeded_eng
         assert recs.load_recommendations(session).total == 0
     with Session(seeded_engine) as session:
         assert recs.find(session, "2.1.5")[0].status.code == "Closed"
-        assert session.scalar(select(func.count()).select_from(RecommendationUpdate)) == 13
+        # 003's 12 dated entries, 004's Annex A categorisation of each of the 48, and the officer's status change.
+        assert session.scalar(select(func.count()).select_from(RecommendationUpdate)) == 12 + 48 + 1
 
 
 @pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
@@ -184,11 +185,6 @@ def test_migration_0011_widens_the_kind_check_with_hand_set_figures_held(seeded_
 
 
 # -- questions ------------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Briefbot:
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('recs') / 'store.sqlite3'}")
-    prepare(engine, seed=True, official=False)
-    return Briefbot(engine, today=lambda: TODAY, strict=True)
 
 
 @pytest.mark.parametrize(
@@ -199,7 +195,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Briefbot:
         ("rec 2.1.5", "answer", "Recommendation 2.1.5 (Improvement Plan, theme 2): CSIB", 1),
         ("status of 2.4.1", "answer", "Recommendation 2.4.1 (Improvement Plan, theme 2): CSIB", 1),
         ("2.3.1", "answer", "Recommendation 2.3.1 (Improvement Plan, theme 2): CSIB", 1),
-        ("recommendation 1 safeguarding inquiry", "clarify", "Recommendation 1 is in more than one plan", 0),
+        ("recommendation 1 of the scrutiny board", "clarify", "Recommendation 1 is in more than one plan", 0),
         ("rec 1 interim report", "answer", "Recommendation 1 (safeguarding inquiry interim report): 4 Not", 1),
         ("improvement plan summary", "answer", "Children's Services Improvement Plan: 48 recommendations", 0),
         ("what changed since March 2011?", "answer", "3 recommendations with 3 updates since Mar 2011", 3),
@@ -266,7 +262,8 @@ def test_a_question_back_is_answered_by_its_options(bot: Briefbot) -> None:
     plans = {bot.ask(option.question).reading for option in answer.options}
     assert plans == {
         "recommendation 1, Scrutiny inquiry into safeguarding: interim report",
-        "recommendation 1, Scrutiny inquiry into safeguarding: final report",
+        "recommendation 1, Scrutiny Board recommendations in untitled tables (tracked with the safeguarding interim "
+        "report)",
     }
 
 
@@ -320,15 +317,15 @@ def test_status_preview_confirm_then_undo_as_questions_see_it(seeded_engine: Eng
 @pytest.mark.parametrize("store_url", BACKENDS, indirect=True)
 def test_a_dated_update_reads_its_date_from_its_label(seeded_engine: Engine) -> None:
     updates = _rec_updates(seeded_engine)
-    preview = updates.preview_update(OFFICER, 'final 1 "June 2011 update: Schools now have their own stage."')
+    preview = updates.preview_update(OFFICER, 'untitled 1 "June 2011 update: Schools now have their own stage."')
     assert preview.lines == (
-        "Recommendation 1 (safeguarding inquiry final report), “June 2011 update” (Jun 2011): new, "
+        "Recommendation 1 (untitled scrutiny tables), “June 2011 update” (Jun 2011): new, "
         "“Schools now have their own stage.”",
     )
     assert preview.change_set is not None and updates.confirm(OFFICER, preview.change_set).kind == "applied"
-    answer = updates.bot.ask("rec 1 final report")
+    answer = updates.bot.ask("rec 1 untitled tables")
     assert "Latest, June 2011 update (Jun 2011): Schools now have their own stage." in answer.text
-    again = updates.preview_update(OFFICER, 'final 1 "June 2011 update: twice"')
+    again = updates.preview_update(OFFICER, 'untitled 1 "June 2011 update: twice"')
     assert again.change_set is None and "already has “June 2011 update” (Jun 2011)" in again.headline
 
 
@@ -338,7 +335,7 @@ def test_a_dated_update_reads_its_date_from_its_label(seeded_engine: Engine) -> 
         (READER, "status", "2.1.5 Closed", "only children's services officers can change recommendations"),
         (OFFICER, "status", "1 4", "Recommendation 1 is in more than one plan: say which"),
         (OFFICER, "status", "2.1.5 done", "use one of CSIB, Other, Closed"),
-        (OFFICER, "status", "final 1 Closed", "use one of 3 Not achieved (obstacle), 4 Not achieved"),
+        (OFFICER, "status", "untitled 1 Closed", "use one of 3 Not achieved (obstacle), 4 Not achieved"),
         (OFFICER, "status", "2.1.5 CSIB", "Nothing to change: Recommendation 2.1.5 (Improvement Plan, theme 2) is"),
         (OFFICER, "status", "9.9.9 Closed", "Recommendation 9.9.9 isn't held"),
         (OFFICER, "status", "Closed", "Which recommendation? Give its number."),

@@ -100,15 +100,15 @@ def test_status_change_confirmed_then_undone_from_its_button(slack: Harness) -> 
 
 
 def test_an_update_is_previewed_and_cancelled_or_undone_by_command(slack: Harness) -> None:
-    reply = slack.reply('update final 2 "June 2011 update: The guidance went out to every school."')
+    reply = slack.reply('update untitled 2 "June 2011 update: The guidance went out to every school."')
     assert "“June 2011 update” (Jun 2011): new, “The guidance went out to every school.”" in reply["text"]
     cancelled = slack.press(REC_CANCEL_ACTION, _buttons(reply)[REC_CANCEL_ACTION], "rec-cancel")
     assert cancelled["text"] == "Cancelled: nothing was changed."
-    again = slack.reply('update final 2 "June 2011 update: The guidance went out to every school."')
+    again = slack.reply('update untitled 2 "June 2011 update: The guidance went out to every school."')
     slack.press(REC_CONFIRM_ACTION, _buttons(again)[REC_CONFIRM_ACTION], "rec-update")
-    assert "Latest, June 2011 update (Jun 2011)" in slack.deps.bot.ask("rec 2 final report").text
+    assert "Latest, June 2011 update (Jun 2011)" in slack.deps.bot.ask("rec 2 untitled tables").text
     assert slack.reply("undo")["text"].startswith("Undone change set")
-    assert "Latest, March 2011 update (Mar 2011)" in slack.deps.bot.ask("rec 2 final report").text
+    assert "Latest, March 2011 update (Mar 2011)" in slack.deps.bot.ask("rec 2 untitled tables").text
 
 
 def test_a_councillor_may_ask_but_not_change(slack: Harness) -> None:
