@@ -38,8 +38,9 @@ MAX_COUNT = 1e10
 MAX_MAGNITUDE = {"count": MAX_COUNT, "average": MAX_COUNT, "money": 1e12, "rank": 10_000.0}
 # Free text (a quotation, a note) held in an unbounded column: longer than this is a pasted file, not a note.
 MAX_TEXT_CHARS = 10_000
-# Where a value may be below zero: a budget's change is money and can fall.
-MAY_BE_NEGATIVE = frozenset({"money"})
+# Where a value may be below zero: a budget's change is money and can fall; a progress score is an average
+# that is below zero where pupils progressed less than similar pupils nationally.
+MAY_BE_NEGATIVE = frozenset({"money", "average"})
 # The children the store holds for a place: ONS's 0 to 17 and the reports' 0 to 18 (the larger bound wins).
 POPULATIONS = ("POP_0_17", "POP_0_18")
 # Where the store holds no children for a place, it still can't have more than England does.
