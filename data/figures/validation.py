@@ -75,17 +75,16 @@ def value_problem(value: float | None, unit: str, *, decimals: int | None = None
     a count typed as "15.0" is not whole either."""
     if value is None:
         return None
-    shown = number_text(value)
     if value < 0 and unit not in MAY_BE_NEGATIVE:
-        return f"a {NOUNS.get(unit, 'figure')} can't be negative, not {shown}"
+        return f"a {NOUNS.get(unit, 'figure')} can't be negative, not {number_text(value)}"
     if unit in WHOLE_UNITS and (decimals or not value.is_integer()):
-        return f"{WHOLE_UNITS[unit]} is a whole number, not {shown}"
+        return f"{WHOLE_UNITS[unit]} is a whole number, not {number_text(value)}"
     if unit == "rank" and value < 1:
-        return f"a rank starts at 1, not {shown}"
+        return f"a rank starts at 1, not {number_text(value)}"
     if unit == "percent" and value > 100:
-        return f"{shown} is over 100, and a percentage is between 0 and 100"
+        return f"{number_text(value)} is over 100, and a percentage is between 0 and 100"
     if unit == "rate_per_10000" and value > MAX_RATE_PER_10000:
-        return f"a rate of {shown} per 10,000 is not believable (the limit is {MAX_RATE_PER_10000:,.0f})"
+        return f"a rate of {number_text(value)} per 10,000 is not believable (the limit is {MAX_RATE_PER_10000:,.0f})"
     return magnitude_problem(value, unit)
 
 
@@ -160,7 +159,10 @@ def text_problem(name: str, text: str | None, limit: int | None) -> str | None:
 def texts_problem(texts: Mapping[str, str | None], limits: Mapping[str, int | None]) -> str | None:
     """The first text problem among named fields, each against its own limit."""
     for name, text in texts.items():
-        problem = text_problem(name, text, limits.get(name))
+        limit = limits.get(name)
+        if text is None or (len(text) <= (limit or MAX_TEXT_CHARS) and "\x00" not in text):
+            continue  # the common case, inline: an import checks millions of these
+        problem = text_problem(name, text, limit)
         if problem:
             return problem
     return None
