@@ -49,8 +49,9 @@ class PrepareReport:
     official: tuple[ImportReport, ...] = ()
 
 
-def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> PrepareReport:
-    """Make any database ready for use. Idempotent: a ready store is left as it is."""
+def prepare(engine: Engine, *, seed: bool = True, official: bool = True, national: bool = False) -> PrepareReport:
+    """Make any database ready for use. Idempotent: a ready store is left as it is. `national` loads every
+    English council's official figures (data/reference/national) rather than the Leeds slices."""
     migrated = db.upgrade(engine)
     with Session(engine) as session, session.begin():
         fresh = session.scalar(select(func.count()).select_from(Indicator)) == 0
@@ -60,18 +61,22 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True) -> Prep
         if synced:
             sync_catalogue(session, build_catalogue(), reason="first use" if fresh else "bundled catalogue changed")
             session.merge(Meta(key=CATALOGUE_KEY, value=fingerprint))
-        seeded, imported = _load_bundled_figures(session, official=official) if fresh and seed else (None, ())
+        seeded, imported = (
+            _load_bundled_figures(session, official=official, national=national) if fresh and seed else (None, ())
+        )
         if migrated and seed and not fresh:
             _load_new_seed_tables(session)
     return PrepareReport(migrated=migrated, catalogue_loaded=synced, seed=seeded, official=imported)
 
 
-def _load_bundled_figures(session: Session, *, official: bool) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
+def _load_bundled_figures(
+    session: Session, *, official: bool, national: bool
+) -> tuple[WriteSummary, tuple[ImportReport, ...]]:
     # Imported here, not at the top: only a new store needs the importers, and every `briefbot ask`
     # prepares a store that is already ready.
     from data.bundled import load_bundled
 
-    return load_bundled(session, official=official)
+    return load_bundled(session, official=official, national=national)
 
 
 def _load_new_seed_tables(session: Session) -> None:

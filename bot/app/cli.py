@@ -61,7 +61,7 @@ class Context:
         self.engine = db.make_engine(settings.database_url)
 
     def ready(self) -> None:
-        prepare(self.engine, seed=self.settings.seed)
+        prepare(self.engine, seed=self.settings.seed, national=self.settings.national)
 
     def briefbot(self, charts: ChartCache | None = None) -> Briefbot:
         from bot.briefbot import Briefbot
@@ -159,7 +159,7 @@ def db_group() -> None:
 @pass_context
 def db_upgrade(context: Context) -> None:
     """Create or migrate the schema, and load the catalogue (and seed) into a new database."""
-    report = prepare(context.engine, seed=context.settings.seed)
+    report = prepare(context.engine, seed=context.settings.seed, national=context.settings.national)
     click.echo(f"Database: {_safe_url(context)}")
     click.echo("Schema migrated to the newest version." if report.migrated else "Schema already up to date.")
     if report.catalogue_loaded:
@@ -182,7 +182,7 @@ def seed_command(context: Context, no_official: bool) -> None:
     prepare(context.engine, seed=False)
     try:
         with Session(context.engine) as session, session.begin():
-            summary, official = load_bundled(session, official=not no_official)
+            summary, official = load_bundled(session, official=not no_official, national=context.settings.national)
     except ImportProblem as error:  # another import holds the lock past its wait: one line
         raise click.ClickException(str(error)) from None
     click.echo(

@@ -41,6 +41,7 @@ class Settings:
     database_url: str
     data_dir: Path
     seed: bool
+    national: bool = True  # a new store loads every English council's official figures, not the Leeds slices
     timezone: str = "Europe/London"
     chart_cache_dir: Path | None = None
     neighbour_model: str = "2025"
@@ -78,6 +79,7 @@ class Settings:
             database_url=url,
             data_dir=data_dir,
             seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
+            national=values.get("BRIEFBOT_NATIONAL", "1").strip().lower() not in {"0", "false", "no", "off"},
             timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
             neighbour_model=_neighbour_model(values.get("BRIEFBOT_SN_MODEL", "2025")),
             slack_bot_token=values.get("SLACK_BOT_TOKEN", ""),
