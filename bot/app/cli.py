@@ -389,4 +389,5 @@ LAZY_COMMANDS = {
     "undo": "undo",
     "teams-package": "teams_package",
     "recs": "recs",
+    "refresh": "refresh",
 }

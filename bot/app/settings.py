@@ -42,6 +42,7 @@ class Settings:
     data_dir: Path
     seed: bool
     national: bool = True  # a new store loads every English council's official figures, not the Leeds slices
+    refresh_sources: tuple[str, ...] = ()  # `briefbot refresh`: folders or URLs of updated national files
     timezone: str = "Europe/London"
     chart_cache_dir: Path | None = None
     neighbour_model: str = "2025"
@@ -80,6 +81,7 @@ class Settings:
             data_dir=data_dir,
             seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
             national=values.get("BRIEFBOT_NATIONAL", "1").strip().lower() not in {"0", "false", "no", "off"},
+            refresh_sources=tuple(values.get("BRIEFBOT_REFRESH_SOURCES", "").replace(",", " ").split()),
             timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
             neighbour_model=_neighbour_model(values.get("BRIEFBOT_SN_MODEL", "2025")),
             slack_bot_token=values.get("SLACK_BOT_TOKEN", ""),
