@@ -19,7 +19,6 @@ from data.figures.writes import WriteSummary, code_ids, record_audit, write_obse
 from data.models import Geography, Indicator, Target
 from data.recommendations import load_recommendations
 
-
 NATIONAL_DIR = REFERENCE_DIR / "national"
 # The Leeds slices the national files cover: with the national files loaded, each figure has one source.
 # The slices stay bundled as the small national subset tests and `national=False` stores load.

@@ -59,8 +59,9 @@ def _refresh(engine: Engine, args: list[str], settings: Settings | None = None) 
     return result.output
 
 
-def test_refresh_from_a_folder_reports_new_then_revised_and_keeps_history(  # noqa: F811
-    store: Engine, tmp_path: Path
+def test_refresh_from_a_folder_reports_new_then_revised_and_keeps_history(
+    store: Engine,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     table = _lait_subset(tmp_path)
     first = _refresh(store, [str(tmp_path)])

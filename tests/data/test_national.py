@@ -238,7 +238,8 @@ def test_a_one_digit_year_with_a_figure_is_refused(store: Engine, tmp_path: Path
 
 def test_national_ees_tables_keep_their_byte_order_mark_and_suppression(store: Engine, tmp_path: Path) -> None:
     source = NATIONAL_DIR / "cla_number_and_rate_per_10k_children.csv.gz"
-    assert gzip.open(source).read(3) == b"\xef\xbb\xbf"  # as published
+    with gzip.open(source) as published:
+        assert published.read(3) == b"\xef\xbb\xbf"  # as published
     path = _cut(source, tmp_path / source.name, lambda row: row["la_name"] in {"Bradford", "", "Isles of Scilly"})
     with gzip.open(path, "rb") as handle:
         text = handle.read()

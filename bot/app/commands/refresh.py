@@ -53,7 +53,7 @@ def _download(url: str, folder: Path) -> None:
     if not name.endswith((".csv", ".csv.gz")):
         raise click.ClickException(f"{url} does not name a .csv or .csv.gz file")
     try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 (http(s) only)
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
             (folder / name).write_bytes(response.read())
     except OSError as error:
         raise click.ClickException(f"could not download {url}: {error}") from None

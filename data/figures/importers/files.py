@@ -28,7 +28,7 @@ Row = dict[str, str]
 def open_bytes(path: Path) -> IO[bytes]:
     """The file's bytes; a `.gz` file (the national files ship compressed) decompressed as it is read."""
     if path.suffix == ".gz":
-        return gzip.open(path, "rb")
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # a GzipFile is a binary file object
     return path.open("rb")
 
 

@@ -93,8 +93,9 @@ def lait_code(short: str) -> str:
 
 
 def dictionary_path(file: Path, names: tuple[str, ...]) -> Path:
-    """The data dictionary beside the long table (the national pair ships together), else the bundled one."""
-    for folder in (file.parent, REFERENCE_DIR / "national", REFERENCE_DIR):
+    """The data dictionary beside the long table (the national pair ships together), else the bundled subset
+    (a copy of the Leeds slice on its own keeps its 24 measures), else the bundled national one."""
+    for folder in (file.parent, REFERENCE_DIR, REFERENCE_DIR / "national"):
         for name in names:
             if (folder / name).exists():
                 return folder / name
