@@ -6,6 +6,9 @@ importer's."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +19,8 @@ from data import db
 from data.store import prepare
 
 TARGET_MS = 20_000
+CLI_TARGET_MS = 800
+CLI_RUNS = 5
 
 
 def _load(engine: Engine, backend: str) -> Result:
@@ -33,9 +38,24 @@ def measure_sqlite(directory: Path) -> list[Result]:
     store.unlink(missing_ok=True)
     engine = db.make_engine(f"sqlite:///{store}")
     try:
-        return [_load(engine, "sqlite")]
+        loaded = _load(engine, "sqlite")
     finally:
         engine.dispose()
+    return [loaded, _cli(store)]
+
+
+def _cli(store: Path) -> Result:
+    """`briefbot ask` as a whole process (interpreter start, imports, store, answer) on the national store."""
+    briefbot = Path(sys.executable).with_name("briefbot")
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{store.resolve()}", "BRIEFBOT_NATIONAL": "1"}
+    timings = []
+    for _ in range(CLI_RUNS):
+        started = time.perf_counter()
+        subprocess.run(
+            [str(briefbot), "ask", "cp rate bradford vs leeds"], env=environment, check=True, capture_output=True
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+    return summarise("cli: briefbot ask, whole process (national store)", "sqlite", timings, median_under=CLI_TARGET_MS)
 
 
 def measure_postgres(url: str) -> list[Result]:
