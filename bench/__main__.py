@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench import ask, ask_charts, charts, digest, ees, slack, slow_clients, store, teams
+from bench import ask, ask_charts, charts, digest, ees, national, slack, slow_clients, store, teams
 from bench.table import Result, render
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -37,6 +37,7 @@ def main() -> int:
     results += charts.measure()
     results += ask_charts.measure(work)
     results += ees.measure(work)
+    results += national.measure_sqlite(work)
     results += slack.measure(work)
     results += teams.measure(work)
     results += slow_clients.measure()
@@ -46,6 +47,7 @@ def main() -> int:
     postgres = _postgres_url()
     if postgres is not None:
         results += store.measure(store.postgres_engine(postgres), "postgresql")
+        results += national.measure_postgres(postgres)
     print(render(results))
     return 0 if all(result.passed is not False for result in results) else 1
 

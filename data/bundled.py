@@ -19,9 +19,26 @@ from data.figures.writes import WriteSummary, code_ids, record_audit, write_obse
 from data.models import Geography, Indicator, Target
 from data.recommendations import load_recommendations
 
+NATIONAL_DIR = REFERENCE_DIR / "national"
+# The Leeds slices the national files cover: with the national files loaded, each figure has one source.
+# The slices stay bundled as the small national subset tests and `national=False` stores load.
+COVERED_BY_NATIONAL = {
+    "lait_bds_long_leeds_sn_slice.csv": "lait_bds_long.csv.gz",
+    "cla_number_and_rate_per_10k_children_leeds_slice.csv": "cla_number_and_rate_per_10k_children.csv.gz",
+    "b1_children_in_need_2013_to_2025_leeds_slice.csv": "b1_children_in_need_2013_to_2025.csv.gz",
+    "ons_mid-year_population_estimates_2012_to_2024_leeds_slice.csv": (
+        "ons_mid-year_population_estimates_2012_to_2024.csv.gz"
+    ),
+}
+
 
 def load_bundled(
-    session: Session, *, official: bool = True, wait: float = DEFAULT_WAIT_SECONDS, local: bool = True
+    session: Session,
+    *,
+    official: bool = True,
+    national: bool = False,
+    wait: float = DEFAULT_WAIT_SECONDS,
+    local: bool = True,
 ) -> tuple[WriteSummary | None, tuple[ImportReport, ...]]:
     """The seed, then (unless not wanted) the official files, in the caller's transaction under the import
     lock: `briefbot seed`, a first run and an officer's import must not write the same figures at once. Raises
@@ -29,7 +46,7 @@ def load_bundled(
     hold_import_lock(session, wait=wait)
     # Leeds' reports only with Leeds at home; first, so an official file that revises a report's figure keeps history
     seeded = load_seed(session) if local else None
-    return seeded, tuple(load_official(session)) if official else ()
+    return seeded, tuple(load_official(session, national=national)) if official else ()
 
 
 def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
@@ -51,15 +68,24 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
     return summary
 
 
-def load_official(session: Session) -> list[ImportReport]:
+def official_files(*, national: bool) -> list[Path]:
+    """The bundled official files a mapping recognises: with `national`, every English council's (and the
+    Leeds slices they do not cover: the NEET dashboards, attendance); without, the Leeds slices alone."""
+    mappings = load_mappings()
+    slices = sorted(REFERENCE_DIR.glob("*.csv"))
+    if national:
+        covered = {name for name, whole in COVERED_BY_NATIONAL.items() if (NATIONAL_DIR / whole).exists()}
+        slices = [path for path in slices if path.name not in covered]
+    everything = [*slices, *(sorted(NATIONAL_DIR.glob("*.csv.gz")) if national else [])]
+    return [path for path in everything if recognise(read_header(path), mappings) is not None]
+
+
+def load_official(session: Session, *, national: bool = False) -> list[ImportReport]:
     """The bundled DfE and ONS files, so comparisons with England and statistical neighbours are current.
     A report's figure that an official file agrees with keeps its citation; one it revises keeps history."""
-    mappings = load_mappings()
-    reports = []
-    for path in sorted(REFERENCE_DIR.glob("*.csv")):
-        if recognise(read_header(path), mappings) is not None:
-            reports.append(import_file(session, path, actor=SEED_ACTOR, channel="import"))
-    return reports
+    return [
+        import_file(session, path, actor=SEED_ACTOR, channel="import") for path in official_files(national=national)
+    ]
 
 
 def _load_targets(session: Session, seed_dir: Path) -> None:

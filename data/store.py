@@ -51,10 +51,14 @@ class PrepareReport:
     official: tuple[ImportReport, ...] = ()
 
 
-def prepare(engine: Engine, *, seed: bool = True, official: bool = True, local: bool = True) -> PrepareReport:
+def prepare(
+    engine: Engine, *, seed: bool = True, official: bool = True, local: bool = True, national: bool = False
+) -> PrepareReport:
     """Make any database ready for use. Idempotent: a ready store is left as it is.
 
-    local=False (another council than Leeds at home): no Leeds wards, committees, clusters or report figures."""
+    local=False (another council than Leeds at home): no Leeds wards, committees, clusters or report figures.
+    national=True loads every English council's official figures (data/reference/national) rather than the
+    Leeds slices."""
     migrated = db.upgrade(engine)
     with Session(engine) as session, session.begin():
         fresh = session.scalar(select(func.count()).select_from(Indicator)) == 0
@@ -67,7 +71,9 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True, local: 
             )
             session.merge(Meta(key=CATALOGUE_KEY, value=fingerprint))
         seeded, imported = (
-            _load_bundled_figures(session, official=official, local=local) if fresh and seed else (None, ())
+            _load_bundled_figures(session, official=official, local=local, national=national)
+            if fresh and seed
+            else (None, ())
         )
         if migrated and seed and not fresh:
             _load_new_seed_tables(session)
@@ -75,13 +81,13 @@ def prepare(engine: Engine, *, seed: bool = True, official: bool = True, local: 
 
 
 def _load_bundled_figures(
-    session: Session, *, official: bool, local: bool
+    session: Session, *, official: bool, local: bool, national: bool
 ) -> tuple[WriteSummary | None, tuple[ImportReport, ...]]:
     # Imported here, not at the top: only a new store needs the importers, and every `briefbot ask`
     # prepares a store that is already ready.
     from data.bundled import load_bundled
 
-    return load_bundled(session, official=official, local=local)
+    return load_bundled(session, official=official, local=local, national=national)
 
 
 def _load_new_seed_tables(session: Session) -> None:

@@ -18,6 +18,9 @@ from sqlalchemy.engine import make_url
 from data import db
 from data.store import prepare
 
+# The CLI the tests start loads the Leeds slices, not every council's figures (about 20 s): only the tests of
+# the national data load those, once (tests/data/test_national.py).
+os.environ.setdefault("BRIEFBOT_NATIONAL", "0")
 POSTGRES_URL = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

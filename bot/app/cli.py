@@ -67,7 +67,7 @@ class Context:
         return self.settings.home_la == LEEDS
 
     def ready(self) -> None:
-        prepare(self.engine, seed=self.settings.seed, local=self.local)
+        prepare(self.engine, seed=self.settings.seed, local=self.local, national=self.settings.national)
 
     def briefbot(self, charts: ChartCache | None = None) -> Briefbot:
         from bot.briefbot import Briefbot
@@ -173,7 +173,9 @@ def db_group() -> None:
 @pass_context
 def db_upgrade(context: Context) -> None:
     """Create or migrate the schema, and load the catalogue (and seed) into a new database."""
-    report = prepare(context.engine, seed=context.settings.seed, local=context.local)
+    report = prepare(
+        context.engine, seed=context.settings.seed, local=context.local, national=context.settings.national
+    )
     click.echo(f"Database: {_safe_url(context)}")
     click.echo("Schema migrated to the newest version." if report.migrated else "Schema already up to date.")
     if report.catalogue_loaded:
@@ -196,7 +198,9 @@ def seed_command(context: Context, no_official: bool) -> None:
     prepare(context.engine, seed=False, local=context.local)
     try:
         with Session(context.engine) as session, session.begin():
-            summary, official = load_bundled(session, official=not no_official, local=context.local)
+            summary, official = load_bundled(
+                session, official=not no_official, local=context.local, national=context.settings.national
+            )
     except ImportProblem as error:  # another import holds the lock past its wait: one line
         raise click.ClickException(str(error)) from None
     if summary is None:
@@ -414,4 +418,5 @@ LAZY_COMMANDS = {
     "undo": "undo",
     "teams-package": "teams_package",
     "recs": "recs",
+    "refresh": "refresh",
 }

@@ -62,6 +62,8 @@ class Settings:
     database_url: str
     data_dir: Path
     seed: bool
+    national: bool = True  # a new store loads every English council's official figures, not the Leeds slices
+    refresh_sources: tuple[str, ...] = ()  # `briefbot refresh`: folders or URLs of updated national files
     timezone: str = "Europe/London"
     chart_cache_dir: Path | None = None
     neighbour_model: str = "2025"
@@ -105,6 +107,8 @@ class Settings:
             database_url=url,
             data_dir=data_dir,
             seed=values.get("BRIEFBOT_SEED", "1").strip().lower() not in {"0", "false", "no", "off"},
+            national=values.get("BRIEFBOT_NATIONAL", "1").strip().lower() not in {"0", "false", "no", "off"},
+            refresh_sources=tuple(values.get("BRIEFBOT_REFRESH_SOURCES", "").replace(",", " ").split()),
             timezone=values.get("BRIEFBOT_TIMEZONE", "Europe/London"),
             neighbour_model=_neighbour_model(values.get("BRIEFBOT_SN_MODEL", "2025")),
             home_la=_home_la(values.get("BRIEFBOT_HOME_LA", "")),

@@ -38,8 +38,9 @@ MAX_COUNT = 1e10
 MAX_MAGNITUDE = {"count": MAX_COUNT, "average": MAX_COUNT, "money": 1e12, "rank": 10_000.0}
 # Free text (a quotation, a note) held in an unbounded column: longer than this is a pasted file, not a note.
 MAX_TEXT_CHARS = 10_000
-# Where a value may be below zero: a budget's change is money and can fall.
-MAY_BE_NEGATIVE = frozenset({"money"})
+# Where a value may be below zero: a budget's change is money and can fall; a progress score is an average
+# that is below zero where pupils progressed less than similar pupils nationally.
+MAY_BE_NEGATIVE = frozenset({"money", "average"})
 # The children the store holds for a place: ONS's 0 to 17 and the reports' 0 to 18 (the larger bound wins).
 POPULATIONS = ("POP_0_17", "POP_0_18")
 # Where the store holds no children for a place, it still can't have more than England does.
@@ -74,17 +75,16 @@ def value_problem(value: float | None, unit: str, *, decimals: int | None = None
     a count typed as "15.0" is not whole either."""
     if value is None:
         return None
-    shown = number_text(value)
     if value < 0 and unit not in MAY_BE_NEGATIVE:
-        return f"a {NOUNS.get(unit, 'figure')} can't be negative, not {shown}"
+        return f"a {NOUNS.get(unit, 'figure')} can't be negative, not {number_text(value)}"
     if unit in WHOLE_UNITS and (decimals or not value.is_integer()):
-        return f"{WHOLE_UNITS[unit]} is a whole number, not {shown}"
+        return f"{WHOLE_UNITS[unit]} is a whole number, not {number_text(value)}"
     if unit == "rank" and value < 1:
-        return f"a rank starts at 1, not {shown}"
+        return f"a rank starts at 1, not {number_text(value)}"
     if unit == "percent" and value > 100:
-        return f"{shown} is over 100, and a percentage is between 0 and 100"
+        return f"{number_text(value)} is over 100, and a percentage is between 0 and 100"
     if unit == "rate_per_10000" and value > MAX_RATE_PER_10000:
-        return f"a rate of {shown} per 10,000 is not believable (the limit is {MAX_RATE_PER_10000:,.0f})"
+        return f"a rate of {number_text(value)} per 10,000 is not believable (the limit is {MAX_RATE_PER_10000:,.0f})"
     return magnitude_problem(value, unit)
 
 
@@ -159,7 +159,10 @@ def text_problem(name: str, text: str | None, limit: int | None) -> str | None:
 def texts_problem(texts: Mapping[str, str | None], limits: Mapping[str, int | None]) -> str | None:
     """The first text problem among named fields, each against its own limit."""
     for name, text in texts.items():
-        problem = text_problem(name, text, limits.get(name))
+        limit = limits.get(name)
+        if text is None or (len(text) <= (limit or MAX_TEXT_CHARS) and "\x00" not in text):
+            continue  # the common case, inline: an import checks millions of these
+        problem = text_problem(name, text, limit)
         if problem:
             return problem
     return None

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from data.figures.bulk import insert_rows
 from data.figures.periods import Period
 from data.figures.validation import FigureRules, InvalidFigure, limits, shown_text, texts_problem
 from data.models import AuditLog, Geography, Indicator, Observation, ObservationRevision
@@ -63,6 +65,11 @@ class ObservationInput:
         return f"{self.indicator} | {self.geography} | {self.period.start} to {self.period.end}"
 
     def payload(self) -> dict[str, Any]:
+        """A fresh dict each call (callers extend it); built from the cached one, read millions of times."""
+        return dict(self._payload)
+
+    @cached_property
+    def _payload(self) -> dict[str, Any]:
         return {
             "period_kind": self.period.kind.value,
             "period_label": self.period.label,
@@ -164,8 +171,8 @@ def write_observations(
         )
         audits.append(audit_row(now, actor, channel, "update", item.label, before, after, reason, change_set))
     if inserts:
-        # Core executemany on the tables: the ORM's bulk path emits one statement a row on SQLite.
-        session.execute(insert(OBSERVATION), inserts)
+        # The driver's own bulk path (COPY on PostgreSQL): an import may bring half a million figures.
+        insert_rows(session, OBSERVATION, inserts)
     if updates:
         session.execute(
             update(OBSERVATION).where(OBSERVATION.c.id == bindparam("observation_id")),

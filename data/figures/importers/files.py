@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
+import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from data.figures.importers.errors import ImportRejected, MappingError, RowProblem
 from data.figures.validation import MAX_TEXT_CHARS
@@ -22,9 +25,21 @@ SAVE_AS = "save it as “CSV UTF-8”"
 Row = dict[str, str]
 
 
+def open_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes; a `.gz` file (the national files ship compressed) decompressed as it is read."""
+    if path.suffix == ".gz":
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # a GzipFile is a binary file object
+    return path.open("rb")
+
+
+def open_text(path: Path) -> io.TextIOWrapper:
+    """The file as text for the csv module, in the encoding its byte-order mark names."""
+    return io.TextIOWrapper(open_bytes(path), encoding=text_encoding(path), newline="")
+
+
 def text_encoding(path: Path) -> str:
     """The encoding to open the file with, by its byte-order mark (none: UTF-8)."""
-    with path.open("rb") as handle:
+    with open_bytes(path) as handle:
         start = handle.read(4)
     return next((name for bom, name in BOMS if start.startswith(bom)), "utf-8")
 
@@ -35,7 +50,7 @@ def check_text(path: Path) -> None:
     encoding = text_encoding(path)
     decoder = codecs.getincrementaldecoder(encoding)()
     lines = 0
-    with path.open("rb") as handle:
+    with open_bytes(path) as handle:
         while True:
             chunk = handle.read(CHUNK)
             try:

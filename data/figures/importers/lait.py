@@ -4,23 +4,37 @@ becomes an indicator `LAIT_<short name>` with the dictionary's unit, polarity an
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.figures.catalogue import REFERENCE_DIR, read_csv
-from data.figures.importers.errors import MappingError
+from data.figures.catalogue import REFERENCE_DIR
+from data.figures.importers.errors import MappingError, RowProblem
+from data.figures.importers.files import open_text
+from data.figures.importers.lait_years import lait_period
 from data.figures.importers.mappings import Measure
 from data.figures.importers.reading import Cell, Reading, Row, record
 from data.figures.writes import add_indicator
 from data.models import UNITS, Indicator, IndicatorAlias
 from data.text import normalise
 
-DEFAULT_DICTIONARY = "lait_data_dictionary.csv"
-UNIT_FROM_AXIS = {"%": "percent", "rate per 10,000": "rate_per_10000", "number": "count"}
+DEFAULT_DICTIONARY = "lait_data_dictionary.csv.gz"
+# The dictionary's y-axis names the unit; the order matters ("% of referrals" is a percentage, not a count).
+UNIT_FROM_AXIS = {
+    "gap": "average",  # a percentage-point gap, which can be below zero
+    "rate per 10,000": "rate_per_10000",
+    "%": "percent",
+    "percentage": "percent",
+    "spend": "money",
+    "cost": "money",
+    "£": "money",
+    "expenditure": "money",
+    "number": "count",
+}
 POLARITY = {"low": "lower_is_better", "high": "higher_is_better"}
 THEMES = {
     "child protection": "looked_after_children",
@@ -53,30 +67,53 @@ def _entry(row: dict[str, str]) -> LaitEntry:
         polarity=POLARITY.get(row["Polarity"].lower(), "no_judgement"),
         decimals=int(row["dps"]) if row["dps"].isdigit() else None,
         year_type=row["Year_Type"],
-        unit=next((unit for key, unit in UNIT_FROM_AXIS.items() if key in axis), "count"),
+        unit=_unit(axis, row["dps"]),
         theme=next((theme for key, theme in THEMES.items() if key in row["Topic"].lower()), "context"),
         description=row["Description"],
         chart_title=" ".join(row.get("Chart_title", "").split()),
     )
 
 
-def lait_dictionary(path: Path) -> dict[str, LaitEntry]:
-    return {entry.short: entry for entry in map(_entry, read_csv(path))}
+def _unit(axis: str, decimals: str) -> str:
+    """A count published with decimal places (a three-year average of deaths) is an average; so is a score, a
+    rate per 1,000 or per 100,000, and anything else the axis does not name."""
+    unit = next((unit for key, unit in UNIT_FROM_AXIS.items() if key in axis), "average")
+    return "average" if unit == "count" and decimals not in {"0", "NA", ""} else unit
+
+
+def lait_dictionary(path: Path, units: dict[str, str] | None = None) -> dict[str, LaitEntry]:
+    """The dictionary's entries by short name; `units` corrects the unit the axis name implies."""
+    with open_text(path) as handle:
+        entries = {entry.short: entry for entry in map(_entry, csv.DictReader(handle))}
+    return {short: replace(entry, unit=(units or {}).get(short, entry.unit)) for short, entry in entries.items()}
 
 
 def lait_code(short: str) -> str:
     return "LAIT_" + normalise(short.replace(",", "")).upper().replace(" ", "_")
 
 
+def dictionary_path(file: Path, names: tuple[str, ...]) -> Path:
+    """The data dictionary beside the long table (the national pair ships together), else the bundled subset
+    (a copy of the Leeds slice on its own keeps its 24 measures), else the bundled national one."""
+    for folder in (file.parent, REFERENCE_DIR, REFERENCE_DIR / "national"):
+        for name in names:
+            if (folder / name).exists():
+                return folder / name
+    raise MappingError(f"{file.name} needs LAIT's data dictionary ({' or '.join(names)}) beside it")
+
+
 def prepare_lait(session: Session, reading: Reading) -> None:
     """A measure for every dictionary entry, creating the indicators the store lacks."""
     known = set(session.scalars(select(Indicator.code)))
-    dictionary = lait_dictionary(REFERENCE_DIR / (reading.mapping.dictionary or DEFAULT_DICTIONARY))
+    names = reading.mapping.dictionaries or (DEFAULT_DICTIONARY,)
+    dictionary = lait_dictionary(dictionary_path(reading.path, names), reading.mapping.units)
     measures = dict(reading.mapping.by_short_desc)
     for short, entry in dictionary.items():
         mapped = measures.get(short)
         code = mapped.indicator if mapped else lait_code(short)
-        rule = mapped.period if mapped else reading.mapping.year_types.get(entry.year_type, "snapshot_31_march")
+        rule = mapped.period if mapped else reading.mapping.year_types.get(entry.year_type)
+        if rule is None:
+            raise MappingError(f"LAIT measure {short} has year type {entry.year_type!r}, which no rule reads")
         measures[short] = Measure(code, "Values", rule, decimals=entry.decimals)
         reading.decimals[code] = entry.decimals
         if code not in known:
@@ -147,7 +184,12 @@ def read_lait_row(reading: Reading, line: int, row: Row) -> None:
     if cell in NO_FIGURE:
         reading.report.skipped["LAIT cells marked '-' (no figure)"] += 1
         return
+    try:
+        period, status, note = lait_period(measure.period, row.get("Years", ""))
+    except ValueError as error:
+        reading.problems.append(RowProblem(line, f"{short}: {error}"))
+        return
     place = reading.place(line, (row.get("LA Number", ""),), row.get("LA and Regions", ""), "LAIT")
     if place is None:
         return
-    record(reading, Cell(line, short, cell), measure.indicator, place, (measure.period, row.get("Years", ""), ""))
+    record(reading, Cell(line, short, cell), measure.indicator, place, period, status=status, note=note)

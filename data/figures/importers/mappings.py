@@ -11,7 +11,7 @@ from typing import Any
 
 from data.figures.catalogue import PACKAGE_DIR
 from data.figures.importers.errors import ImportRejected, RowProblem
-from data.figures.importers.files import text_encoding
+from data.figures.importers.files import open_text
 
 MAPPINGS_DIR = PACKAGE_DIR / "mappings"
 
@@ -39,11 +39,13 @@ class Mapping:
     geographies: dict[str, str] = field(default_factory=dict)
     by_short_desc: dict[str, Measure] = field(default_factory=dict)
     year_types: dict[str, str] = field(default_factory=dict)
-    dictionary: str | None = None
+    dictionaries: tuple[str, ...] = ()  # LAIT: the data dictionary's file names, first found wins
     # Words councillors use that a publication's own wording lacks ("repeat child protection plans").
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Measures published separately that are one family: a count and its rate (the rate answers "per 10,000").
     families: dict[str, str] = field(default_factory=dict)
+    # LAIT: a unit the dictionary's axis name gets wrong for a measure (a percentage that exceeds 100).
+    units: dict[str, str] = field(default_factory=dict)
 
     def matches(self, header: list[str]) -> bool:
         return set(self.signature) <= set(header)
@@ -72,9 +74,10 @@ def _mapping(key: str, spec: dict[str, Any]) -> Mapping:
         geographies=dict(spec.get("geographies", {})),
         by_short_desc={key: _measure(value) for key, value in spec.get("measures_by_short_desc", {}).items()},
         year_types=dict(spec.get("year_types", {})),
-        dictionary=spec.get("dictionary"),
+        dictionaries=tuple(spec.get("dictionaries", ())),
         aliases={key: tuple(words) for key, words in spec.get("aliases", {}).items()},
         families=dict(spec.get("families", {})),
+        units=dict(spec.get("units", {})),
     )
 
 
@@ -91,7 +94,7 @@ def recognise(header: list[str], mappings: list[Mapping]) -> Mapping | None:
 
 def read_header(path: Path) -> list[str]:
     """The file's column names, stripped (EES files pad some with spaces; Excel adds a BOM)."""
-    with path.open(newline="", encoding=text_encoding(path)) as handle:
+    with open_text(path) as handle:
         try:
             return [name.strip() for name in next(csv.reader(handle), [])]
         except csv.Error as error:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from data.figures.importers.ees import prepare_ees, read_ees_row
 from data.figures.importers.errors import ImportRejected, MappingError
-from data.figures.importers.files import rows_of, text_encoding
+from data.figures.importers.files import open_text, rows_of
 from data.figures.importers.generic import GENERIC, GenericRequest, generic_mapping
 from data.figures.importers.lait import prepare_lait, read_lait_row
 from data.figures.importers.mappings import Mapping, load_mappings, read_header, recognise
@@ -87,12 +87,12 @@ def import_mapped(
 
 def _read(session: Session, path: Path, mapping: Mapping, progress: Progress | None) -> Reading:
     prepare, read_row = FORMATS[mapping.format]
-    with path.open(newline="", encoding=text_encoding(path)) as handle:
+    with open_text(path) as handle:
         reader = csv.DictReader(handle)
         header = [name.strip() for name in reader.fieldnames or []]
         importer = GENERIC if mapping.key == GENERIC else mapping.format
         report = ImportReport(path.name, mapping.name, importer)
-        reading = Reading(mapping, path.name, header, Places(session, mapping.geographies), report)
+        reading = Reading(mapping, path.name, header, Places(session, mapping.geographies), report, path=path)
         prepare(session, reading)
         # After prepare, which may have created the file's indicators (LAIT).
         reading.units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())

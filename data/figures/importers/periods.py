@@ -6,7 +6,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
-from data.figures.periods import Period, PeriodKind, academic_year, calendar_year, financial_year, snapshot
+from data.figures.periods import (
+    Period,
+    PeriodKind,
+    academic_year,
+    calendar_year,
+    financial_year,
+    month,
+    snapshot,
+)
 
 # The rule a file's time_identifier implies when its mapping names none.
 DEFAULT_RULES = {
@@ -71,6 +79,10 @@ PERIOD_RULES: dict[str, Callable[[str, str], Period]] = {
     "academic_year_code": lambda tp, _i: academic_year(_academic_code(tp)),
     "academic_year_ending": lambda tp, _i: academic_year(_year(tp) - 1),
     "mid_year": lambda tp, _i: snapshot(date(_year(tp), 6, 30), f"mid-{_year(tp)}"),
+    # The children's social work workforce census counts at 30 September.
+    "snapshot_30_september": lambda tp, _i: snapshot(date(_year(tp), 9, 30), f"30 Sep {_year(tp)}"),
+    # The January school census: the month is known, the census day varies year to year.
+    "january_census": lambda tp, _i: month(_year(tp), 1, f"Jan {_year(tp)} (school census)"),
     "dec_feb_average": _dec_feb,
     "term": _term,
 }

@@ -9,12 +9,14 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from data.figures.importers.errors import RowProblem
 from data.figures.importers.mappings import Mapping, Measure
 from data.figures.importers.periods import period_for
 from data.figures.importers.places import Places
 from data.figures.importers.report import ImportReport
+from data.figures.periods import Period
 from data.figures.validation import observation_problem, shown_text, value_problem
 from data.figures.writes import ObservationInput
 from data.models import SUPPRESSION_SYMBOLS
@@ -38,6 +40,7 @@ class Reading:
     problems: list[RowProblem] = field(default_factory=list)
     lait_measures: dict[str, Measure] = field(default_factory=dict)
     figures: dict[FigureKey, tuple[int, ObservationInput]] = field(default_factory=dict)
+    path: Path = field(default_factory=Path)  # where the file is (LAIT reads its dictionary beside it)
 
     def add(self, line: int, item: ObservationInput) -> None:
         key = (item.indicator, item.geography, item.period.start, item.period.end)
@@ -117,12 +120,15 @@ def record(
     cell: Cell,
     indicator: str,
     place: str,
-    period: tuple[str, str, str],
+    period: tuple[str, str, str] | Period,
     denominator: float | None = None,
+    status: str = "final",
+    note: str | None = None,
 ) -> None:
-    """One figure from one cell: its period read by rule, its value or suppression symbol checked."""
+    """One figure from one cell: its period (read by rule, or already read), its value or suppression symbol
+    checked."""
     try:
-        when = period_for(*period)
+        when = period if isinstance(period, Period) else period_for(*period)
         value, symbol = reading.value(cell.text, indicator, cell.column)
     except ValueError as error:
         reading.problems.append(RowProblem(cell.line, str(error)))
@@ -135,9 +141,10 @@ def record(
         symbol=symbol,
         decimals=None if value is None else reading.published_decimals(cell.text, indicator),
         denominator=denominator,
-        status="final",
+        status=status,
         source_document=reading.file_name,
         source_locator=f"row {cell.line}, {cell.column}",
+        note=note,
     )
     # The rules every path shares (data.figures.validation): a file of official figures gets no exemption.
     problem = observation_problem(reading.units[indicator], item.payload())
