@@ -20,8 +20,12 @@ from sqlalchemy.orm import Session
 from bot.app.commands import refresh as refresh_cli
 from bot.app.settings import Settings
 from data.models import ObservationRevision
-from tests.data.test_national import _lait_subset, _write_gz, store  # noqa: F401 (fixture)
-from tests.digest.test_digest import FakeApp
+from tests.support.cli import FakeApp
+from tests.support.national import (
+    _lait_subset,
+    _write_gz,
+    national_store,  # noqa: F401 (the `store` fixture)
+)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -60,7 +64,7 @@ def _refresh(engine: Engine, args: list[str], settings: Settings | None = None) 
 
 
 def test_refresh_from_a_folder_reports_new_then_revised_and_keeps_history(
-    store: Engine,  # noqa: F811
+    store: Engine,
     tmp_path: Path,
 ) -> None:
     table = _lait_subset(tmp_path)
@@ -76,7 +80,7 @@ def test_refresh_from_a_folder_reports_new_then_revised_and_keeps_history(
     assert [entry["value"] for entry in history] == [36.0]
 
 
-def test_refresh_downloads_the_urls_in_settings(served: tuple[str, Path], store: Engine) -> None:  # noqa: F811
+def test_refresh_downloads_the_urls_in_settings(served: tuple[str, Path], store: Engine) -> None:
     base, folder = served
     _lait_subset(folder)
     urls = f"{base}/lait_bds_long.csv.gz, {base}/lait_data_dictionary.csv.gz"
@@ -87,7 +91,7 @@ def test_refresh_downloads_the_urls_in_settings(served: tuple[str, Path], store:
         assert session.scalar(select(func.count()).select_from(ObservationRevision)) == 0
 
 
-def test_a_url_that_fails_is_one_line(served: tuple[str, Path], store: Engine) -> None:  # noqa: F811
+def test_a_url_that_fails_is_one_line(served: tuple[str, Path], store: Engine) -> None:
     base, _folder = served
     app = FakeApp(store, Settings.from_env({}, env_file=None))
     result = CliRunner().invoke(refresh_cli.command, [f"{base}/missing.csv.gz"], obj=app)

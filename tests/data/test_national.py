@@ -7,10 +7,7 @@ whole table loads in `make bench`, not in the suite)."""
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
-from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -23,65 +20,11 @@ from data.figures.importers import GenericRequest, ImportRejected, import_any
 from data.figures.importers.lait_years import lait_period
 from data.figures.periods import PeriodKind
 from data.models import Geography, Indicator, Observation
-from data.store import prepare
-from tests.conftest import BACKENDS
-
-LAIT = NATIONAL_DIR / "lait_bds_long.csv.gz"
-DICTIONARY = NATIONAL_DIR / "lait_data_dictionary.csv.gz"
-PLACES = {"Bradford", "Leeds", "Manchester", "Cornwall", "England"}
-MEASURES = {
-    "CPP_rate",
-    "CIN",
-    "Section_47",
-    "RTA",
-    "LACFinance",
-    "TotPermEx",
-    "A3A",
-    "KS1P_all",
-    "Hosp_Adm_Alc_<18yrs",
-    "HE_19_All",
-    "CINPermExclusion",
-    "Work_Force_Agecy_Rate",
-    "PriFSM",
-}
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, empty_engine: Engine) -> Engine:
-    prepare(empty_engine, seed=False)
-    return empty_engine
-
-
-def _cut(source: Path, target: Path, keep: Callable[[dict[str, str]], bool]) -> Path:
-    """The source's header and the rows `keep` wants, gzip-compressed as DfE's files are shipped."""
-    with gzip.open(source, "rt", encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        rows = [row for row in reader if keep(row)]
-        header = list(reader.fieldnames or [])
-    _write_gz(target, header, rows)
-    return target
-
-
-def _write_gz(target: Path, header: list[str], rows: Iterable[dict[str, str]], bom: bool = False) -> None:
-    text = io.StringIO()
-    writer = csv.DictWriter(text, header, quoting=csv.QUOTE_NONNUMERIC if header[0] == "Short Desc" else 0)
-    writer.writeheader()
-    writer.writerows(rows)
-    with gzip.open(target, "wb") as handle:
-        handle.write((b"\xef\xbb\xbf" if bom else b"") + text.getvalue().encode("utf-8"))
-
-
-def _lait_subset(folder: Path, extra: Iterable[dict[str, str]] = ()) -> Path:
-    target = folder / "lait_bds_long.csv.gz"
-    _cut(LAIT, target, lambda row: row["Short Desc"] in MEASURES and row["LA and Regions"] in PLACES)
-    if extra:
-        with gzip.open(target, "rt", encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            rows = [*reader, *extra]
-            header = list(reader.fieldnames or [])
-        _write_gz(target, header, rows)
-    (folder / DICTIONARY.name).write_bytes(DICTIONARY.read_bytes())
-    return target
+from tests.support.national import (
+    _cut,
+    _lait_subset,
+    national_store,  # noqa: F401 (the `store` fixture)
+)
 
 
 def _import(engine: Engine, path: Path, generic: GenericRequest | None = None) -> object:

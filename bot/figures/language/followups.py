@@ -93,6 +93,7 @@ def _carry(follow: Question, previous: Question) -> Reading:
         indicators=follow.indicators or previous.indicators,
         places=places,
         period=period,
+        periods=_periods(follow, previous, period),
         compare=follow.compare or (previous.compare and not follow.places),
         across=across,
         wants_target=follow.wants_target or (previous.wants_target and not follow.indicators),
@@ -127,9 +128,20 @@ def _period(follow: Question, previous: Question, words: str) -> PeriodAsk | Non
     return previous.period
 
 
+def _periods(follow: Question, previous: Question, period: PeriodAsk | None) -> tuple[PeriodAsk, ...]:
+    """Both periods of "2012 v 2013" carry over to "what about bcm?"; a follow-up's own period replaces them."""
+    if follow.period is not None:
+        return follow.periods
+    if period is previous.period:
+        return previous.periods
+    return (period,) if period is not None else ()
+
+
 def _intent(merged: Question, previous: Question, *, trend: bool, new_period: bool) -> Intent:
     if not merged.indicators:
         return Intent.OVERVIEW
+    if len(merged.periods) > 1 and not merged.across:
+        return Intent.PERIODS  # "what about bcm?" after "cp plans jess 2012 v 2013": BCM's two figures
     if trend:
         return Intent.TREND
     if merged.compare or merged.across or len(merged.places) > 1:
@@ -204,26 +216,40 @@ def _period_words(period: PeriodAsk | None) -> str:
 
 # -- the thread's memory, as JSON the store keeps ------------------------------------------------------------
 def to_json(question: Question) -> dict[str, Any]:
-    period = question.period
     return {
         "text": question.text,
         "intent": question.intent.value,
         "indicators": [_mention_json(mention) for mention in question.indicators],
         "places": [_mention_json(mention) for mention in question.places],
-        "period": None
-        if period is None
-        else {
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "description": period.description,
-            "kinds": sorted(period.kinds) if period.kinds is not None else None,
-            "since": period.since,
-        },
+        "period": _period_json(question.period),
+        "periods": [_period_json(each) for each in question.periods],
         "compare": question.compare,
         "across": question.across,
         "wants_target": question.wants_target,
         "measure": question.measure,
     }
+
+
+def _period_json(period: PeriodAsk | None) -> dict[str, Any] | None:
+    if period is None:
+        return None
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "description": period.description,
+        "kinds": sorted(period.kinds) if period.kinds is not None else None,
+        "since": period.since,
+    }
+
+
+def _period_from(data: dict[str, Any]) -> PeriodAsk:
+    return PeriodAsk(
+        start=date.fromisoformat(data["start"]),
+        end=date.fromisoformat(data["end"]),
+        description=str(data["description"]),
+        kinds=None if data.get("kinds") is None else frozenset(data["kinds"]),
+        since=bool(data.get("since")),
+    )
 
 
 def from_json(data: dict[str, Any]) -> Question:
@@ -233,15 +259,9 @@ def from_json(data: dict[str, Any]) -> Question:
         intent=Intent(data["intent"]),
         indicators=tuple(_mention(item) for item in data.get("indicators", ())),
         places=tuple(_mention(item) for item in data.get("places", ())),
-        period=None
-        if period is None
-        else PeriodAsk(
-            start=date.fromisoformat(period["start"]),
-            end=date.fromisoformat(period["end"]),
-            description=str(period["description"]),
-            kinds=None if period.get("kinds") is None else frozenset(period["kinds"]),
-            since=bool(period.get("since")),
-        ),
+        period=None if period is None else _period_from(period),
+        # A context kept before two-period questions existed has no "periods": its one period stands alone.
+        periods=tuple(_period_from(each) for each in data.get("periods") or ([period] if period else [])),
         compare=bool(data.get("compare")),
         across=bool(data.get("across")),
         wants_target=bool(data.get("wants_target")),
