@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/briefbot db upgrade
+	# --no-seed: `seed` loads the figures next; without it a new store would load the national set twice.
+	$(BIN)/briefbot --no-seed db upgrade
 	$(BIN)/briefbot seed
 	$(BIN)/briefbot ask "NEET in JESS" --chart-dir $(OUT)
 	$(BIN)/briefbot demo-charts --output-dir $(OUT)

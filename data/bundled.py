@@ -9,17 +9,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.figures.catalogue import REFERENCE_DIR, SEED_ACTOR, SEED_DIR, iso_date, read_csv
+from data.figures.catalogue import NATIONAL_DIR, REFERENCE_DIR, SEED_ACTOR, SEED_DIR, iso_date, read_csv
 from data.figures.importers.lock import DEFAULT_WAIT_SECONDS, hold_import_lock
 from data.figures.importers.long_csv import Vocabulary, parse_rows
-from data.figures.importers.mappings import load_mappings, read_header, recognise
+from data.figures.importers.mappings import recognised
 from data.figures.importers.official import import_file
 from data.figures.importers.report import ImportReport
 from data.figures.writes import WriteSummary, code_ids, record_audit, write_observations
 from data.models import Geography, Indicator, Target
 from data.recommendations import load_recommendations
 
-NATIONAL_DIR = REFERENCE_DIR / "national"
 # The Leeds slices the national files cover: with the national files loaded, each figure has one source.
 # The slices stay bundled as the small national subset tests and `national=False` stores load.
 COVERED_BY_NATIONAL = {
@@ -71,13 +70,12 @@ def load_seed(session: Session, seed_dir: Path = SEED_DIR) -> WriteSummary:
 def official_files(*, national: bool) -> list[Path]:
     """The bundled official files a mapping recognises: with `national`, every English council's (and the
     Leeds slices they do not cover: the NEET dashboards, attendance); without, the Leeds slices alone."""
-    mappings = load_mappings()
     slices = sorted(REFERENCE_DIR.glob("*.csv"))
     if national:
         covered = {name for name, whole in COVERED_BY_NATIONAL.items() if (NATIONAL_DIR / whole).exists()}
         slices = [path for path in slices if path.name not in covered]
     everything = [*slices, *(sorted(NATIONAL_DIR.glob("*.csv.gz")) if national else [])]
-    return [path for path in everything if recognise(read_header(path), mappings) is not None]
+    return recognised(everything)
 
 
 def load_official(session: Session, *, national: bool = False) -> list[ImportReport]:

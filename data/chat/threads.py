@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from data.chat.leases import first_to_insert
 from data.db import as_utc, rows_matched
 from data.models import ThreadContext
 
@@ -41,16 +41,16 @@ def recall(session: Session, key: str) -> AskedBefore | None:
 
 
 def remember(session: Session, key: str, question: dict[str, Any], asked_at: datetime) -> None:
-    """Keep `question` as the thread's last. Two questions in one thread at once: the later write wins,
-    on either backend (the insert that loses to a concurrent one becomes an update)."""
-    digest = thread_digest(key)
+    """Keep `question` as the thread's last. Two questions in one thread at once: the later write wins, on
+    either backend, in one statement (as the import lock's claim does): a follow-up's thread always has a row."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {"question": question, "asked_at": asked_at}
-    added = first_to_insert(
-        session,
-        lambda: session.execute(insert(ThreadContext).values(thread=digest, **values)),
+    statement = (
+        dialect.insert(ThreadContext)
+        .values(thread=thread_digest(key), **values)
+        .on_conflict_do_update(index_elements=[ThreadContext.thread], set_=values)
     )
-    if not added:
-        session.execute(update(ThreadContext).where(ThreadContext.thread == digest).values(**values))
+    session.execute(statement)
 
 
 def forget_before(session: Session, before: datetime) -> int:

@@ -18,6 +18,7 @@ from data.text import normalise, split_list
 PACKAGE_DIR = Path(__file__).parent.parent  # data/: reference/, seed/ and mappings/ live there
 SEED_DIR = PACKAGE_DIR / "seed"
 REFERENCE_DIR = PACKAGE_DIR / "reference"
+NATIONAL_DIR = REFERENCE_DIR / "national"  # every English council's DfE tables, gzip as published
 SEED_ACTOR = "briefbot seed"  # who, in the audit log, wrote the bundled catalogue and figures
 
 LEEDS = "E08000035"
@@ -133,18 +134,18 @@ def build_catalogue(seed_dir: Path = SEED_DIR, reference_dir: Path = REFERENCE_D
     _add_groups(catalogue, reference_dir)
     _add_extra_aliases(catalogue, seed_dir)
     _add_part_aliases(catalogue)
-    catalogue.memberships.extend(
-        MembershipSpec(
-            row["child"],
-            row["parent"],
-            row["relation"],
-            iso_date(row["valid_from"]),
-            iso_date(row["valid_to"]),
-            row["source"] or None,
+    if local:  # the memberships file holds Leeds' own places only
+        catalogue.memberships.extend(
+            MembershipSpec(
+                row["child"],
+                row["parent"],
+                row["relation"],
+                iso_date(row["valid_from"]),
+                iso_date(row["valid_to"]),
+                row["source"] or None,
+            )
+            for row in read_csv(seed_dir / "memberships.csv")
         )
-        for row in read_csv(seed_dir / "memberships.csv")
-        if local
-    )
     catalogue.indicators.extend(_indicator(row) for row in read_csv(seed_dir / "indicators.csv"))
     catalogue.documents.extend(
         DocumentSpec(row["key"], row["title"], iso_date(row["published"]), row["publisher"], row["licence"] or None)

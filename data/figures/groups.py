@@ -36,7 +36,7 @@ def neighbour_group(authority: str) -> str:
 
 
 def is_neighbour_group(code: str) -> bool:
-    return code == LEEDS_SN_GROUP or code.startswith("sn-")
+    return group_authority(code) is not None
 
 
 def group_authority(group: str) -> str | None:

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from data.bundled import COVERED_BY_NATIONAL, NATIONAL_DIR, official_files
+from data.bundled import COVERED_BY_NATIONAL, official_files
+from data.figures.catalogue import NATIONAL_DIR
 from data.figures.importers import GenericRequest, ImportRejected, import_any
 from data.figures.importers.lait_years import lait_period
 from data.figures.periods import PeriodKind

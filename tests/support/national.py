@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data.bundled import NATIONAL_DIR
+from data.figures.catalogue import NATIONAL_DIR
 from data.store import prepare
 from tests.conftest import BACKENDS
 

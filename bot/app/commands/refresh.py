@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 import click
 
 from bot.app.commands.committees import AppContext
-from data.bundled import NATIONAL_DIR
+from data.figures.catalogue import NATIONAL_DIR
 from data.figures.importers.refresh import Refreshed, refresh_folder
 
 DOWNLOAD_TIMEOUT = 60

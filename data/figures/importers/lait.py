@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.figures.catalogue import REFERENCE_DIR
+from data.figures.catalogue import NATIONAL_DIR, REFERENCE_DIR
 from data.figures.importers.errors import MappingError, RowProblem
 from data.figures.importers.files import open_text
 from data.figures.importers.lait_years import lait_period
@@ -95,7 +95,7 @@ def lait_code(short: str) -> str:
 def dictionary_path(file: Path, names: tuple[str, ...]) -> Path:
     """The data dictionary beside the long table (the national pair ships together), else the bundled subset
     (a copy of the Leeds slice on its own keeps its 24 measures), else the bundled national one."""
-    for folder in (file.parent, REFERENCE_DIR, REFERENCE_DIR / "national"):
+    for folder in (file.parent, REFERENCE_DIR, NATIONAL_DIR):
         for name in names:
             if (folder / name).exists():
                 return folder / name

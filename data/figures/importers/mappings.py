@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,12 @@ def load_mappings(directory: Path = MAPPINGS_DIR) -> list[Mapping]:
 
 def recognise(header: list[str], mappings: list[Mapping]) -> Mapping | None:
     return next((mapping for mapping in mappings if mapping.matches(header)), None)
+
+
+def recognised(paths: Iterable[Path]) -> list[Path]:
+    """The files a mapping recognises by their header (a dictionary beside its table matches none)."""
+    mappings = load_mappings()
+    return [path for path in paths if recognise(read_header(path), mappings) is not None]
 
 
 def read_header(path: Path) -> list[str]:

@@ -92,7 +92,7 @@ def _read(session: Session, path: Path, mapping: Mapping, progress: Progress | N
         header = [name.strip() for name in reader.fieldnames or []]
         importer = GENERIC if mapping.key == GENERIC else mapping.format
         report = ImportReport(path.name, mapping.name, importer)
-        reading = Reading(mapping, path.name, header, Places(session, mapping.geographies), report, path=path)
+        reading = Reading(mapping, path, header, Places(session, mapping.geographies), report)
         prepare(session, reading)
         # After prepare, which may have created the file's indicators (LAIT).
         reading.units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())

@@ -31,7 +31,7 @@ FigureKey = tuple[str, str, date, date]
 @dataclass
 class Reading:
     mapping: Mapping
-    file_name: str
+    path: Path  # where the file is (LAIT reads its dictionary beside it)
     header: list[str]
     places: Places
     report: ImportReport
@@ -40,7 +40,10 @@ class Reading:
     problems: list[RowProblem] = field(default_factory=list)
     lait_measures: dict[str, Measure] = field(default_factory=dict)
     figures: dict[FigureKey, tuple[int, ObservationInput]] = field(default_factory=dict)
-    path: Path = field(default_factory=Path)  # where the file is (LAIT reads its dictionary beside it)
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
 
     def add(self, line: int, item: ObservationInput) -> None:
         key = (item.indicator, item.geography, item.period.start, item.period.end)

@@ -11,11 +11,8 @@ from sqlalchemy import Engine
 
 from data.figures.importers import import_into
 from data.figures.importers.errors import ImportProblem
-from data.figures.importers.mappings import load_mappings, read_header, recognise
+from data.figures.importers.mappings import recognised
 from data.figures.importers.report import ImportReport
-
-# A dictionary is read beside its table, never imported as figures itself.
-NOT_FIGURES = ("lait_data_dictionary",)
 
 
 @dataclass(frozen=True)
@@ -33,13 +30,7 @@ class Refreshed:
 
 def refreshable(folder: Path) -> list[Path]:
     """The folder's CSV files (plain or gzip-compressed) that a mapping recognises, dictionaries aside."""
-    mappings = load_mappings()
-    candidates = sorted([*folder.glob("*.csv"), *folder.glob("*.csv.gz")])
-    return [
-        path
-        for path in candidates
-        if not path.name.startswith(NOT_FIGURES) and recognise(read_header(path), mappings) is not None
-    ]
+    return recognised(sorted([*folder.glob("*.csv"), *folder.glob("*.csv.gz")]))
 
 
 def refresh_folder(engine: Engine, folder: Path, *, actor: str) -> list[Refreshed]:
