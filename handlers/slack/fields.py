@@ -8,8 +8,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.figures.language.understanding import SLACK_MARKUP
 from handlers import strict
-from handlers.strict import Malformed
+from handlers.strict import Malformed, obj, objects
 
 # Slack's timestamps are epoch seconds with microseconds ("1700000000.000100"): a few digits to spare, never
 # hundreds; ids are short.
@@ -17,16 +18,6 @@ TIMESTAMP = re.compile(r"^\d{1,20}(\.\d{1,9})?$")
 MAX_ID = 255
 MAX_TEXT = 40_000  # Slack's own limit on a message's text
 MAX_NUMBER = 2**31 - 1  # change sets and deliveries are integer rows
-# User and channel mentions, !here and friends, and links: Slack's markup, not the question's words.
-MARKUP = re.compile(r"<[@#!][^>]*>|<(?:https?|mailto):[^>]*>")
-
-
-def obj(raw: Mapping[str, Any], name: str, *, required: bool = False) -> Mapping[str, Any]:
-    return strict.obj(raw, name, required=required)
-
-
-def objects(raw: Mapping[str, Any], name: str) -> tuple[Mapping[str, Any], ...]:
-    return strict.objects(raw, name)
 
 
 def text(raw: Mapping[str, Any], name: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
@@ -57,7 +48,7 @@ def number(value: str, name: str) -> int:
 def plain(message: str) -> str:
     """A message's words: Slack's mentions and links removed (the bot's own mention included, as the Teams
     handler removes its <at>), and its &amp; &lt; &gt; escapes undone."""
-    return " ".join(html.unescape(MARKUP.sub(" ", message)).split())
+    return " ".join(html.unescape(SLACK_MARKUP.sub(" ", message)).split())
 
 
 __all__ = ["Malformed", "ident", "number", "obj", "objects", "plain", "text", "timestamp"]

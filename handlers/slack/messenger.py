@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import uuid
@@ -18,7 +19,7 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.conversation.messenger import CannotTell, OutcomeUnknown
 from bot.conversation.model import Card, ChartImage, Destination
-from handlers.retry_after import RETRY_BUDGET, backoff
+from handlers.retry_after import RETRY_BUDGET, Patience, backoff
 from handlers.slack.blocks import card_blocks, fallback_text
 from handlers.slack.payloads import PLATFORM, RESPONSE_URL
 from handlers.slack.retries import SERVER_ERRORS, Sleep, cause, response_url_retry_handlers
@@ -75,21 +76,20 @@ class SlackMessenger:
             return self._respond(to.address.removeprefix(RESPONSE_URL), card)
         key = key or f"once:{uuid.uuid4().hex}"
         since = datetime.now(UTC) - timedelta(seconds=1)  # Slack's clock may run a little behind ours
-        waited = 0.0
-        for attempt in range(10_000):  # bounded by the budget
+        patience = Patience(self.budget, self.sleep)
+        for attempt in itertools.count():  # ended by the budget
             try:
                 return self._post_message(to, card, key)
             except SlackApiError as error:
-                if error.response.status_code not in SERVER_ERRORS or waited >= self.budget:
+                status = error.response.status_code
+                slept = patience.wait(backoff(attempt), shorten=True) if status in SERVER_ERRORS else None
+                if slept is None:
                     raise
-                delay = min(backoff(attempt), self.budget - waited)
-                log.warning("chat.postMessage answered %s; looking for it in %.1f s", error.response.status_code, delay)
-                self.sleep(delay)
-                waited += delay
+                log.warning("chat.postMessage answered %s; looking for it after %.1f s", status, slept)
                 found = self._find_after_failure(to, key, since)
                 if found is not None:
                     return found
-        raise RuntimeError("unreachable: the budget ends the loop")
+        raise AssertionError("itertools.count() does not end")
 
     def _find_after_failure(self, to: Destination, key: str, since: datetime) -> str | None:
         """Whether a post that met a 5xx went out after all; when Slack won't say, the outcome is unknown."""

@@ -14,12 +14,11 @@ from urllib.parse import urlparse
 
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
-from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from handlers.retry_after import RETRY_BUDGET, backoff, retry_after
+from handlers.retry_after import RETRY_BUDGET, Patience, backoff, retry_after
 
 Sleep = Callable[[float], None]
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
@@ -35,14 +34,17 @@ def retry_after_seconds(value: str | None, *, cap: float = RETRY_BUDGET) -> floa
     return 1.0 if seconds is None else seconds
 
 
-def waited(state: RetryState) -> float:
-    """Seconds this request has already spent waiting between attempts (shared by the handlers)."""
-    return float((state.custom_values or {}).get("waited", 0.0))
+def patience(state: RetryState, budget: float, sleep: Sleep) -> Patience:
+    """This request's share of the budget, kept in slack_sdk's per-request state and shared by the handlers."""
+    values = state.custom_values = state.custom_values or {}
+    kept = values.get("patience")
+    if not isinstance(kept, Patience):
+        kept = values["patience"] = Patience(budget, sleep)
+    return kept
 
 
-def _wait(state: RetryState, seconds: float, sleep: Sleep) -> None:
-    sleep(seconds)
-    state.custom_values = {**(state.custom_values or {}), "waited": waited(state) + seconds}
+def _wait(state: RetryState, patience: Patience, seconds: float, *, shorten: bool) -> None:
+    patience.wait(seconds, shorten=shorten)
     state.increment_current_attempt()
     state.next_attempt_requested = True
 
@@ -77,7 +79,7 @@ class RateLimited(RateLimitErrorRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        return waited(state) + self._asked(response) <= self.budget
+        return patience(state, self.budget, self.sleep).allows(self._asked(response), shorten=False)
 
     def prepare_for_next_attempt(
         self,
@@ -88,18 +90,12 @@ class RateLimited(RateLimitErrorRetryHandler):
         error: Exception | None = None,
     ) -> None:
         asked = self._asked(response) if response is not None else 1.0
-        jitter = min(random.uniform(0, 0.25), max(self.budget - waited(state) - asked, 0.0))
-        _wait(state, asked + jitter, self.sleep)  # jitter: replicas don't all come back at once
+        share = patience(state, self.budget, self.sleep)
+        jitter = min(random.uniform(0, 0.25), max(share.left() - asked, 0.0))
+        _wait(state, share, asked + jitter, shorten=False)  # jitter: replicas don't all come back at once
 
     def _asked(self, response: HttpResponse) -> float:
         return retry_after_seconds(_header(response, "retry-after"), cap=self.budget)
-
-
-class Backoff(RetryIntervalCalculator):
-    """Doubling from half a second to 30 s, with jitter (handlers/retry_after.backoff)."""
-
-    def calculate_sleep_duration(self, current_attempt: int) -> float:
-        return backoff(current_attempt)
 
 
 def cause(error: BaseException | None) -> object:
@@ -119,7 +115,7 @@ class Unavailable(ServerErrorRetryHandler):
     posts a message."""
 
     def __init__(self, *, always_posts: bool = False, budget: float = RETRY_BUDGET, sleep: Sleep = time.sleep) -> None:
-        super().__init__(max_retry_count=MANY, interval_calculator=Backoff())
+        super().__init__(max_retry_count=MANY)
         self.always_posts = always_posts
         self.budget = budget
         self.sleep = sleep
@@ -132,7 +128,7 @@ class Unavailable(ServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if waited(state) >= self.budget:
+        if not patience(state, self.budget, self.sleep).allows(0.0, shorten=True):
             return False
         if _refused(error):
             return True
@@ -150,8 +146,8 @@ class Unavailable(ServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        delay = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
-        _wait(state, min(delay, max(self.budget - waited(state), 0.0)), self.sleep)
+        # Doubling from half a second to 30 s, with jitter, cut to what is left of the budget.
+        _wait(state, patience(state, self.budget, self.sleep), backoff(state.current_attempt), shorten=True)
 
 
 def retry_handlers(*, budget: float = RETRY_BUDGET, sleep: Sleep = time.sleep) -> list[RetryHandler]:

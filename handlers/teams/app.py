@@ -109,11 +109,15 @@ def _handle(
 
 
 def _body(environ: WSGIEnvironment) -> dict[str, Any]:
-    # The router has already refused a missing or oversized Content-Length; a malformed body raises: 400.
+    # The router has already refused a missing or oversized Content-Length; a malformed body is refused as a
+    # malformed activity is: 400, one log line naming no content.
     length = int(environ.get("CONTENT_LENGTH") or 0)
-    data = json.loads(environ["wsgi.input"].read(length) or b"{}")
+    try:
+        data = json.loads(environ["wsgi.input"].read(length) or b"{}")
+    except ValueError:  # JSONDecodeError, or bytes that are not UTF-8
+        raise Malformed("the body is not JSON") from None
     if not isinstance(data, dict):
-        raise ValueError("an activity is a JSON object")
+        raise Malformed("an activity is a JSON object")
     return data
 
 

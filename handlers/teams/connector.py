@@ -7,6 +7,7 @@ https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit"""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bot.conversation.messenger import Unreachable
-from handlers.retry_after import RETRY_BUDGET, backoff, retry_after
+from handlers.retry_after import RETRY_BUDGET, Patience, backoff, retry_after
 
 log = logging.getLogger(__name__)
 RETRIED = frozenset({412, 502, 504})
@@ -92,21 +93,16 @@ class Connector:
 
     def _call_any(self, method: str, url: str, body: dict[str, Any] | None) -> Any:
         what = f"{method} {urllib.parse.urlsplit(url).path}"
-        waited = 0.0
-        for attempt in range(10_000):  # bounded by the budget
+        patience = Patience(self.budget, self.sleep)
+        for attempt in itertools.count():  # ended by the budget
             status, headers, raw = self._once(method, url, body)
             if status < 300:
                 return json.loads(raw) if raw.strip() else {}
             delay = self._delay(method, status, headers.get("retry-after"), attempt)
-            if delay is None or waited >= self.budget:
+            slept = None if delay is None else patience.wait(delay, shorten=status != 429)
+            if slept is None:
                 break
-            if status != 429:  # a backoff is ours to shorten; a Retry-After is not
-                delay = min(delay, self.budget - waited)
-            if waited + delay > self.budget:
-                break
-            log.warning("%s answered %s; trying again in %.1f s", what, status, delay)
-            self.sleep(delay)
-            waited += delay
+            log.warning("%s answered %s; trying again after %.1f s", what, status, slept)
         if status == 403:
             raise ConversationGone(status, what)
         if status == 413:

@@ -20,7 +20,7 @@ from bot.figures.language.periods import PeriodAsk, extract_period, extract_peri
 from bot.figures.language.spelling import corrected
 from data.text import normalise
 
-SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?:[^>]*>")
+SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<(?:https?|mailto):[^>]*>")  # mentions, !here and links
 WITHIN_SPAN = re.compile(r"\bwithin (\d+ (?:day|days|week|weeks|month|months|year|years))\b")
 
 HELP_WORDS = {"help", "examples", "example", "what can you do", "how do i use this", "commands", "hello", "hi"}
