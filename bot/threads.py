@@ -55,7 +55,7 @@ class Threads:
         def in_thread(answerer: Answerer, question: Question) -> Answer:
             if is_about(question.text, figures_named=bool(question.indicators or question.places)):
                 return respond(answerer, question)  # "what changed since March 2011?" is about recommendations
-            reading = followups.read_in_thread(question, before.question)
+            reading = followups.read_in_thread(question, before.question, answerer.home_named())
             if reading.missing:
                 return nothing_to_follow(question, reading.missing, before, self.expiry)
             asked.append(reading.question)

@@ -45,7 +45,7 @@ def answer_compare(ctx: Context, question: Question, focus: Focus, chosen: list[
         rows = [fact, *others]
     listing = "; ".join(f"{row.geography_name} {shown(row, info)}" for row in rows)
     per: sizes.PerPopulation | None = None
-    sized = info.unit in measures.SIZED_UNITS and measures.needs_rate(ctx.lexicon, [row.geography for row in rows])
+    sized = info.unit in measures.SIZED_UNITS and measures.needs_rate([row.geography for row in rows])
     if sized:
         per = sizes.per_population(ctx, indicator, rows)
         sentences = sizes.sentences(ctx, rows, per)

@@ -33,7 +33,8 @@ from bot.figures.answering.value import answer_value
 from bot.figures.language import places
 from bot.figures.language.authorities import Home, beside_authority
 from bot.figures.language.lexicon import Lexicon
-from bot.figures.language.understanding import Intent, Question
+from bot.figures.language.understanding import Intent, Mention, Question
+from data.text import normalise
 
 
 class Answerer:
@@ -56,6 +57,12 @@ class Answerer:
             charts=Charts(lexicon, facts),
             home=self._home.code,
         )
+
+    def home_named(self) -> Mention:
+        """The home council as a place named in a question ("leeds" for Leeds)."""
+        code = self._home.code
+        phrase = normalise(self._ctx.lexicon.geographies[code].name)
+        return Mention(phrase, ((code, 2),), phrase)
 
     def answer(self, question: Question) -> Answer:
         return with_hand_updates(self._ctx.facts, self._answer(question))

@@ -37,7 +37,7 @@ def of_kind(lexicon: Lexicon, codes: list[str], measure: str) -> list[str]:
     return wanted or codes
 
 
-def needs_rate(lexicon: Lexicon, places: list[str]) -> bool:
+def needs_rate(places: list[str]) -> bool:
     """Counts compare only like-sized places, and no two places are: a cluster's 149 is not set against
     England's 49,420, nor JESS's 214 children (11,132 aged 0-18) against BCM's 88 (8,362)."""
     return len(set(places)) > 1
@@ -56,7 +56,7 @@ def choose(ctx: Context, question: Question, places: list[str]) -> str:
     if question.indicators[0].phrase and _names_one(lexicon, question.indicators[0].phrase, named):
         return places_held(ctx, named, places[0])
     measure = question.measure
-    if not measure and question.intent is Intent.COMPARE and not question.across and needs_rate(lexicon, places):
+    if not measure and question.intent is Intent.COMPARE and not question.across and needs_rate(places):
         forced = _pick(ctx, question, places, named, "rate")
         if forced is not None and _shares_a_period(ctx, question, forced, places):
             return forced

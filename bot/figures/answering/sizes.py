@@ -16,10 +16,10 @@ from bot.figures.answering.context import Context
 from bot.figures.answering.formatting import ordinal
 from bot.figures.answering.wording import highest_first, join, measure_words, shown, versus, when
 from data.figures.queries import Fact, IndicatorInfo
+from data.figures.validation import POPULATIONS  # the populations a rate per 10,000 can be derived from
 
 # Populations a rate can be derived from, most official first: ONS mid-year 0-17 (DfE's own denominator), then
 # the reports' 0-18 cluster populations.
-POPULATIONS = ("POP_0_17", "POP_0_18")
 POPULATION_LEAD_DAYS = 400  # a population this close to the count's date (before it, as DfE's is) describes it
 PER = 10_000
 RATE_DECIMALS = 1

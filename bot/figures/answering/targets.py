@@ -15,13 +15,30 @@ from bot.figures.answering.formatting import figure
 from bot.figures.answering.wording import measure_words, shown, when
 from bot.figures.language.understanding import Question
 from data.figures.periods import uk_date
-from data.figures.queries import TargetInfo
+from data.figures.queries import Fact, IndicatorInfo, TargetInfo
 
 
 def stated(target: TargetInfo, unit: str, decimals: int) -> str:
     """ "Local PSA target for 2010: 6.8%": the date only where the label does not already give the source's."""
     goal = f"{target.label}: {figure(target.value, unit, decimals)}"
     return goal if str(target.by_date.year) in target.label else f"{goal} by {uk_date(target.by_date)}"
+
+
+TARGET_DATE_SLACK_DAYS = 45  # a figure this close to a target's date is the one it is judged by
+
+
+def on_target_date(ctx: Context, indicator: str, place: str, target: TargetInfo) -> list[Fact]:
+    """The figures a target is judged by: those within TARGET_DATE_SLACK_DAYS of its date."""
+    return [
+        fact
+        for fact in ctx.facts.series(indicator, place)
+        if abs((fact.period_end - target.by_date).days) <= TARGET_DATE_SLACK_DAYS
+    ]
+
+
+def target_met(info: IndicatorInfo, value: float, target: TargetInfo) -> bool:
+    gap = value - target.value
+    return gap <= 0 if info.polarity == "lower_is_better" else gap >= 0
 
 
 def targets_for(ctx: Context, indicator: str, place: str) -> list[TargetInfo]:
@@ -58,14 +75,13 @@ def answer_target(ctx: Context, question: Question, focus: Focus, answer: Answer
 
 
 def _judged(ctx: Context, target: TargetInfo) -> str:
-    """The figure for the target's date, or the figures held either side of it."""
+    """The figure for the target's date (judged as the value answer judges it), or the figures held either side."""
     info = ctx.lexicon.indicators[target.indicator]
     series = ctx.facts.series(target.indicator, target.geography)
-    year = [fact for fact in series if fact.period_end.year == target.by_date.year]
-    if year:
-        fact = year[-1]
-        gap = (fact.value or 0.0) - target.value
-        met = gap <= 0 if info.polarity == "lower_is_better" else gap >= 0
+    on_date = on_target_date(ctx, target.indicator, target.geography, target)
+    fact = on_date[-1] if on_date else None
+    if fact is not None and fact.value is not None:
+        met = target_met(info, fact.value, target)
         return f"The figure {when(fact)} was {shown(fact, info)}: the target was {'met' if met else 'missed'}."
     before = [fact for fact in series if fact.period_end < target.by_date]
     after = [fact for fact in series if fact.period_end > target.by_date]

@@ -9,13 +9,11 @@ from bot.figures.answering.context import Context, Focus
 from bot.figures.answering.fallbacks import no_data
 from bot.figures.answering.follow_ups import follow_ups
 from bot.figures.answering.formatting import difference
-from bot.figures.answering.targets import stated
+from bot.figures.answering.targets import on_target_date, stated, target_met
 from bot.figures.answering.wording import change, join, measure_words, period_of, shown, versus, when
 from bot.figures.language import places
 from bot.figures.language.understanding import Question
 from data.figures.queries import Fact, TargetInfo
-
-TARGET_DATE_SLACK_DAYS = 45  # a figure this close to a target's date is the one it is judged by
 
 
 def answer_value(ctx: Context, question: Question, focus: Focus) -> Answer:
@@ -106,18 +104,14 @@ def target_sentences(ctx: Context, indicator: str, place: str, fact: Fact) -> li
 def _target_sentence(ctx: Context, indicator: str, place: str, fact: Fact, target: TargetInfo) -> str:
     info = ctx.lexicon.indicators[indicator]
     goal = stated(target, info.unit, info.decimals)
-    on_date = [
-        f
-        for f in ctx.facts.series(indicator, place)
-        if abs((f.period_end - target.by_date).days) <= TARGET_DATE_SLACK_DAYS
-    ]
+    on_date = on_target_date(ctx, indicator, place, target)
     judged = on_date[-1] if on_date else (fact if fact.period_end < target.by_date else None)
     if judged is None or judged.value is None:
         return f"{goal} (no figure is held for that date to judge it by)."
     gap = judged.value - target.value
     size = difference(gap, info.unit, info.decimals)
     position = "above" if gap > 0 else "below"
-    met = (gap <= 0) if info.polarity == "lower_is_better" else (gap >= 0)
+    met = target_met(info, judged.value, target)
     if judged.period_end < target.by_date and not on_date:
         verdict = "on track" if met else "still to close"
     else:

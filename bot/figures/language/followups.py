@@ -37,7 +37,8 @@ FILLERS = frozenset(
     "same again ok okay right thanks great so but then also too instead just one ones please now "
     "higher lower bigger smaller more less count counts total percentage percent proportion end start".split()
 )
-# The city, which a question naming no place is about, as a place a follow-up can compare with England.
+# The city, which a question naming no place is about, as a place a follow-up can compare with England (the
+# default; briefbot passes the home council it serves: Answerer.home_named).
 LEEDS_NAMED = Mention("leeds", ((LEEDS, 2),), "leeds")
 
 
@@ -74,18 +75,19 @@ def is_follow_up(question: Question) -> bool:
     return points_back  # "cp plans" alone is the city's; "what about cp plans?" keeps the place
 
 
-def read_in_thread(question: Question, previous: Question | None) -> Reading:
-    """The question as asked, or, for a follow-up, the last question with the follow-up's parts put in."""
+def read_in_thread(question: Question, previous: Question | None, home: Mention = LEEDS_NAMED) -> Reading:
+    """The question as asked, or, for a follow-up, the last question with the follow-up's parts put in
+    (`home`: the council a question naming no place was about)."""
     if not is_follow_up(question):
         return Reading(question)
     if previous is None:
         return Reading(question, missing=_missing(question))
-    return _carry(question, previous)
+    return _carry(question, previous, home)
 
 
-def _carry(follow: Question, previous: Question) -> Reading:
+def _carry(follow: Question, previous: Question, home: Mention) -> Reading:
     words = normalise(follow.text)
-    places, across = _places(follow, previous)
+    places, across = _places(follow, previous, home)
     period = _period(follow, previous, words)
     trend = _asks_trend(words) or (period is not None and period.since)
     merged = replace(
@@ -105,14 +107,14 @@ def _carry(follow: Question, previous: Question) -> Reading:
     return Reading(merged, carried=_carried(follow, previous))
 
 
-def _places(follow: Question, previous: Question) -> tuple[tuple[Mention, ...], bool]:
+def _places(follow: Question, previous: Question, home: Mention) -> tuple[tuple[Mention, ...], bool]:
     """The follow-up's places: added to the last focus for a comparison ("how does that compare to england"),
     in place of the focus otherwise ("what about bcm?" after "JESS vs Leeds" is BCM vs Leeds)."""
     if not follow.places:
         return previous.places, follow.across or previous.across
     if follow.across:
         return follow.places, True
-    before = previous.places or (LEEDS_NAMED,)
+    before = previous.places or (home,)
     if follow.compare:
         return _distinct((before[0], *follow.places)), False
     if previous.across or len(before) < 2 or len(follow.places) > 1:
